@@ -1,0 +1,286 @@
+"""Voice catalogs: YAML data files shipped in this package, loaded into :class:`Voice`.
+
+A catalog file is either a plain YAML list of voice entries, or a mapping::
+
+    defaults: {engine: espeak, language: en, license: ...}   # optional
+    voices:
+      - id: espeak-en-us-f3
+        engine_voice: en-us+f3
+        ...
+
+Every loaded entry carries all of :data:`REQUIRED_FIELDS` (after ``defaults``
+are applied).  Keys that are not standard fields, plus an optional ``extra:``
+mapping, are collected into :attr:`Voice.extra` for engine-specific settings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+__all__ = [
+    "CatalogError",
+    "GENDERS",
+    "ID_PATTERN",
+    "REQUIRED_FIELDS",
+    "Voice",
+    "catalog_names",
+    "list_voices_table",
+    "load_catalog",
+    "load_catalogs",
+    "select_voices",
+]
+
+REQUIRED_FIELDS: tuple[str, ...] = (
+    "id",
+    "engine",
+    "engine_voice",
+    "language",
+    "locale",
+    "accent",
+    "accent_name",
+    "gender",
+    "license",
+)
+GENDERS: tuple[str, ...] = ("female", "male")
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
+_PACKAGE = "voices"
+_SUFFIXES = (".yaml", ".yml")
+
+
+class CatalogError(ValueError):
+    """A catalog could not be found, is malformed, or a selection is invalid."""
+
+
+@dataclass(frozen=True)
+class Voice:
+    id: str
+    engine: str
+    engine_voice: str
+    language: str
+    locale: str
+    accent: str
+    accent_name: str
+    gender: str
+    license: str
+    # Engine-specific keys. Excluded from hashing (dicts are unhashable) but
+    # still part of equality.
+    extra: dict[str, Any] = field(default_factory=dict, hash=False)
+
+    def to_speaker(self) -> dict[str, str]:
+        """The manifest's ``speaker`` object."""
+        return {
+            "id": self.id,
+            "engine": self.engine,
+            "voice": self.engine_voice,
+            "accent": self.accent,
+            "gender": self.gender,
+            "locale": self.locale,
+            "license": self.license,
+        }
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _shipped() -> dict[str, Any]:
+    """Map catalog name (file stem) -> Traversable for YAML files in this package."""
+    out: dict[str, Any] = {}
+    for entry in resources.files(_PACKAGE).iterdir():
+        name = entry.name
+        if entry.is_file() and name.endswith(_SUFFIXES) and not name.startswith("."):
+            out[name.rsplit(".", 1)[0]] = entry
+    return out
+
+
+def catalog_names() -> list[str]:
+    """Names (file stems) of the YAML catalogs shipped in the ``voices`` package."""
+    return sorted(_shipped())
+
+
+def load_catalog(name_or_path: str | Path) -> list[Voice]:
+    """Load and validate a catalog, by shipped name (``"espeak_en"``) or YAML file path.
+
+    Raises :class:`CatalogError` naming the file, entry and field on any problem.
+    """
+    shipped = _shipped()
+    key = str(name_or_path)
+    if not isinstance(name_or_path, Path) and key in shipped:
+        res = shipped[key]
+        label = f"{key}{Path(res.name).suffix} (catalog '{key}')"
+        text = res.read_text(encoding="utf-8")
+    else:
+        path = Path(name_or_path)
+        looks_like_path = isinstance(name_or_path, Path) or path.suffix in _SUFFIXES or len(path.parts) > 1
+        if not path.is_file():
+            if looks_like_path:
+                raise CatalogError(f"catalog file not found: {path}")
+            raise CatalogError(
+                f"unknown catalog {key!r}; known: {', '.join(sorted(shipped)) or '(none)'} "
+                "(or give a path to a YAML file)"
+            )
+        label = str(path)
+        text = path.read_text(encoding="utf-8")
+    return _parse(text, label)
+
+
+def load_catalogs(names: Iterable[str | Path]) -> list[Voice]:
+    """Load several catalogs and concatenate them; voice ids must be unique across all."""
+    voices: list[Voice] = []
+    origin: dict[str, str] = {}
+    for name in names:
+        for v in load_catalog(name):
+            if v.id in origin:
+                raise CatalogError(f"duplicate voice id {v.id!r} in catalogs {origin[v.id]!r} and {str(name)!r}")
+            origin[v.id] = str(name)
+            voices.append(v)
+    return voices
+
+
+def _parse(text: str, label: str) -> list[Voice]:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise CatalogError(f"{label}: invalid YAML: {exc}") from exc
+
+    defaults: dict[str, Any] = {}
+    if isinstance(data, dict):
+        unknown = set(data) - {"defaults", "voices"}
+        if unknown:
+            raise CatalogError(
+                f"{label}: unknown top-level key(s) {', '.join(sorted(map(str, unknown)))}; "
+                "expected 'voices' and optionally 'defaults'"
+            )
+        if "voices" not in data:
+            raise CatalogError(f"{label}: missing top-level 'voices' list")
+        defaults = data.get("defaults") or {}
+        if not isinstance(defaults, dict):
+            raise CatalogError(f"{label}: 'defaults' must be a mapping, got {type(defaults).__name__}")
+        if "id" in defaults:
+            raise CatalogError(f"{label}: 'defaults' must not set 'id'")
+        entries = data["voices"]
+    else:
+        entries = data
+    if not isinstance(entries, list):
+        raise CatalogError(f"{label}: expected a list of voice entries, got {type(entries).__name__}")
+    if not entries:
+        raise CatalogError(f"{label}: catalog has no voice entries")
+
+    errors: list[str] = []
+    voices: list[Voice] = []
+    first_seen: dict[str, int] = {}
+    for i, raw in enumerate(entries):
+        where = f"{label}: entry {i}"
+        if not isinstance(raw, dict):
+            errors.append(f"{where}: expected a mapping, got {type(raw).__name__}")
+            continue
+        if isinstance(raw.get("id"), str):
+            where += f" (id {raw['id']!r})"
+        merged = {**defaults, **raw}
+        entry_errors: list[str] = []
+        for fld in REQUIRED_FIELDS:
+            if fld not in merged or merged[fld] is None:
+                entry_errors.append(f"{where}: missing required field {fld!r}")
+            elif not isinstance(merged[fld], str) or not merged[fld].strip():
+                entry_errors.append(f"{where}: field {fld!r} must be a non-empty string, got {merged[fld]!r}")
+        if not entry_errors:
+            vid = merged["id"]
+            if not ID_PATTERN.match(vid):
+                entry_errors.append(f"{where}: field 'id' must match [A-Za-z0-9_-]+, got {vid!r}")
+            if merged["gender"] not in GENDERS:
+                entry_errors.append(
+                    f"{where}: field 'gender' must be one of {', '.join(GENDERS)}, got {merged['gender']!r}"
+                )
+            if vid in first_seen:
+                entry_errors.append(f"{where}: field 'id': duplicate id {vid!r} (first used by entry {first_seen[vid]})")
+            else:
+                first_seen[vid] = i
+        extra_raw = merged.get("extra") or {}
+        if not isinstance(extra_raw, dict):
+            entry_errors.append(f"{where}: field 'extra' must be a mapping, got {type(extra_raw).__name__}")
+            extra_raw = {}
+        if entry_errors:
+            errors.extend(entry_errors)
+            continue
+        extra = {k: v for k, v in merged.items() if k not in REQUIRED_FIELDS and k != "extra"}
+        extra.update(extra_raw)
+        voices.append(Voice(**{f: merged[f] for f in REQUIRED_FIELDS}, extra=extra))
+    if errors:
+        n = len(errors)
+        raise CatalogError(f"{n} error{'s' if n > 1 else ''} in voice catalog:\n  " + "\n  ".join(errors))
+    return voices
+
+
+# --------------------------------------------------------------------------- selection
+
+
+def _as_list(value: str | Iterable[str] | None) -> list[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return [value]
+    return list(value)
+
+
+def _check_known(kind: str, wanted: list[str], known: Iterable[str]) -> None:
+    known_sorted = sorted(set(known))
+    for w in wanted:
+        if w not in known_sorted:
+            raise CatalogError(f"unknown {kind} {w!r}; known: {', '.join(known_sorted)}")
+
+
+def select_voices(
+    voices: Sequence[Voice],
+    accents: str | Iterable[str] | None = None,
+    genders: str | Iterable[str] | None = None,
+    ids: str | Iterable[str] | None = None,
+) -> list[Voice]:
+    """Filter ``voices`` (keeping their order).  ``None`` means "no filter".
+
+    Unknown accents / genders / voice ids raise :class:`CatalogError` listing the
+    known values; so does a selection that matches no voice.
+    """
+    accents_l, genders_l, ids_l = _as_list(accents), _as_list(genders), _as_list(ids)
+    if accents_l is not None:
+        _check_known("accent", accents_l, (v.accent for v in voices))
+    if genders_l is not None:
+        _check_known("gender", genders_l, GENDERS)
+    if ids_l is not None:
+        _check_known("voice id", ids_l, (v.id for v in voices))
+    out = [
+        v
+        for v in voices
+        if (accents_l is None or v.accent in accents_l)
+        and (genders_l is None or v.gender in genders_l)
+        and (ids_l is None or v.id in ids_l)
+    ]
+    if not out:
+        crit = ", ".join(
+            f"{k}={v}" for k, v in (("accents", accents_l), ("genders", genders_l), ("ids", ids_l)) if v is not None
+        )
+        raise CatalogError(f"no voices match the selection ({crit or 'empty catalog'})")
+    return out
+
+
+# --------------------------------------------------------------------------- display
+
+TABLE_COLUMNS: tuple[str, ...] = ("id", "accent", "gender", "locale", "engine_voice", "license")
+
+
+def list_voices_table(voices: Sequence[Voice]) -> str:
+    """Format voices as an aligned plain-text table (header, rule, one row per voice)."""
+    rows = [[str(getattr(v, c)) for c in TABLE_COLUMNS] for v in voices]
+    widths = [max([len(c)] + [len(r[i]) for r in rows]) for i, c in enumerate(TABLE_COLUMNS)]
+
+    def fmt(cells: Sequence[str]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip()
+
+    lines = [fmt(TABLE_COLUMNS), fmt(["-" * w for w in widths])]
+    lines += [fmt(r) for r in rows]
+    return "\n".join(lines)
