@@ -1,0 +1,108 @@
+"""eSpeak NG in-process (ctypes on the library bundled by `espeakng-loader`), deterministic per item.
+
+Each engine owns a lean helper process (espeak_zygote.py) that initializes the library once and
+forks a child per utterance; see that file for why. The cost of that choice is measured by
+benchmarks/engine_floor.py.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from synth.engines.base import EngineError, Prosody, Synthesis, WordEvent
+
+ZYGOTE = Path(__file__).with_name("espeak_zygote.py")
+EVENT_WORD, EVENT_END = 1, 5
+# eSpeak NG's own defaults: the values a Prosody factor of 1.0 maps to.
+DEFAULT_RATE_WPM, DEFAULT_PITCH, DEFAULT_VOLUME = 175, 50, 100
+RATE_LIMITS, PITCH_LIMITS, VOLUME_LIMITS = (80, 450), (0, 99), (0, 200)
+
+
+def _clamp(value: float, limits: tuple[int, int]) -> int:
+    return int(min(max(round(value), limits[0]), limits[1]))
+
+
+def espeak_parameters(prosody: Prosody) -> tuple[dict, Prosody]:
+    """Engine units for a relative prosody, and the relative prosody those units really give."""
+    rate = _clamp(DEFAULT_RATE_WPM * prosody.rate, RATE_LIMITS)
+    pitch = _clamp(DEFAULT_PITCH * prosody.pitch, PITCH_LIMITS)
+    volume = _clamp(DEFAULT_VOLUME * prosody.volume, VOLUME_LIMITS)
+    applied = Prosody(
+        rate=round(rate / DEFAULT_RATE_WPM, 4),
+        pitch=round(pitch / DEFAULT_PITCH, 4),
+        volume=round(volume / DEFAULT_VOLUME, 4),
+    )
+    return {"rate": rate, "pitch": pitch, "volume": volume}, applied
+
+
+class EspeakEngine:
+    name = "espeak"
+
+    def __init__(self, timeout_s: float = 60.0):
+        import espeakng_loader
+
+        self.timeout_s = timeout_s
+        self._lock = threading.Lock()  # one request in flight per helper process
+        self._proc = subprocess.Popen(
+            [sys.executable, "-S", str(ZYGOTE), espeakng_loader.get_library_path(), espeakng_loader.get_data_path()],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        hello = self._read_json()
+        if not hello.get("ok"):
+            self.close()
+            raise EngineError(f"eSpeak NG failed to start: {hello.get('error')}")
+        self.sample_rate = int(hello["sample_rate"])
+
+    def _read_frame(self) -> bytes:
+        head = self._proc.stdout.read(4)
+        if len(head) < 4:
+            raise EngineError(f"eSpeak NG helper process exited (status {self._proc.poll()})")
+        (size,) = struct.unpack("<I", head)
+        return self._proc.stdout.read(size)
+
+    def _read_json(self) -> dict:
+        return json.loads(self._read_frame())
+
+    def synthesize(self, text: str, voice_name: str, prosody: Prosody) -> Synthesis:
+        params, applied = espeak_parameters(prosody)
+        request = json.dumps({"text": text, "voice": voice_name, "timeout": self.timeout_s, **params}).encode()
+        with self._lock:
+            if self._proc.poll() is not None:
+                raise EngineError(f"eSpeak NG helper process is gone (status {self._proc.returncode})")
+            self._proc.stdin.write(struct.pack("<I", len(request)) + request)
+            self._proc.stdin.flush()
+            header = self._read_json()
+            pcm = self._read_frame()
+        if not header.get("ok"):
+            raise EngineError(f"eSpeak NG could not render with voice {voice_name!r}: {header.get('error')}")
+        audio = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
+        words, boundaries = [], []
+        for kind, text_pos, length, _ms, sample in header["events"]:
+            if kind == EVENT_WORD:
+                words.append(WordEvent(char_start=text_pos - 1, char_len=length, sample=sample))
+            elif kind == EVENT_END:
+                boundaries.append(sample)
+        return Synthesis(audio=audio, sample_rate=self.sample_rate, prosody=applied, word_events=words, boundaries=boundaries)
+
+    def close(self) -> None:
+        proc, self._proc = getattr(self, "_proc", None), None
+        if proc is None:
+            return
+        try:
+            proc.stdin.close()
+            proc.wait(timeout=5)
+        except Exception:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+
+    def __del__(self):
+        self.close()

@@ -1,0 +1,85 @@
+"""The real eSpeak NG engine: determinism per item, prosody, errors, word events."""
+
+import numpy as np
+import pytest
+
+from synth.engines import EngineError, Prosody, create_engine
+from synth.engines.espeak import espeak_parameters
+
+TEXT = "Set a timer for fifteen minutes, then play some music."
+
+
+@pytest.fixture(scope="module")
+def engine():
+    eng = create_engine("espeak")
+    yield eng
+    eng.close()
+
+
+def test_renders_speech_at_native_rate(engine):
+    out = engine.synthesize(TEXT, "en-us+f3", Prosody())
+    assert out.sample_rate == 22050
+    assert out.audio.dtype == np.float32
+    duration = len(out.audio) / out.sample_rate
+    assert 2.0 < duration < 6.0, duration  # ten words at ~175 wpm
+    assert np.sqrt(np.mean(out.audio**2)) > 0.01
+    assert len(out.word_events) >= 8
+
+
+def test_same_item_same_bytes_whatever_came_before(engine):
+    first = engine.synthesize(TEXT, "en+m3", Prosody()).audio.tobytes()
+    for other in ("Hello there.", "What time is it in Glasgow?", "Nineteen ninety nine."):
+        engine.synthesize(other, "en-gb-scotland+f2", Prosody(rate=1.2, pitch=0.8))
+    again = engine.synthesize(TEXT, "en+m3", Prosody()).audio.tobytes()
+    assert first == again
+
+
+def test_same_bytes_across_engine_instances(engine):
+    other = create_engine("espeak")
+    try:
+        other.synthesize("Warm up with something else entirely.", "en-us+m1", Prosody())
+        assert other.synthesize(TEXT, "en-029+f1", Prosody()).audio.tobytes() == engine.synthesize(TEXT, "en-029+f1", Prosody()).audio.tobytes()
+    finally:
+        other.close()
+
+
+def test_rate_changes_duration(engine):
+    slow = engine.synthesize(TEXT, "en-us+m3", Prosody(rate=0.8))
+    fast = engine.synthesize(TEXT, "en-us+m3", Prosody(rate=1.25))
+    assert len(slow.audio) > 1.3 * len(fast.audio)
+    assert slow.prosody.rate == pytest.approx(140 / 175)
+
+
+def test_prosody_is_clamped_and_reported_as_applied():
+    params, applied = espeak_parameters(Prosody(rate=10.0, pitch=5.0, volume=0.5))
+    assert params == {"rate": 450, "pitch": 99, "volume": 50}
+    assert applied.rate == round(450 / 175, 4) and applied.pitch == 1.98 and applied.volume == 0.5
+
+
+def test_unknown_voice_is_an_engine_error(engine):
+    with pytest.raises(EngineError, match="en-zz"):
+        engine.synthesize(TEXT, "en-zz", Prosody())
+    # the helper survives a failed item
+    assert len(engine.synthesize("Still alive.", "en-us", Prosody()).audio) > 0
+
+
+def test_hung_render_is_killed_and_reported():
+    eng = create_engine("espeak", timeout_s=0.0001)
+    try:
+        with pytest.raises(EngineError, match="timed out"):
+            eng.synthesize(TEXT * 20, "en-us", Prosody())
+    finally:
+        eng.close()
+
+
+def test_word_events_point_at_words(engine):
+    out = engine.synthesize(TEXT, "en-us", Prosody())
+    starts = [e.sample for e in out.word_events]
+    assert starts == sorted(starts)
+    assert all(TEXT[e.char_start].isalpha() for e in out.word_events)
+    assert out.boundaries and max(out.boundaries) <= len(out.audio)
+
+
+def test_unknown_engine_lists_known():
+    with pytest.raises(EngineError, match="known: espeak"):
+        create_engine("festival")
