@@ -45,7 +45,8 @@ class Synthesis:
 class Engine(Protocol):
     name: str
 
-    def synthesize(self, text: str, voice_name: str, prosody: Prosody) -> Synthesis: ...
+    def synthesize(self, text: str, voice_name: str, prosody: Prosody, seed: int = 0) -> Synthesis:
+        """Render `text`; the same arguments must give the same samples, in any process, at any time."""
 
     def close(self) -> None: ...
 

@@ -71,9 +71,9 @@ class EspeakEngine:
     def _read_json(self) -> dict:
         return json.loads(self._read_frame())
 
-    def synthesize(self, text: str, voice_name: str, prosody: Prosody) -> Synthesis:
+    def synthesize(self, text: str, voice_name: str, prosody: Prosody, seed: int = 0) -> Synthesis:
         params, applied = espeak_parameters(prosody)
-        request = json.dumps({"text": text, "voice": voice_name, "timeout": self.timeout_s, **params}).encode()
+        request = json.dumps({"text": text, "voice": voice_name, "seed": seed, "timeout": self.timeout_s, **params}).encode()
         with self._lock:
             if self._proc.poll() is not None:
                 raise EngineError(f"eSpeak NG helper process is gone (status {self._proc.returncode})")

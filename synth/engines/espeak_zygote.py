@@ -4,11 +4,12 @@ Why a process of its own: eSpeak NG keeps wave-generator state in function-level
 espeak_Initialize/Terminate never reset, so in one process the bytes of an utterance depend on
 everything rendered before it. A child forked from a process that has initialized the library but
 rendered nothing starts from the same state every time, so each utterance is a pure function of
-its request. This file is run as a script with `python -S` (no site, no numpy): the smaller the
+its request. eSpeak NG also seeds its noise generator (breathy voices) from the clock at start-up;
+the child reseeds it, and libc's rand(), from the item's seed. This file is run as a script with `python -S` (no site, no numpy): the smaller the
 parent, the cheaper each fork.
 
 Protocol on stdin/stdout, both directions framed as <uint32 length><payload>:
-  request   JSON {"text", "voice", "rate", "pitch", "volume", "timeout"}
+  request   JSON {"text", "voice", "rate", "pitch", "volume", "seed", "timeout"}
   response  JSON header {"ok", "error", "sample_rate", "events": [[type, text_pos, length, ms, sample], ...],
             "pcm_bytes"} followed by a second frame of raw little-endian int16 PCM.
 The header is written by this parent only after the child has exited cleanly, so a child that
@@ -77,6 +78,9 @@ def render_in_child(lib, request, out_fd):
 
     callback = CALLBACK(on_synth)
     lib.espeak_SetSynthCallback(callback)
+    seed = int(request["seed"]) & 0x7FFFFFFF
+    lib.espeak_ng_SetRandSeed(seed)
+    ctypes.CDLL(None).srand(seed)
     if lib.espeak_SetVoiceByName(request["voice"].encode()) != 0:
         raise RuntimeError(f"eSpeak NG has no voice {request['voice']!r}")
     lib.espeak_SetParameter(PARAM_RATE, int(request["rate"]), 0)
@@ -123,6 +127,7 @@ def serve(lib_path, data_path):
     lib = ctypes.CDLL(lib_path)
     lib.espeak_SetSynthCallback.argtypes = [CALLBACK]
     lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
+    lib.espeak_ng_SetRandSeed.argtypes = [ctypes.c_long]
     sample_rate = lib.espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, data_path.encode(), ESPEAK_INITIALIZE_DONT_EXIT)
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     if sample_rate <= 0:

@@ -1,0 +1,155 @@
+"""The corpus folder: its config, its append-only label files, and resuming an interrupted run."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from synth.audio_io import sha256_file
+from synth.plan import rejection_key
+
+MANIFEST, REJECTS, CONFIG, SUMMARY = "manifest.jsonl", "rejects.jsonl", "config.yaml", "summary.json"
+IF_EXISTS = ("resume", "overwrite", "error")
+# Settings that change how a run is executed but not one byte of what it writes.
+EXECUTION_ONLY = {"n_jobs", "executor", "progress", "output.dir", "output.if_exists"}
+
+
+class CorpusError(RuntimeError):
+    """The output folder cannot be used as asked; the message says what to do instead."""
+
+
+def _content_config(config: dict) -> dict:
+    content = json.loads(json.dumps(config))
+    for dotted in EXECUTION_ONLY:
+        *parents, leaf = dotted.split(".")
+        node = content
+        for key in parents:
+            node = node.get(key, {}) if isinstance(node, dict) else {}
+        if isinstance(node, dict):
+            node.pop(leaf, None)
+    return content
+
+
+def _differences(old, new, prefix="") -> list[str]:
+    if isinstance(old, dict) and isinstance(new, dict):
+        out = []
+        for key in sorted(set(old) | set(new), key=str):
+            out += _differences(old.get(key, "<absent>"), new.get(key, "<absent>"), f"{prefix}{key}.")
+        return out
+    return [] if old == new else [f"{prefix.rstrip('.')}: {old!r} -> {new!r}"]
+
+
+def read_jsonl_rows(path: Path) -> tuple[list[dict], int]:
+    """Whole rows of a JSONL file and the byte length they occupy; a torn last line is not a row."""
+    rows, good_bytes = [], 0
+    if not path.exists():
+        return rows, 0
+    with open(path, "rb") as handle:
+        for line in handle:
+            if not line.endswith(b"\n"):
+                break
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError:
+                break
+            good_bytes += len(line)
+    return rows, good_bytes
+
+
+@dataclass
+class Corpus:
+    root: Path
+    done_ids: set[str] = field(default_factory=set)  # ids with a verified row or a rejection
+    resumed_rows: int = 0
+    dropped_rows: int = 0  # rows whose audio was missing or changed: they are rendered again
+
+    @classmethod
+    def open(cls, root: str | os.PathLike, config: dict, if_exists: str = "resume") -> "Corpus":
+        if if_exists not in IF_EXISTS:
+            raise CorpusError(f"output.if_exists must be one of {', '.join(IF_EXISTS)}; got {if_exists!r}")
+        root = Path(root)
+        if root.exists() and not root.is_dir():
+            raise CorpusError(f"output.dir {str(root)!r} exists and is not a folder")
+        corpus = cls(root)
+        stored = root / CONFIG
+        if stored.exists():
+            if if_exists == "error":
+                raise CorpusError(f"output.dir {str(root)!r} already holds a corpus; choose another output.dir or set output.if_exists=resume|overwrite")
+            if if_exists == "overwrite":
+                corpus._clear()
+            else:
+                old = yaml.safe_load(stored.read_text()) or {}
+                diff = _differences(_content_config(old), _content_config(config))
+                if diff:
+                    raise CorpusError(
+                        f"output.dir {str(root)!r} holds a corpus made with a different config:\n  "
+                        + "\n  ".join(diff[:20])
+                        + "\nUse the same config to resume it, pick a new output.dir, or add output.if_exists=overwrite to replace it."
+                    )
+                corpus._load_finished()
+        elif root.exists() and any(p.name != "logs" for p in root.iterdir()):
+            raise CorpusError(f"output.dir {str(root)!r} is not empty and holds no corpus (no {CONFIG}); choose an empty or new folder")
+        try:
+            root.mkdir(parents=True, exist_ok=True)
+            (root / CONFIG).write_text(yaml.safe_dump(config, sort_keys=False))
+        except OSError as exc:
+            raise CorpusError(f"cannot write to output.dir {str(root)!r}: {exc.strerror}") from exc
+        return corpus
+
+    def _clear(self) -> None:
+        for name in (MANIFEST, REJECTS, CONFIG, SUMMARY):
+            (self.root / name).unlink(missing_ok=True)
+        for folder in ("audio", "exports", "report"):
+            shutil.rmtree(self.root / folder, ignore_errors=True)
+
+    def _load_finished(self) -> None:
+        """Keep rows whose audio is intact; cut torn lines; forget rows whose audio is not."""
+        rows, good_bytes = read_jsonl_rows(self.root / MANIFEST)
+        intact = [r for r in rows if self._audio_intact(r)]
+        self.dropped_rows = len(rows) - len(intact)
+        if self.dropped_rows:
+            self._rewrite(MANIFEST, intact)
+        else:
+            self._truncate(MANIFEST, good_bytes)
+        rejects, good_bytes = read_jsonl_rows(self.root / REJECTS)
+        self._truncate(REJECTS, good_bytes)
+        for stale in (self.root / "audio").rglob(".*.tmp"):  # half-written files of a killed run
+            stale.unlink(missing_ok=True)
+        self.done_ids = {r["id"] for r in intact} | {rejection_key(r) for r in rejects}
+        self.resumed_rows = len(intact)
+
+    def _audio_intact(self, row: dict) -> bool:
+        path = self.root / row["audio_filepath"]
+        return path.is_file() and sha256_file(path) == row["sha256"]
+
+    def _truncate(self, name: str, size: int) -> None:
+        path = self.root / name
+        if path.exists() and path.stat().st_size != size:
+            with open(path, "r+b") as handle:
+                handle.truncate(size)
+
+    def _rewrite(self, name: str, rows: list[dict]) -> None:
+        tmp = self.root / f".{name}.tmp"
+        with open(tmp, "w", encoding="utf-8") as handle:
+            handle.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+        os.replace(tmp, self.root / name)
+
+    def append(self, name: str, row: dict) -> None:
+        """One write per line with O_APPEND: a kill leaves at most one torn line, cut on resume."""
+        line = (json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8")
+        fd = os.open(self.root / name, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+        try:
+            os.write(fd, line)
+        finally:
+            os.close(fd)
+
+    def reorder(self, name: str, order: dict[str, int]) -> None:
+        """Put rows back in plan order (needed only when a resumed run re-rendered dropped rows)."""
+        rows, _ = read_jsonl_rows(self.root / name)
+        rows.sort(key=lambda r: order.get(r.get("id"), len(order)))
+        self._rewrite(name, rows)

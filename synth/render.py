@@ -1,0 +1,87 @@
+"""Render one WorkItem into an audio file and its manifest row. Runs inside the workers."""
+
+from __future__ import annotations
+
+import atexit
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from synth import audio_io, qc
+from synth.engines.base import Engine, EngineError, create_engine
+from synth.normalize import spoken_words
+from synth.plan import Rejection, WorkItem
+from synth.word_times import word_times
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    out_dir: str
+    sample_rate: int = 16000
+    audio_format: str = "flac"
+    engine_timeout_s: float = 60.0
+    qc: qc.QCThresholds = field(default_factory=qc.QCThresholds)
+    keep_failed_qc: bool = False
+
+
+# One engine per (worker process, engine name), started on first use and reused for every item.
+_ENGINES: dict[tuple, Engine] = {}
+
+
+def _engine(name: str, settings: RenderSettings) -> Engine:
+    key = (name, settings.engine_timeout_s)
+    if key not in _ENGINES:
+        _ENGINES[key] = create_engine(name, timeout_s=settings.engine_timeout_s)
+    return _ENGINES[key]
+
+
+@atexit.register
+def close_engines() -> None:
+    while _ENGINES:
+        _ENGINES.popitem()[1].close()
+
+
+def audio_relpath(item: WorkItem, audio_format: str) -> str:
+    return f"audio/{item.voice.id}/{item.id}.{audio_format}"
+
+
+def render(item: WorkItem, settings: RenderSettings) -> dict | Rejection:
+    """The manifest row for `item` after writing its audio, or the reason it was rejected."""
+    try:
+        synthesis = _engine(item.voice.engine, settings).synthesize(item.spoken.spoken, item.voice.engine_voice, item.prosody, item.seed)
+    except EngineError as exc:
+        return Rejection(item.id, "render", str(exc), {"voice": item.voice.id, "text": item.prompt.text[:200]})
+    words = spoken_words(item.spoken.spoken)
+    timed = None
+    if synthesis.word_events is not None and len(synthesis.audio):
+        timed = word_times(item.spoken.spoken, words, synthesis.word_events, synthesis.boundaries, synthesis.audio, synthesis.sample_rate)
+    audio = audio_io.resample(synthesis.audio, synthesis.sample_rate, settings.sample_rate)
+    checks = qc.check(audio, settings.sample_rate, len(words), settings.qc)
+    if not checks["passed"] and not settings.keep_failed_qc:
+        return Rejection(item.id, "qc", "; ".join(checks["reasons"]), {"qc": checks, "voice": item.voice.id, "text": item.prompt.text[:200]})
+    pcm = audio_io.to_pcm16(audio)
+    data = audio_io.encode(pcm, settings.sample_rate, settings.audio_format)
+    relpath = audio_relpath(item, settings.audio_format)
+    audio_io.write_atomic(Path(settings.out_dir) / relpath, data)
+    duration = len(pcm) / settings.sample_rate
+    if timed:
+        for entry in timed:  # resampling can shorten the signal by a fraction of a sample
+            entry["end"] = min(entry["end"], round(duration, 3))
+            entry["start"] = min(entry["start"], entry["end"] - 0.001)
+    return {
+        "id": item.id,
+        "audio_filepath": relpath,
+        "duration": round(duration, 4),
+        "sample_rate": settings.sample_rate,
+        "text": item.prompt.text,
+        "transcript": item.spoken.transcript,
+        "language": item.voice.language,
+        "speaker": item.voice.to_speaker(),
+        "prosody": synthesis.prosody.to_dict(),
+        "words": timed,
+        "augment": [],
+        "seed": item.seed,
+        "sha256": audio_io.sha256_bytes(data),
+        "split": item.split,
+        "qc": checks,
+        "prompt": {"id": item.prompt.id, **item.prompt.fields},
+    }

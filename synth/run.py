@@ -1,0 +1,141 @@
+"""One generation run: build the parts from the config, stream the plan through an executor,
+and let this (parent) process alone append the label files."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from omegaconf import DictConfig, OmegaConf
+from tqdm import tqdm
+
+from synth import audio_io
+from synth.corpus import MANIFEST, REJECTS, SUMMARY, Corpus
+from synth.executors import create_executor
+from synth.plan import ProsodyRanges, Rejection, SplitRule, WorkItem, build_plan, rejection_key
+from synth.prompts import read_prompts
+from synth.qc import QCThresholds
+from synth.render import RenderSettings, render
+from synth.summary import summarize
+from voices.assign import VoiceAssigner
+from voices.catalog import load_catalog, select_voices
+
+log = logging.getLogger("synth")
+
+
+class ConfigError(ValueError):
+    """A config value is wrong; the message names the key and what would be valid."""
+
+
+def _range(cfg: DictConfig, key: str) -> tuple[float, float]:
+    value = OmegaConf.select(cfg, key)
+    if value is None:
+        return (1.0, 1.0)
+    if isinstance(value, (int, float)):
+        return (float(value), float(value))
+    values = list(value)
+    if len(values) != 2:
+        raise ConfigError(f"{key} must be a number or [min, max]; got {values}")
+    return (float(values[0]), float(values[1]))
+
+
+@dataclass
+class RunParts:
+    plan_factory: object  # () -> Iterator[WorkItem | Rejection]; called again if rows must be reordered
+    settings: RenderSettings
+    executor: object
+    shard: tuple[int, int]
+
+
+def build_parts(cfg: DictConfig) -> RunParts:
+    voices_cfg = cfg.voices
+    try:
+        catalog = load_catalog(voices_cfg.catalog)
+        voices = select_voices(catalog, accents=voices_cfg.get("accents"), genders=voices_cfg.get("genders"), ids=voices_cfg.get("ids"))
+        assigner = VoiceAssigner(voices, int(voices_cfg.per_prompt), int(cfg.seed))
+        prosody = ProsodyRanges(*(_range(cfg, f"voices.prosody.{n}") for n in ("rate", "pitch", "volume")))
+        split = SplitRule(dev=float(cfg.split.dev), test=float(cfg.split.test), by=str(cfg.split.by))
+        settings = RenderSettings(
+            out_dir=str(Path(cfg.output.dir).resolve()),
+            sample_rate=int(cfg.output.sample_rate),
+            audio_format=audio_io.check_audio_format(str(cfg.output.audio_format)),
+            engine_timeout_s=float(cfg.engine.timeout_s),
+            qc=QCThresholds(**OmegaConf.to_container(cfg.qc.thresholds)),
+            keep_failed_qc=bool(cfg.qc.keep_failed),
+        )
+        executor = create_executor(str(cfg.executor.name), int(cfg.n_jobs))
+    except ValueError as exc:  # CatalogError and friends: already phrased for the user
+        raise ConfigError(str(exc)) from exc
+    if not 8000 <= settings.sample_rate <= 96000:
+        raise ConfigError(f"output.sample_rate must be between 8000 and 96000 Hz; got {settings.sample_rate}")
+    if list(cfg.output.formats or []):
+        raise ConfigError(f"output.formats={list(cfg.output.formats)}: no exporters are available in this version; use output.formats=[]")
+    shard = (int(cfg.shard.index), int(cfg.shard.count))
+    if not (shard[1] >= 1 and 0 <= shard[0] < shard[1]):
+        raise ConfigError(f"shard.index must be in [0, shard.count) and shard.count >= 1; got index={shard[0]}, count={shard[1]}")
+    prompts_path = cfg.prompts.path
+    max_chars = int(cfg.prompts.max_chars)
+
+    def plan_factory() -> Iterator[WorkItem | Rejection]:
+        return build_plan(read_prompts(prompts_path, max_chars=max_chars), assigner, int(cfg.seed), prosody, split)
+
+    return RunParts(plan_factory, settings, executor, shard)
+
+
+def process(task: WorkItem | Rejection, settings: RenderSettings) -> dict | Rejection:
+    """Runs in a worker. Rejections from planning pass through so all results keep plan order."""
+    return task if isinstance(task, Rejection) else render(task, settings)
+
+
+def _pending(plan: Iterator[WorkItem | Rejection], done: set[str], shard: tuple[int, int]) -> Iterator[WorkItem | Rejection]:
+    index, count = shard
+    for task in plan:
+        if isinstance(task, WorkItem):
+            if task.index % count == index and task.id not in done:
+                yield task
+        elif rejection_key(task.to_row()) not in done:
+            yield task
+
+
+def generate(cfg: DictConfig) -> dict:
+    """Run the generation described by `cfg`; return the summary."""
+    parts = build_parts(cfg)
+    resolved = OmegaConf.to_container(cfg, resolve=True)
+    corpus = Corpus.open(cfg.output.dir, resolved, str(cfg.output.if_exists))
+    if corpus.resumed_rows:
+        log.info("resuming %s: %d finished utterances kept, %d to redo", corpus.root, corpus.resumed_rows, corpus.dropped_rows)
+    total = sum(1 for _ in _pending(parts.plan_factory(), corpus.done_ids, parts.shard))  # cheap: no audio
+    started, made_seconds, made = time.perf_counter(), 0.0, 0
+    bar = tqdm(total=total, unit="utt", disable=not cfg.get("progress", True), dynamic_ncols=True, desc="rendering")
+    for result in parts.executor.map(process, _pending(parts.plan_factory(), corpus.done_ids, parts.shard), parts.settings):
+        if isinstance(result, Rejection):
+            corpus.append(REJECTS, result.to_row())
+        else:
+            corpus.append(MANIFEST, result)
+            made += 1
+            made_seconds += result["duration"]
+        bar.update(1)
+        elapsed = max(time.perf_counter() - started, 1e-9)
+        bar.set_postfix_str(f"{made_seconds / 3600:.3f} h audio, {made_seconds / elapsed:.0f}x realtime", refresh=False)
+    bar.close()
+    if corpus.dropped_rows:
+        order = {task.id: task.index for task in parts.plan_factory() if isinstance(task, WorkItem)}
+        corpus.reorder(MANIFEST, order)
+    elapsed = time.perf_counter() - started
+    stats = {
+        "utterances_this_run": made,
+        "audio_seconds_this_run": round(made_seconds, 3),
+        "wall_seconds": round(elapsed, 3),
+        "realtime_factor": round(made_seconds / elapsed, 1) if elapsed > 0 else None,
+        "n_jobs": int(cfg.n_jobs),
+        "executor": str(cfg.executor.name),
+    }
+    summary = summarize(corpus.root, stats)
+    audio_io.write_atomic(corpus.root / SUMMARY, (json.dumps(summary, indent=2) + "\n").encode())
+    log.info("%s: %d utterances, %.3f h, %d rejected", corpus.root, summary["utterances"], summary["hours"], summary["rejected"])
+    return summary

@@ -1,0 +1,83 @@
+import json
+import sys
+from pathlib import Path
+
+import pytest
+import soundfile as sf
+from hydra import compose, initialize_config_dir
+from hydra.core.global_hydra import GlobalHydra
+
+from synth.audio_io import sha256_file
+from synth.cli import config_dir
+
+REPO = Path(__file__).resolve().parent.parent
+CONTRACT_FIELDS = {"id", "audio_filepath", "duration", "sample_rate", "text", "transcript", "language", "speaker",
+                   "prosody", "words", "augment", "seed", "sha256", "split", "qc", "prompt"}
+SPEAKER_FIELDS = {"id", "engine", "voice", "accent", "gender", "locale", "license"}
+
+SMALL_PROMPTS = [
+    "Set a timer for 15 minutes.",
+    "What's the weather like in Edinburgh tomorrow?",
+    "Call Dr. Patel at 555-0123.",
+    "My flight leaves at 7:30 p.m. on March 5, 2024.",
+    "Transfer $3.50 to Maria.",
+    "Turn the volume down to 40%.",
+    "The FBI opened an office on 221 Baker Street.",
+    "Remind me to buy eggs, milk and bread.",
+]
+
+
+@pytest.fixture
+def compose_cfg():
+    """Compose the real Hydra config with overrides, as the command line would."""
+    def _compose(*overrides):
+        GlobalHydra.instance().clear()
+        with initialize_config_dir(config_dir=config_dir(), version_base="1.3"):
+            return compose(config_name="config", overrides=["progress=false", *overrides])
+    yield _compose
+    GlobalHydra.instance().clear()
+
+
+@pytest.fixture
+def small_prompts(tmp_path):
+    path = tmp_path / "prompts.txt"
+    path.write_text("\n".join(SMALL_PROMPTS) + "\n")
+    return path
+
+
+def read_manifest(root: Path) -> list[dict]:
+    return [json.loads(line) for line in (root / "manifest.jsonl").read_text().splitlines()]
+
+
+def corpus_fingerprint(root: Path) -> list[tuple[str, str]]:
+    """(id, sha256 of the audio file on disk) in manifest order."""
+    return [(r["id"], sha256_file(root / r["audio_filepath"])) for r in read_manifest(root)]
+
+
+def check_corpus(root: Path) -> list[dict]:
+    """Every row meets the contract and matches its audio file; returns the rows."""
+    rows = read_manifest(root)
+    assert rows, "empty manifest"
+    assert len({r["id"] for r in rows}) == len(rows)
+    for r in rows:
+        assert CONTRACT_FIELDS <= set(r), CONTRACT_FIELDS - set(r)
+        assert SPEAKER_FIELDS <= set(r["speaker"])
+        assert set(r["prosody"]) == {"rate", "pitch", "volume"}
+        path = root / r["audio_filepath"]
+        info = sf.info(path)
+        assert info.samplerate == r["sample_rate"] and info.channels == 1 and info.subtype == "PCM_16"
+        assert abs(info.frames / info.samplerate - r["duration"]) < 1e-3
+        assert sha256_file(path) == r["sha256"]
+        if r["words"] is not None:
+            assert [w["word"] for w in r["words"]] == r["transcript"].split()
+            for w in r["words"]:
+                assert 0 <= w["start"] < w["end"] <= r["duration"] + 1e-9
+            starts = [w["start"] for w in r["words"]]
+            assert starts == sorted(starts)
+    return rows
+
+
+def run_cli(args, cwd, timeout=300, **kwargs):
+    import subprocess
+    return subprocess.run([sys.executable, str(REPO / "generate.py"), "progress=false", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=timeout, **kwargs)
