@@ -19,6 +19,7 @@ class RenderSettings:
     sample_rate: int = 16000
     audio_format: str = "flac"
     engine_timeout_s: float = 60.0
+    engine_options: tuple = ()  # ((engine name, ((key, value), ...)), ...): hashable, picklable
     qc: qc.QCThresholds = field(default_factory=qc.QCThresholds)
     keep_failed_qc: bool = False
 
@@ -28,9 +29,10 @@ _ENGINES: dict[tuple, Engine] = {}
 
 
 def _engine(name: str, settings: RenderSettings) -> Engine:
-    key = (name, settings.engine_timeout_s)
+    options = dict(dict(settings.engine_options).get(name, ()))
+    key = (name, settings.engine_timeout_s, tuple(sorted(options.items())))
     if key not in _ENGINES:
-        _ENGINES[key] = create_engine(name, timeout_s=settings.engine_timeout_s)
+        _ENGINES[key] = create_engine(name, timeout_s=settings.engine_timeout_s, **options)
     return _ENGINES[key]
 
 

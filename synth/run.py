@@ -65,6 +65,10 @@ def build_parts(cfg: DictConfig) -> RunParts:
             sample_rate=int(cfg.output.sample_rate),
             audio_format=audio_io.check_audio_format(str(cfg.output.audio_format)),
             engine_timeout_s=float(cfg.engine.timeout_s),
+            engine_options=tuple(
+                (name, tuple(sorted((OmegaConf.to_container(opts, resolve=True) or {}).items())))
+                for name, opts in (cfg.get("engines") or {}).items()
+            ),
             qc=QCThresholds(**OmegaConf.to_container(cfg.qc.thresholds)),
             keep_failed_qc=bool(cfg.qc.keep_failed),
         )

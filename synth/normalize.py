@@ -1,0 +1,381 @@
+"""Turn a prompt as written into the words the TTS voice will say.
+
+The corpus label must be exactly what the voice said, so we never let eSpeak NG
+expand anything itself: we hand it an already-spoken form (no digits, symbols or
+abbreviations) and derive the transcript from the very same tokens. The one-to-one
+token mapping between ``spoken`` and ``transcript`` is what lets the engine map
+word events back to label words.
+
+When the text holds something we cannot say with confidence (emoji, other
+scripts, stray symbols) we raise rather than drop it: a dropped word would make
+the label lie about the audio.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from synth.normalize_numbers import (LETTER_MARK, cardinal, expand_numbers, letters, ordinal,
+                                     sentence_end_after)
+
+__all__ = ["SpokenForm", "NormalizationError", "to_spoken", "spoken_words"]
+
+SENTENCE_PUNCT = ",.?!;:"
+_STRIP = SENTENCE_PUNCT + '"'
+
+
+@dataclass(frozen=True)
+class SpokenForm:
+    spoken: str      # fed to the TTS engine
+    transcript: str  # ASR label: lowercase words, one per spoken token
+
+
+class NormalizationError(ValueError):
+    """The prompt cannot be spoken faithfully; ``reason`` says what and why."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def spoken_words(spoken: str) -> list[str]:
+    """The label word for each whitespace token of ``spoken``, index for index."""
+    return [tok.strip(_STRIP).lower() for tok in spoken.split()]
+
+
+# --- cleaning -----------------------------------------------------------------
+
+_CHAR_MAP = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'", "\u00b4": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+    "\u00ab": '"', "\u00bb": '"', "\u2039": '"', "\u203a": '"',
+    "\u02bc": "'", "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2212": "-",
+    "\u2014": " , ", "\u2015": " , ",
+    # Marks nobody reads aloud; NFKC would otherwise turn "™" into the letters "TM".
+    "\u2122": " ", "\u00ae": " ", "\u00bf": " ", "\u00a1": " ",
+    "\u00a9": " copyright ", "\u00b2": " squared ", "\u00b3": " cubed ",
+})
+
+# Characters the passes below know how to read or remove. Anything else that is
+# not a Latin letter or ASCII digit is refused up front with a precise message.
+_HANDLED = set(" ,.?!;:'\"-()[]{}/\\&+=@#%°$£€¥¢~<>*_|•·§×÷±")
+
+
+def _is_latin_letter(c: str) -> bool:
+    return c.isalpha() and "LATIN" in unicodedata.name(c, "") and c.lower().isalpha()
+
+
+def _unsupported(c: str, why: str = "prompts must be English text") -> NormalizationError:
+    return NormalizationError(f"unsupported character {c!r} (U+{ord(c):04X}); {why}")
+
+
+def _clean(text: str) -> str:
+    text = text.translate(_CHAR_MAP)
+    # Vulgar fractions keep a space before them so "1½" reads as "1 1/2", not "11/2".
+    text = "".join(
+        f" {unicodedata.normalize('NFKC', c).replace(chr(0x2044), '/')} "
+        if "VULGAR FRACTION" in unicodedata.name(c, "") else c
+        for c in text
+    )
+    text = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
+    # Whitespace controls separate words; every other control/format/private-use
+    # character is invisible and carries no speech.
+    text = "".join(" " if c.isspace() else c for c in text
+                   if c.isspace() or not unicodedata.category(c).startswith("C"))
+    text = re.sub(r"(?<=[0-9])\s?\u2013\s?(?=[0-9$£€¥])", "-", text)  # en dash in a range
+    text = text.replace("\u2013", " , ").replace("''", '"')
+    text = re.sub(r"'{2,}", "'", text)
+    for c in text:
+        if not (c in _HANDLED or "0" <= c <= "9" or _is_latin_letter(c)):
+            raise _unsupported(c)
+    return " ".join(text.split())
+
+
+# --- web addresses ------------------------------------------------------------
+
+_EMAIL = re.compile(r"(?<![\w.])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_URL = re.compile(r"(?<![\w@.])(?:https?://)?(?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+                  r"\.(?:com|org|net|edu|gov|io|uk|info|dev|app|biz)\b(?:/[\w./%-]*[\w/])?", re.I)
+_WEB_SEPARATORS = {".": "dot", "/": "slash", ":": "colon", "@": "at", "_": "underscore",
+                   "-": "dash", "%": "percent", "+": "plus"}
+
+
+def _web(m: re.Match) -> str:
+    parts = re.split(r"([./:@_%+-])", m.group(0))
+    return " " + " ".join(_WEB_SEPARATORS.get(p, p) for p in parts if p) + " "
+
+
+# --- abbreviations --------------------------------------------------------------
+
+# Readings that depend on the neighbours: a title before a name, a place after one.
+_TITLE_OR_PLACE = {"Dr": ("doctor", "drive"), "St": ("saint", "street")}
+_TITLES = {"Mr": "mister", "Mrs": "missus", "Ms": "miz", "Prof": "professor",
+           "Gen": "general", "Capt": "captain", "Lt": "lieutenant", "Sgt": "sergeant",
+           "Col": "colonel", "Gov": "governor", "Sen": "senator", "Rev": "reverend",
+           "Hon": "honorable", "Mt": "mount", "Ft": "fort"}
+_OTHER_ABBR = {"Jr": "junior", "Sr": "senior", "Ave": "avenue", "Rd": "road",
+               "Blvd": "boulevard", "Ln": "lane", "Hwy": "highway", "Pkwy": "parkway",
+               "Ct": "court", "Apt": "apartment", "Ste": "suite", "Inc": "incorporated",
+               "Ltd": "limited", "Corp": "corporation", "Co": "company",
+               "Dept": "department", "dept": "department",
+               "Univ": "university", "approx": "approximately", "vs": "versus",
+               "etc": "et cetera", "est": "established", "cf": "compare",
+               "e.g": "for example", "E.g": "for example", "i.e": "that is", "I.e": "that is",
+               "a.k.a": "also known as", "Ph.D": letters("PhD"), "PhD": letters("PhD"),
+               "Jan": "January", "Feb": "February", "Mar": "March", "Apr": "April",
+               "Jun": "June", "Jul": "July", "Aug": "August", "Sep": "September",
+               "Sept": "September", "Oct": "October", "Nov": "November", "Dec": "December"}
+# Without its period each of these is still unambiguous; the rest ("Co", "Gen",
+# "Mar"...) are also ordinary words and need the period to count.
+_PERIOD_OPTIONAL = {"Dr", "St", "Mr", "Mrs", "Ms", "Prof", "Capt", "Lt", "Sgt", "Jr", "Sr",
+                    "Rd", "Blvd", "Hwy", "Pkwy", "Inc", "Ltd", "Corp", "Dept", "dept", "approx",
+                    "vs", "etc", "PhD", "e.g", "i.e", "E.g", "I.e"}
+_ALL_ABBR = {**dict.fromkeys(_TITLE_OR_PLACE), **_TITLES, **_OTHER_ABBR}
+_ABBR_RE = re.compile(r"(?<![\w.'])("
+                      + "|".join(re.escape(k) for k in sorted(_ALL_ABBR, key=len, reverse=True))
+                      + r")(\.?)(?![\w'])")
+_DETERMINERS = {"the", "a", "an", "my", "your", "his", "her", "our", "their", "this", "that"}
+
+
+def _abbreviation(m: re.Match) -> str:
+    key, period = m.groups()
+    if not period and key not in _PERIOD_OPTIONAL:
+        return m.group(0)
+    text = m.string
+    after = re.match(r"(,?)\s+([A-Za-z]+)", text[m.end():])
+    before = re.search(r"([A-Za-z]+)\s+$", text[: m.start()])
+    name_follows = bool(after and not after.group(1) and after.group(2)[0].isupper())
+    if key in _TITLE_OR_PLACE:
+        title, place = _TITLE_OR_PLACE[key]
+        # "Dr. Smith" / "St. Louis" vs "Mulholland Dr." / "Elm St., Springfield";
+        # "the Dr. said" is still a person.
+        if name_follows or (before and before.group(1).lower() in _DETERMINERS):
+            return f" {title} "
+        said = place
+    elif key in _TITLES:
+        return f" {_TITLES[key]} "
+    else:
+        said = _OTHER_ABBR[key]
+    # The abbreviation's period may also have ended the sentence ("... Ltd." but
+    # not "Co. Ltd.").
+    keep = period and sentence_end_after(text, m.end()) and not (after and after.group(2) in _ALL_ABBR)
+    return f" {said}{'.' if keep else ''} "
+
+
+def _dotted_acronym(m: re.Match) -> str:
+    said = letters(m.group(1))
+    return f" {said}{'.' if not m.string[m.end():].strip() else ''} "
+
+
+# --- symbols and punctuation ------------------------------------------------------
+
+_SYMBOL_WORDS = {"&": "and", "+": "plus", "=": "equals", "@": "at", "%": "percent",
+                 "°": "degrees", "×": "times", "÷": "divided by", "±": "plus or minus",
+                 "§": "section", "<": "less than", ">": "greater than", "#": "hash"}
+_SYMBOL_RULES = [
+    # Quotes, emphasis marks and underscores frame words but are never spoken.
+    (re.compile(r'["*_]'), " "),
+    (re.compile(r"[()\[\]{}|•·]"), " , "),
+    (re.compile(r"[/\\]"), " "),
+    (re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])"), " "),      # well-known
+    (re.compile(r"\s-+\s|-{2,}"), " , "),                   # a spaced dash is a pause
+    (re.compile(r"-"), " "),
+    (re.compile(r"(?<=[a-z]{2})\.(?=[A-Z][a-z])"), ". "),  # missing space after a sentence
+    (re.compile(r"(?<=[^\W\d_])\.(?=[^\W\d_])"), " dot "),  # file.txt
+    (re.compile("[" + re.escape("".join(_SYMBOL_WORDS)) + "]"), lambda m: f" {_SYMBOL_WORDS[m.group(0)]} "),
+]
+
+
+# --- words ----------------------------------------------------------------------
+
+# Acronyms said as words. Everything else of 2-5 capitals is spelled out.
+_PRONOUNCED = {"NASA": "nasa", "NATO": "nato", "UNESCO": "unesco", "UNICEF": "unicef",
+               "SCUBA": "scuba", "LASER": "laser", "RADAR": "radar", "SONAR": "sonar",
+               "AIDS": "aids", "PIN": "pin", "GIF": "gif", "JPEG": "jay peg", "COVID": "covid",
+               "OPEC": "opec", "FIFA": "fifa", "NAFTA": "nafta", "SWAT": "swat", "IKEA": "ikea",
+               "ZIP": "zip", "OK": "okay", "Ok": "okay", "ok": "okay"}  # eSpeak says "okay"
+# Short words often written in capitals for emphasis or on signs ("STOP", "DO
+# NOT ENTER"); treated as words rather than spelled.
+_CAPS_WORDS = set("""
+A AN THE AND OR BUT NOT NO YES TO OF IN ON AT BY FOR FROM WITH UP OUT OFF OVER SO IF AS IS BE
+DO GO HE SHE WE YOU ME MY US IT ITS AM ARE WAS HAS HAD HAVE WILL CAN GET GOT LET PUT SAY SEE
+WHO WHY HOW WHAT WHEN WHERE THIS THAT THEM THEY THEIR THERE HERE YOUR OUR HIS HER HIM ALL ANY
+ONE TWO SIX TEN NEW OLD BIG HOT COLD GOOD BEST GREAT LAST FIRST NEXT MORE MOST VERY JUST ONLY
+ALSO BACK NOW EVER NEVER STOP HELLO HELP FREE SALE OPEN EXIT NOTE WAIT LOOK KEEP PUSH PULL
+ENTER READ FIRE NEWS ALERT LIVE DONE YEAH HEY HI BYE RIGHT LEFT HOME DEAD MOVE RUN HURRY
+TODAY NIGHT GAME WIN LOSE SOLD LOVE HATE SORRY THANK THANKS WOW MUST LIKE MAKE TAKE COME KNOW
+TIME SOME EACH BEEN WERE SAID WOULD COULD ABOUT WHICH THESE THOSE THEN THAN WELL DOWN AWAY
+""".split())
+# Also common abbreviations ("US", "IT", "AM", "OR"...): words only in shouted text.
+_AMBIGUOUS_CAPS = {"US", "IT", "AM", "OR", "IN", "ME", "HI", "OH", "ID", "AT", "WHO"}
+# Spelled even inside shouted text, where other capitalised words are words.
+_KNOWN_ACRONYMS = set("""
+FBI CIA NSA USA UK EU UN TV BBC CNN NBA NFL NHL MLB CEO CFO CTO DNA RNA GPS USB PDF URL ATM
+DIY FAQ VIP RSVP ASAP IBM NYC LA DC UFO IQ PC CD DVD SUV HIV MIT UCLA NYU BMW NPR HBO ESPN
+AI API CPU GPU IRS DMV EPA FDA CDC ICU ER PR HR IT ID
+""".split())
+# Words before a Roman numeral that make it a plain number ("World War II").
+_ROMAN_CARDINAL_CUES = {"war", "chapter", "part", "volume", "vol", "act", "scene", "phase",
+                        "type", "class", "level", "stage", "section", "book", "episode",
+                        "season", "round", "title", "article", "grade", "mark", "apollo"}
+# Words before a capital "A" that make it the letter ("plan A", "the A train").
+_LETTER_A_BEFORE = {"plan", "grade", "vitamin", "type", "class", "option", "section", "part",
+                    "letter", "row", "block", "gate", "terminal", "exhibit", "appendix",
+                    "category", "level", "group", "size", "model", "side", "track", "unit",
+                    "building", "floor", "platform", "zone", "point", "capital", "big", "the",
+                    "an", "answer", "choice", "question", "square", "uppercase", "lowercase"}
+_LETTER_A_AFTER = {"and", "or", "to", "through", "thru", "is", "was", "minus", "plus",
+                   "versus", "vs", "list", "grade", "grades"}
+_VOWELS = set("aeiouyAEIOUY")
+# eSpeak says these vowelless words as words; any other vowelless token it spells.
+_VOWELLESS_WORDS = re.compile(r"h+m+|psst|tsk|cwm", re.I)
+
+
+def _has_vowel(word: str) -> bool:
+    return bool(set(unicodedata.normalize("NFD", word)) & _VOWELS)  # "été" has vowels
+
+
+def _roman(s: str) -> int | None:
+    # Only I, V and X: "CD", "DC", "MC", "LCD" are far more often acronyms.
+    if len(s) < 2 or not re.fullmatch(r"X{0,3}(IX|IV|V?I{0,3})", s):
+        return None
+    values = {"I": 1, "V": 5, "X": 10}
+    total = 0
+    for a, b in zip(s, s[1:] + " "):
+        total += -values[a] if values.get(b, 0) > values[a] else values[a]
+    return total
+
+
+def _is_caps(w: str) -> bool:
+    return len(w) >= 2 and w.isalpha() and w.isupper()
+
+
+def _is_shouted(cores: list[str]) -> bool:
+    """Whether the prompt is written in capitals throughout ("DO NOT ENTER")."""
+    words = [c for c in cores if len(c) >= 2 and c.isalpha()]
+    caps = sum(map(_is_caps, words))
+    return caps >= 2 and caps >= 0.6 * len(words)
+
+
+def _say_word(core: str, prev: str | None, nxt: str | None, has_punct: bool,
+              shouted: bool) -> list[tuple[str, bool]]:
+    """Spoken pieces for one written word, each flagged True when it is a letter name."""
+    if core.startswith(LETTER_MARK):
+        return [(core[1:], True)]
+    base, plural = core, ""
+    m = re.fullmatch(r"([A-Z]{2,})('s|s)", core)
+    if m and m.group(1) not in _CAPS_WORDS:
+        base, plural = m.group(1), "'s"  # "CDs", "FBI's": eSpeak reads "D's" as "dees"
+    if base in _PRONOUNCED:
+        return [(w, False) for w in (_PRONOUNCED[base] + plural).split()]
+    roman = _roman(core)
+    if roman and prev and prev.lower() in _ROMAN_CARDINAL_CUES:
+        return [(w, False) for w in cardinal(roman).split()]   # "World War II"
+    if roman and prev and prev[0].isupper() and not _is_caps(prev):
+        return [(w, False) for w in ("the " + ordinal(roman)).split()]  # "Henry VIII"
+    if len(core) == 1:
+        if core == "A":
+            letter = (has_punct or nxt is None or (prev or "").lower() in _LETTER_A_BEFORE
+                      or nxt.lower() in _LETTER_A_AFTER or len(nxt.lstrip(LETTER_MARK)) == 1)
+            return [("A", True)] if letter else [("a", False)]
+        return [(core, core.isupper() and core != "I")]
+    if core.isalpha() and not _has_vowel(core) and not _VOWELLESS_WORDS.fullmatch(core):
+        return _spell(base, plural)
+    if _is_caps(base):
+        if len(base) >= 6 or (base in _CAPS_WORDS and base not in _AMBIGUOUS_CAPS):
+            return [(core.lower(), False)]
+        if shouted and base not in _KNOWN_ACRONYMS and (base in _CAPS_WORDS or len(base) >= 3):
+            return [(core.lower(), False)]
+        return _spell(base, plural)
+    return [(core, False)]
+
+
+def _spell(base: str, plural: str) -> list[tuple[str, bool]]:
+    pieces = [(c.upper(), True) for c in base]
+    pieces[-1] = (pieces[-1][0] + plural, True)
+    return pieces
+
+
+def _strip_quote_apostrophes(core: str) -> str:
+    # Apostrophes at word edges are quote marks ('hello'), except the possessive
+    # of a plural (James', dogs').
+    lead = core.startswith("'")
+    core = core.lstrip("'")
+    if core.endswith("'") and (lead or not core[:-1].endswith(("s", "S"))):
+        core = core.rstrip("'")
+    return core
+
+
+def _collapse_punct(run: str) -> str:
+    for group in ("?!.", ";:"):
+        for c in run:
+            if c in group:
+                return c
+    return ","
+
+
+def _words(text: str) -> list[tuple[str, str, bool]]:
+    """Split into (word, attached punctuation, is letter name) triples."""
+    items: list[list[str]] = []  # [core, punct]
+    for tok in re.findall(r"[,.?!;:]+|[^\s,.?!;:]+", text):
+        if tok[0] in SENTENCE_PUNCT:
+            if items:  # punctuation with no word before it carries no speech
+                items[-1][1] += tok
+            continue
+        core = _strip_quote_apostrophes(tok)
+        if core:  # a lone quote mark is not a word
+            items.append([core, ""])
+    cores = [c for c, _ in items]
+    shouted = _is_shouted(cores)
+    out: list[tuple[str, str, bool]] = []
+    for i, (core, punct) in enumerate(items):
+        prev = cores[i - 1] if i and not items[i - 1][1] else None
+        nxt = cores[i + 1] if i + 1 < len(cores) and not punct else None
+        pieces = _say_word(core, prev, nxt, bool(punct), shouted)
+        for j, (word, is_letter) in enumerate(pieces):
+            last = j == len(pieces) - 1
+            out.append((word, _collapse_punct(punct) if last and punct else "", is_letter))
+    return out
+
+
+def _check_word(word: str) -> None:
+    for c in word:
+        if not (_is_latin_letter(c) or c == "'"):
+            raise _unsupported(c, "it has no spoken form here; write it out in words")
+    if word.startswith("'") or "''" in word:
+        raise NormalizationError(f"cannot speak {word!r}: stray apostrophe")
+
+
+def to_spoken(text: str) -> SpokenForm:
+    """Normalize ``text`` into what the voice says and the matching label.
+
+    Raises NormalizationError when the text is empty or contains something that
+    cannot be said faithfully.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str, not {type(text).__name__}")
+    t = _clean(text)
+    t = _EMAIL.sub(_web, t)
+    t = _URL.sub(_web, t)
+    t = expand_numbers(t)
+    t = _ABBR_RE.sub(_abbreviation, t)
+    t = re.sub(r"(?<![\w.])((?:[A-Za-z]\.)+[A-Za-z])\.?(?![\w])", _dotted_acronym, t)
+    for pattern, repl in _SYMBOL_RULES:
+        t = pattern.sub(repl, t)
+    words = _words(t)
+    if not words:
+        raise NormalizationError("empty after normalization")
+    tokens = []
+    for i, (word, punct, is_letter) in enumerate(words):
+        _check_word(word)
+        if word == "A" and is_letter and not punct and i + 1 < len(words):
+            # eSpeak reads a capital "A" followed by a word as the article "uh";
+            # a comma after it is the only in-text way to get the letter name.
+            punct = ","
+        tokens.append(word + punct)
+    if tokens[-1][-1] in ",;:":
+        tokens[-1] = tokens[-1].rstrip(",;:")
+    spoken = " ".join(tokens)
+    return SpokenForm(spoken=spoken, transcript=" ".join(spoken_words(spoken)))
