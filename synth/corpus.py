@@ -61,6 +61,11 @@ def read_jsonl_rows(path: Path) -> tuple[list[dict], int]:
     return rows, good_bytes
 
 
+def item_id(row: dict) -> str:
+    """The work item a manifest row belongs to (paired rows share their item's id as `pair.stem`)."""
+    return row["pair"]["stem"] if "pair" in row else row["id"]
+
+
 @dataclass
 class Corpus:
     root: Path
@@ -111,6 +116,12 @@ class Corpus:
         """Keep rows whose audio is intact; cut torn lines; forget rows whose audio is not."""
         rows, good_bytes = read_jsonl_rows(self.root / MANIFEST)
         intact = [r for r in rows if self._audio_intact(r)]
+        # A paired item (clean + augmented) is finished only when both of its rows are.
+        roles: dict[str, set] = {}
+        for r in intact:
+            if "pair" in r:
+                roles.setdefault(r["pair"]["stem"], set()).add(r["pair"]["role"])
+        intact = [r for r in intact if "pair" not in r or len(roles[r["pair"]["stem"]]) == 2]
         self.dropped_rows = len(rows) - len(intact)
         if self.dropped_rows:
             self._rewrite(MANIFEST, intact)
@@ -120,7 +131,7 @@ class Corpus:
         self._truncate(REJECTS, good_bytes)
         for stale in (self.root / "audio").rglob(".*.tmp"):  # half-written files of a killed run
             stale.unlink(missing_ok=True)
-        self.done_ids = {r["id"] for r in intact} | {rejection_key(r) for r in rejects}
+        self.done_ids = {item_id(r) for r in intact} | {rejection_key(r) for r in rejects}
         self.resumed_rows = len(intact)
 
     def _audio_intact(self, row: dict) -> bool:
@@ -151,5 +162,5 @@ class Corpus:
     def reorder(self, name: str, order: dict[str, int]) -> None:
         """Put rows back in plan order (needed only when a resumed run re-rendered dropped rows)."""
         rows, _ = read_jsonl_rows(self.root / name)
-        rows.sort(key=lambda r: order.get(r.get("id"), len(order)))
+        rows.sort(key=lambda r: order.get(item_id(r), len(order)))
         self._rewrite(name, rows)

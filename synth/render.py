@@ -22,6 +22,8 @@ class RenderSettings:
     engine_options: tuple = ()  # ((engine name, ((key, value), ...)), ...): hashable, picklable
     qc: qc.QCThresholds = field(default_factory=qc.QCThresholds)
     keep_failed_qc: bool = False
+    augment: object | None = None  # augment.PreparedAugment, or None for clean speech
+    augment_key: str = ""  # identifies `augment` across pickling, for the per-worker chain cache
 
 
 # One engine per (worker process, engine name), started on first use and reused for every item.
@@ -36,18 +38,26 @@ def _engine(name: str, settings: RenderSettings) -> Engine:
     return _ENGINES[key]
 
 
+# One augmentation chain per (worker process, augment config): audiomentations transforms scan
+# folders and load files in __init__, so they are built once, not per item.
+_CHAINS: dict[str, object] = {}
+
+
+def _chain(settings: RenderSettings):
+    if settings.augment_key not in _CHAINS:
+        _CHAINS[settings.augment_key] = settings.augment.build()
+    return _CHAINS[settings.augment_key]
+
+
 @atexit.register
 def close_engines() -> None:
     while _ENGINES:
         _ENGINES.popitem()[1].close()
 
 
-def audio_relpath(item: WorkItem, audio_format: str) -> str:
-    return f"audio/{item.voice.id}/{item.id}.{audio_format}"
-
-
-def render(item: WorkItem, settings: RenderSettings) -> dict | Rejection:
-    """The manifest row for `item` after writing its audio, or the reason it was rejected."""
+def render(item: WorkItem, settings: RenderSettings) -> list[dict] | Rejection:
+    """The manifest rows for `item` after writing its audio (two when clean and augmented are paired),
+    or the reason it was rejected."""
     try:
         synthesis = _engine(item.voice.engine, settings).synthesize(item.spoken.spoken, item.voice.engine_voice, item.prosody, item.seed)
     except EngineError as exc:
@@ -56,34 +66,59 @@ def render(item: WorkItem, settings: RenderSettings) -> dict | Rejection:
     timed = None
     if synthesis.word_events is not None and len(synthesis.audio):
         timed = word_times(item.spoken.spoken, words, synthesis.word_events, synthesis.boundaries, synthesis.audio, synthesis.sample_rate)
-    audio = audio_io.resample(synthesis.audio, synthesis.sample_rate, settings.sample_rate)
-    checks = qc.check(audio, settings.sample_rate, len(words), settings.qc)
+    clean = audio_io.resample(synthesis.audio, synthesis.sample_rate, settings.sample_rate)
+    # QC judges the render itself; augmentation clips and adds noise on purpose.
+    checks = qc.check(clean, settings.sample_rate, len(words), settings.qc)
     if not checks["passed"] and not settings.keep_failed_qc:
         return Rejection(item.id, "qc", "; ".join(checks["reasons"]), {"qc": checks, "voice": item.voice.id, "text": item.prompt.text[:200]})
-    pcm = audio_io.to_pcm16(audio)
-    data = audio_io.encode(pcm, settings.sample_rate, settings.audio_format)
-    relpath = audio_relpath(item, settings.audio_format)
-    audio_io.write_atomic(Path(settings.out_dir) / relpath, data)
-    duration = len(pcm) / settings.sample_rate
-    if timed:
-        for entry in timed:  # resampling can shorten the signal by a fraction of a sample
-            entry["end"] = min(entry["end"], round(duration, 3))
-            entry["start"] = min(entry["start"], entry["end"] - 0.001)
-    return {
-        "id": item.id,
-        "audio_filepath": relpath,
-        "duration": round(duration, 4),
-        "sample_rate": settings.sample_rate,
+    common = {
         "text": item.prompt.text,
         "transcript": item.spoken.transcript,
         "language": item.voice.language,
         "speaker": item.voice.to_speaker(),
         "prosody": synthesis.prosody.to_dict(),
-        "words": timed,
-        "augment": [],
         "seed": item.seed,
-        "sha256": audio_io.sha256_bytes(data),
         "split": item.split,
         "qc": checks,
         "prompt": {"id": item.prompt.id, **item.prompt.fields},
     }
+    if settings.augment is None:
+        return [_write(item.id, item, clean, timed, [], None, common, settings)]
+    result = _chain(settings).apply(clean, settings.sample_rate, item.seed)
+    if not settings.augment.paired:
+        return [_write(item.id, item, result.audio, timed, result.applied, result.device, common, settings)]
+    return [
+        _write(f"{item.id}-clean", item, clean, timed, [], None, {**common, "pair": {"stem": item.id, "role": "clean"}}, settings),
+        _write(f"{item.id}-aug", item, result.audio, timed, result.applied, result.device, {**common, "pair": {"stem": item.id, "role": "augmented"}}, settings),
+    ]
+
+
+def _write(row_id: str, item: WorkItem, audio, timed, applied: list, device, common: dict, settings: RenderSettings) -> dict:
+    pcm = audio_io.to_pcm16(audio)
+    data = audio_io.encode(pcm, settings.sample_rate, settings.audio_format)
+    relpath = f"audio/{item.voice.id}/{row_id}.{settings.audio_format}"
+    audio_io.write_atomic(Path(settings.out_dir) / relpath, data)
+    duration = len(pcm) / settings.sample_rate
+    words = None
+    if timed:
+        words = [dict(w) for w in timed]
+        for entry in words:  # resampling can shorten the signal by a fraction of a sample
+            entry["end"] = min(entry["end"], round(duration, 3))
+            entry["start"] = min(entry["start"], entry["end"] - 0.001)
+    row = {
+        "id": row_id,
+        "audio_filepath": relpath,
+        "duration": round(duration, 4),
+        "sample_rate": settings.sample_rate,
+        **{k: common[k] for k in ("text", "transcript", "language", "speaker", "prosody")},
+        "words": words,
+        "augment": applied,
+        "seed": item.seed,
+        "sha256": audio_io.sha256_bytes(data),
+        **{k: common[k] for k in ("split", "qc", "prompt")},
+    }
+    if device is not None:
+        row["device"] = device
+    if "pair" in common:
+        row["pair"] = common["pair"]
+    return row

@@ -3,6 +3,7 @@ and let this (parent) process alone append the label files."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -23,7 +24,7 @@ from synth.qc import QCThresholds
 from synth.render import RenderSettings, render
 from synth.summary import summarize
 from voices.assign import VoiceAssigner
-from voices.catalog import load_catalog, select_voices
+from voices.catalog import load_catalog, load_catalogs, select_voices
 
 log = logging.getLogger("synth")
 
@@ -55,7 +56,8 @@ class RunParts:
 def build_parts(cfg: DictConfig) -> RunParts:
     voices_cfg = cfg.voices
     try:
-        catalog = load_catalog(voices_cfg.catalog)
+        names = voices_cfg.catalog
+        catalog = load_catalog(names) if isinstance(names, str) else load_catalogs([str(n) for n in names])
         voices = select_voices(catalog, accents=voices_cfg.get("accents"), genders=voices_cfg.get("genders"), ids=voices_cfg.get("ids"))
         assigner = VoiceAssigner(voices, int(voices_cfg.per_prompt), int(cfg.seed))
         prosody = ProsodyRanges(*(_range(cfg, f"voices.prosody.{n}") for n in ("rate", "pitch", "volume")))
@@ -73,25 +75,72 @@ def build_parts(cfg: DictConfig) -> RunParts:
             keep_failed_qc=bool(cfg.qc.keep_failed),
         )
         executor = create_executor(str(cfg.executor.name), int(cfg.n_jobs))
+        settings = _with_augmentation(settings, cfg)
     except ValueError as exc:  # CatalogError and friends: already phrased for the user
         raise ConfigError(str(exc)) from exc
     if not 8000 <= settings.sample_rate <= 96000:
         raise ConfigError(f"output.sample_rate must be between 8000 and 96000 Hz; got {settings.sample_rate}")
-    if list(cfg.output.formats or []):
-        raise ConfigError(f"output.formats={list(cfg.output.formats)}: no exporters are available in this version; use output.formats=[]")
+    formats = [str(f) for f in (cfg.output.formats or [])]
+    if formats:
+        from synth.exporters import EXPORTERS
+
+        unknown = [f for f in formats if f not in EXPORTERS]
+        if unknown:
+            raise ConfigError(f"output.formats: unknown format {unknown[0]!r}; valid: {', '.join(sorted(EXPORTERS))}")
     shard = (int(cfg.shard.index), int(cfg.shard.count))
     if not (shard[1] >= 1 and 0 <= shard[0] < shard[1]):
         raise ConfigError(f"shard.index must be in [0, shard.count) and shard.count >= 1; got index={shard[0]}, count={shard[1]}")
-    prompts_path = cfg.prompts.path
-    max_chars = int(cfg.prompts.max_chars)
+    read_source = _prompt_source(cfg.prompts, int(cfg.seed))
 
     def plan_factory() -> Iterator[WorkItem | Rejection]:
-        return build_plan(read_prompts(prompts_path, max_chars=max_chars), assigner, int(cfg.seed), prosody, split)
+        return build_plan(read_source(), assigner, int(cfg.seed), prosody, split)
 
     return RunParts(plan_factory, settings, executor, shard)
 
 
-def process(task: WorkItem | Rejection, settings: RenderSettings) -> dict | Rejection:
+PROMPT_SOURCES = ("file", "templates")
+
+
+def _prompt_source(prompts_cfg: DictConfig, seed: int):
+    """A function that opens the configured prompt stream afresh each time it is called."""
+    source = str(prompts_cfg.get("source", "file"))
+    if source not in PROMPT_SOURCES:
+        raise ConfigError(f"prompts.source must be one of {', '.join(PROMPT_SOURCES)}; got {source!r}")
+    path, max_chars = prompts_cfg.get("path"), int(prompts_cfg.get("max_chars", 500))
+    per_intent = OmegaConf.to_container(prompts_cfg, resolve=True).get("per_intent")
+    scrub = bool(prompts_cfg.get("scrub_pii", False))
+
+    def open_stream():
+        if source == "templates":
+            from synth.templates import expand_templates
+
+            stream = expand_templates(path, seed, per_intent)
+        else:
+            stream = read_prompts(path, max_chars=max_chars)
+        if scrub:
+            from synth.pii import scrub_prompts
+
+            stream = scrub_prompts(stream, seed)
+        return stream
+
+    return open_stream
+
+
+def _with_augmentation(settings: RenderSettings, cfg: DictConfig) -> RenderSettings:
+    """Validate and prepare augmentation once, here in the parent, before any worker starts."""
+    augment_cfg = OmegaConf.to_container(cfg.augment, resolve=True) or {}
+    if not augment_cfg.get("steps"):
+        return settings
+    import augment
+
+    prepared = augment.prepare(augment_cfg, settings.sample_rate, int(cfg.seed))
+    if prepared.is_empty and not prepared.paired:
+        return settings
+    key = json.dumps(augment_cfg, sort_keys=True, default=str)
+    return dataclasses.replace(settings, augment=prepared, augment_key=key)
+
+
+def process(task: WorkItem | Rejection, settings: RenderSettings) -> list[dict] | Rejection:
     """Runs in a worker. Rejections from planning pass through so all results keep plan order."""
     return task if isinstance(task, Rejection) else render(task, settings)
 
@@ -120,16 +169,22 @@ def generate(cfg: DictConfig) -> dict:
         if isinstance(result, Rejection):
             corpus.append(REJECTS, result.to_row())
         else:
-            corpus.append(MANIFEST, result)
-            made += 1
-            made_seconds += result["duration"]
+            for row in result:
+                corpus.append(MANIFEST, row)
+                made += 1
+                made_seconds += row["duration"]
         bar.update(1)
         elapsed = max(time.perf_counter() - started, 1e-9)
         bar.set_postfix_str(f"{made_seconds / 3600:.3f} h audio, {made_seconds / elapsed:.0f}x realtime", refresh=False)
     bar.close()
     if corpus.dropped_rows:
         order = {task.id: task.index for task in parts.plan_factory() if isinstance(task, WorkItem)}
-        corpus.reorder(MANIFEST, order)
+        corpus.reorder(MANIFEST, order)  # stable sort: a pair's clean row stays before its augmented one
+    formats = [str(f) for f in (cfg.output.formats or [])]
+    if formats:
+        from synth.exporters import export_corpus
+
+        export_corpus(corpus.root, formats, OmegaConf.to_container(cfg.output.get("export_options") or {}, resolve=True))
     elapsed = time.perf_counter() - started
     stats = {
         "utterances_this_run": made,
@@ -141,5 +196,9 @@ def generate(cfg: DictConfig) -> dict:
     }
     summary = summarize(corpus.root, stats)
     audio_io.write_atomic(corpus.root / SUMMARY, (json.dumps(summary, indent=2) + "\n").encode())
+    if cfg.output.get("report", False):
+        from synth.report import write_report
+
+        write_report(corpus.root)
     log.info("%s: %d utterances, %.3f h, %d rejected", corpus.root, summary["utterances"], summary["hours"], summary["rejected"])
     return summary
