@@ -97,3 +97,16 @@ def test_breathy_voice_same_bytes_in_a_later_process(engine):
         assert later.synthesize(TEXT, "en+f2", Prosody(), seed=43).audio.tobytes() != first
     finally:
         later.close()
+
+
+def test_evicted_voice_servers_give_the_same_bytes(engine):
+    """With room for one voice server, every voice change restarts one: bytes must not change."""
+    tight = create_engine("espeak", max_voice_servers=1)
+    try:
+        voices = ["en-us+f3", "en+m3", "en-gb-scotland+f2", "en-us+f3", "en+m3"]
+        got = [tight.synthesize(TEXT, v, Prosody(), seed=7).audio.tobytes() for v in voices]
+        want = [engine.synthesize(TEXT, v, Prosody(), seed=7).audio.tobytes() for v in voices]
+        assert got == want
+        assert got[0] == got[3] and got[0] != got[1]
+    finally:
+        tight.close()

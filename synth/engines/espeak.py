@@ -45,13 +45,15 @@ def espeak_parameters(prosody: Prosody) -> tuple[dict, Prosody]:
 class EspeakEngine:
     name = "espeak"
 
-    def __init__(self, timeout_s: float = 60.0):
+    def __init__(self, timeout_s: float = 60.0, max_voice_servers: int = 64):
         import espeakng_loader
 
+        if max_voice_servers < 1:
+            raise EngineError(f"engines.espeak.max_voice_servers must be at least 1; got {max_voice_servers}")
         self.timeout_s = timeout_s
         self._lock = threading.Lock()  # one request in flight per helper process
         self._proc = subprocess.Popen(
-            [sys.executable, "-S", str(ZYGOTE), espeakng_loader.get_library_path(), espeakng_loader.get_data_path()],
+            [sys.executable, "-S", str(ZYGOTE), espeakng_loader.get_library_path(), espeakng_loader.get_data_path(), str(max_voice_servers)],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
         )

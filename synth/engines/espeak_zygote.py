@@ -4,7 +4,13 @@ Why a process of its own: eSpeak NG keeps wave-generator state in function-level
 espeak_Initialize/Terminate never reset, so in one process the bytes of an utterance depend on
 everything rendered before it. A child forked from a process that has initialized the library but
 rendered nothing starts from the same state every time, so each utterance is a pure function of
-its request. eSpeak NG also seeds its noise generator (breathy voices) from the clock at start-up;
+its request.
+
+Selecting a voice loads its dictionary (about 3.5 ms, more than rendering a short sentence), so
+the helper keeps one "voice server" per voice: a child that has initialized the library and
+selected that voice, nothing else, and forks the per-utterance children. Its state is a pure
+function of the voice, so an utterance's bytes still depend on nothing but its request.
+eSpeak NG also seeds its noise generator (breathy voices) from the clock at start-up;
 the child reseeds it, and libc's rand(), from the item's seed. This file is run as a script with `python -S` (no site, no numpy): the smaller the
 parent, the cheaper each fork.
 
@@ -81,8 +87,6 @@ def render_in_child(lib, request, out_fd):
     seed = int(request["seed"]) & 0x7FFFFFFF
     lib.espeak_ng_SetRandSeed(seed)
     ctypes.CDLL(None).srand(seed)
-    if lib.espeak_SetVoiceByName(request["voice"].encode()) != 0:
-        raise RuntimeError(f"eSpeak NG has no voice {request['voice']!r}")
     lib.espeak_SetParameter(PARAM_RATE, int(request["rate"]), 0)
     lib.espeak_SetParameter(PARAM_PITCH, int(request["pitch"]), 0)
     lib.espeak_SetParameter(PARAM_VOLUME, int(request["volume"]), 0)
@@ -123,7 +127,105 @@ def read_child(fd, pid, timeout):
     return b"".join(parts), None
 
 
-def serve(lib_path, data_path):
+def render_forked(lib, request, stdout):
+    """Fork a child to render `request` from this process's pristine state; relay its answer."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(read_fd)
+        code = 0
+        try:
+            render_in_child(lib, request, write_fd)
+        except BaseException as exc:  # report, never fall back into the parent's loop
+            try:
+                os.write(write_fd, f"{type(exc).__name__}: {exc}".encode())
+            except OSError:
+                pass
+            code = 1
+        os._exit(code)
+    os.close(write_fd)
+    try:
+        answer, error = read_child(read_fd, pid, float(request.get("timeout", 60)))
+    finally:
+        os.close(read_fd)
+    if error is not None:
+        write_frame(stdout, json.dumps({"ok": False, "error": error}).encode())
+        write_frame(stdout, b"")
+    else:
+        header_len = struct.unpack("<I", answer[:4])[0]
+        write_frame(stdout, answer[4:4 + header_len])
+        write_frame(stdout, answer[4 + header_len:])
+    stdout.flush()
+
+
+def voice_server(lib, voice, stdin, stdout):
+    """Runs in a child of the helper: select `voice` once, then fork a renderer per request."""
+    if lib.espeak_SetVoiceByName(voice.encode()) != 0:
+        write_frame(stdout, json.dumps({"ok": False, "error": f"eSpeak NG has no voice {voice!r}"}).encode())
+        stdout.flush()
+        return
+    write_frame(stdout, json.dumps({"ok": True}).encode())
+    stdout.flush()
+    while True:
+        payload = read_frame(stdin)
+        if payload is None:
+            return
+        render_forked(lib, json.loads(payload), stdout)
+
+
+class VoiceServers:
+    """The helper's voice servers, least recently used first; at most `limit` are kept alive."""
+
+    def __init__(self, lib, limit):
+        self.lib, self.limit, self.servers = lib, limit, {}
+
+    def get(self, voice):
+        server = self.servers.pop(voice, None)
+        if server is None:
+            server = self._start(voice)
+            if isinstance(server, str):
+                return server
+        self.servers[voice] = server  # re-inserted: now the most recently used
+        while len(self.servers) > self.limit:
+            self._stop(self.servers.pop(next(iter(self.servers))))
+        return server
+
+    def _start(self, voice):
+        from_parent, to_server = os.pipe()  # (read end, write end)
+        from_server, to_parent = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(to_server)
+            os.close(from_server)
+            for other in self.servers.values():  # not ours to hold open
+                other[1].close()
+                other[2].close()
+            try:
+                voice_server(self.lib, voice, os.fdopen(from_parent, "rb"), os.fdopen(to_parent, "wb"))
+            finally:
+                os._exit(0)
+        os.close(from_parent)
+        os.close(to_parent)
+        server = (pid, os.fdopen(to_server, "wb"), os.fdopen(from_server, "rb"))
+        hello = read_frame(server[2])
+        answer = json.loads(hello) if hello else {"ok": False, "error": "voice server died at start"}
+        if not answer.get("ok"):
+            self._stop(server)
+            return answer["error"]
+        return server
+
+    def stop_all(self):
+        while self.servers:
+            self._stop(self.servers.popitem()[1])
+
+    def _stop(self, server):
+        pid, to_server, from_server = server
+        to_server.close()
+        from_server.close()
+        os.waitpid(pid, 0)
+
+
+def serve(lib_path, data_path, max_voices=64):
     lib = ctypes.CDLL(lib_path)
     lib.espeak_SetSynthCallback.argtypes = [CALLBACK]
     lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
@@ -136,39 +238,33 @@ def serve(lib_path, data_path):
         return
     write_frame(stdout, json.dumps({"ok": True, "sample_rate": sample_rate, "pid": os.getpid()}).encode())
     stdout.flush()
+    servers = VoiceServers(lib, max_voices)
     while True:
         payload = read_frame(stdin)
-        if payload is None:
-            return  # the worker went away: so do we
-        request = json.loads(payload)
-        read_fd, write_fd = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            os.close(read_fd)
-            code = 0
-            try:
-                render_in_child(lib, request, write_fd)
-            except BaseException as exc:  # report, never fall back into the parent's loop
-                try:
-                    os.write(write_fd, f"{type(exc).__name__}: {exc}".encode())
-                except OSError:
-                    pass
-                code = 1
-            os._exit(code)
-        os.close(write_fd)
-        try:
-            answer, error = read_child(read_fd, pid, float(request.get("timeout", 60)))
-        finally:
-            os.close(read_fd)
-        if error is not None:
-            write_frame(stdout, json.dumps({"ok": False, "error": error}).encode())
+        if payload is None:  # the worker went away: so do we, and our voice servers with us
+            servers.stop_all()
+            return
+        voice = json.loads(payload)["voice"]
+        server = servers.get(voice)
+        if isinstance(server, str):
+            write_frame(stdout, json.dumps({"ok": False, "error": server}).encode())
             write_frame(stdout, b"")
-        else:
-            header_len = struct.unpack("<I", answer[:4])[0]
-            write_frame(stdout, answer[4:4 + header_len])
-            write_frame(stdout, answer[4 + header_len:])
+            stdout.flush()
+            continue
+        _, to_server, from_server = server
+        try:
+            write_frame(to_server, payload)
+            to_server.flush()
+            header, pcm = read_frame(from_server), read_frame(from_server)
+        except (BrokenPipeError, OSError):
+            header = pcm = None
+        if header is None or pcm is None:
+            servers.servers.pop(voice, None)
+            header, pcm = json.dumps({"ok": False, "error": f"voice server for {voice!r} exited"}).encode(), b""
+        write_frame(stdout, header)
+        write_frame(stdout, pcm)
         stdout.flush()
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1], sys.argv[2])
+    serve(sys.argv[1], sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 64)
