@@ -1,0 +1,45 @@
+"""Shared by the benchmark scripts: the prompts they use and how results are written down."""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import time
+from pathlib import Path
+
+RESULTS = Path(__file__).with_name("RESULTS.md")
+
+
+def builtin_spoken_texts() -> list[str]:
+    """The built-in prompts in the spoken form the engine is fed."""
+    from synth.normalize import NormalizationError, to_spoken
+    from synth.prompts import Prompt, read_prompts
+
+    texts = []
+    for entry in read_prompts(None):
+        if isinstance(entry, Prompt):
+            try:
+                texts.append(to_spoken(entry.text).spoken)
+            except NormalizationError:
+                pass
+    return texts
+
+
+def machine() -> str:
+    try:
+        cpu = next(l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name"))
+    except (OSError, StopIteration):
+        cpu = platform.processor() or "unknown CPU"
+    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+
+
+def append_results(title: str, command: str, lines: list[str]) -> None:
+    try:
+        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=RESULTS.parent).stdout.strip()
+    except OSError:
+        commit = "?"
+    block = [f"## {title}", "", f"- when: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, commit {commit or '?'}",
+             f"- machine: {machine()}", f"- command: `python {command}`", "", *lines, "", ""]
+    with open(RESULTS, "a", encoding="utf-8") as handle:
+        handle.write("\n".join(block))

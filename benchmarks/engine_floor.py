@@ -1,0 +1,95 @@
+"""Engine floor: audio seconds per CPU second of bare eSpeak NG, in-process vs fork-per-item.
+
+Plain in-process calls are the fastest way to drive eSpeak NG but not deterministic (see
+DESIGN.md); the engine we ship forks a child per item from a freshly initialized helper process.
+This script measures both on the built-in prompts, in one run, and appends to RESULTS.md.
+
+    python benchmarks/engine_floor.py [--prompts N] [--repeats R]
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import append_results, builtin_spoken_texts  # noqa: E402
+from synth.engines import Prosody, create_engine  # noqa: E402
+from synth.engines.espeak_zygote import AUDIO_OUTPUT_SYNCHRONOUS, CALLBACK, ESPEAK_CHARS_UTF8, POS_CHARACTER  # noqa: E402
+
+VOICE = "en-us+f3"
+
+
+def cpu_seconds() -> float:
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def in_process(texts: list[str]) -> tuple[float, float]:
+    """Audio seconds and CPU seconds for plain repeated calls into one initialized library."""
+    import espeakng_loader
+
+    lib = ctypes.CDLL(espeakng_loader.get_library_path())
+    lib.espeak_SetSynthCallback.argtypes = [CALLBACK]
+    lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
+    rate = lib.espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, espeakng_loader.get_data_path().encode(), 0x8000)
+    samples = [0]
+
+    def on_synth(wav, n, events):
+        samples[0] += max(n, 0)
+        return 0
+
+    callback = CALLBACK(on_synth)
+    lib.espeak_SetSynthCallback(callback)
+    lib.espeak_SetVoiceByName(VOICE.encode())
+    start = cpu_seconds()
+    for text in texts:
+        data = text.encode() + b"\0"
+        lib.espeak_Synth(data, len(data), 0, POS_CHARACTER, 0, ESPEAK_CHARS_UTF8, None, None)
+        lib.espeak_Synchronize()
+    used = cpu_seconds() - start
+    lib.espeak_Terminate()
+    return samples[0] / rate, used
+
+
+def fork_per_item(texts: list[str]) -> tuple[float, float]:
+    """Audio seconds and CPU seconds (this process + helper + its children) for the shipped engine."""
+    start = cpu_seconds()
+    engine = create_engine("espeak")
+    audio = 0.0
+    for text in texts:
+        out = engine.synthesize(text, VOICE, Prosody())
+        audio += len(out.audio) / out.sample_rate
+    engine.close()  # waits for the helper, so its CPU time (and its children's) is counted
+    return audio, cpu_seconds() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--prompts", type=int, default=300)
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+    texts = builtin_spoken_texts()[: args.prompts]
+    results = {"in-process (not deterministic)": [], "fork per item (shipped)": []}
+    for _ in range(args.repeats):  # interleaved so machine noise hits both alike
+        for name, fn in (("in-process (not deterministic)", in_process), ("fork per item (shipped)", fork_per_item)):
+            audio, cpu = fn(texts)
+            results[name].append(audio / cpu)
+    rows = [(name, statistics.median(v), min(v), max(v)) for name, v in results.items()]
+    ratio = rows[1][1] / rows[0][1]
+    lines = [f"{len(texts)} built-in prompts, voice {VOICE}, {args.repeats} interleaved repeats; audio seconds per CPU second", "",
+             "| engine mode | median | min | max |", "|---|---|---|---|"]
+    lines += [f"| {n} | {m:.0f} | {lo:.0f} | {hi:.0f} |" for n, m, lo, hi in rows]
+    lines += ["", f"fork-per-item / in-process = {ratio:.2f}"]
+    print("\n".join(lines))
+    append_results("Engine floor (eSpeak NG)", " ".join(sys.argv), lines)
+
+
+if __name__ == "__main__":
+    main()
