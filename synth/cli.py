@@ -20,13 +20,14 @@ def config_dir() -> str:
 
 def run(cfg: DictConfig) -> None:
     from synth.corpus import CorpusError
+    from synth.executors.base import ExecutorError
     from synth.normalize import NormalizationError
     from synth.prompts import PromptFileError
     from synth.run import ConfigError, generate
 
     try:
         generate(cfg)
-    except (ConfigError, CorpusError, PromptFileError, NormalizationError) as exc:
+    except (ConfigError, CorpusError, ExecutorError, PromptFileError, NormalizationError) as exc:
         print(f"error: {exc}", file=sys.stderr)  # a message for the user, not a traceback
         sys.exit(2)
 

@@ -74,7 +74,8 @@ def build_parts(cfg: DictConfig) -> RunParts:
             qc=QCThresholds(**OmegaConf.to_container(cfg.qc.thresholds)),
             keep_failed_qc=bool(cfg.qc.keep_failed),
         )
-        executor = create_executor(str(cfg.executor.name), int(cfg.n_jobs))
+        executor_options = {k: v for k, v in OmegaConf.to_container(cfg.executor, resolve=True).items() if k != "name"}
+        executor = create_executor(str(cfg.executor.name), int(cfg.n_jobs), **executor_options)
         settings = _with_augmentation(settings, cfg)
     except ValueError as exc:  # CatalogError and friends: already phrased for the user
         raise ConfigError(str(exc)) from exc

@@ -2,7 +2,11 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Iterator, Protocol
 
-EXECUTORS = ("joblib", "serial")
+EXECUTORS = ("joblib", "dask", "serial")
+
+
+class ExecutorError(RuntimeError):
+    """The executor cannot run (no scheduler at the address, a missing extra); the message says why."""
 
 
 class Executor(Protocol):
@@ -17,6 +21,10 @@ def create_executor(name: str, n_jobs: int, **options: Any) -> Executor:
         from synth.executors.joblib_executor import JoblibExecutor
 
         return JoblibExecutor(n_jobs, **options)
+    if name == "dask":
+        from synth.executors.dask_executor import DaskExecutor
+
+        return DaskExecutor(n_jobs, **options)
     if name == "serial":
         from synth.executors.serial import SerialExecutor
 

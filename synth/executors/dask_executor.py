@@ -1,0 +1,55 @@
+"""dask.distributed: the same tasks on a cluster (or a LocalCluster of worker processes).
+
+Engines and augmentation chains are cached in module globals of synth.render, so each dask worker
+process loads them once, exactly as a joblib worker does; results come back in task order, so the
+corpus is the same bytes as joblib's.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+
+from synth.executors.base import ExecutorError
+
+
+class DaskExecutor:
+    def __init__(self, n_jobs: int, address: str | None = None, max_in_flight: int | None = None):
+        self.n_jobs = n_jobs
+        self.address = address
+        self.max_in_flight = max_in_flight or 4 * n_jobs  # bounds memory: tasks taken from the stream ahead of results
+
+    def _client(self):
+        logging.getLogger("distributed").setLevel(logging.WARNING)  # its INFO lines drown the progress bar
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError as exc:
+            raise ExecutorError("executor=dask needs dask.distributed: pip install 'speechforge-corpus[dask]'") from exc
+        if self.address:
+            try:
+                return Client(self.address, timeout="10s"), None
+            except OSError as exc:
+                raise ExecutorError(f"executor.address {self.address!r}: cannot reach a dask scheduler there ({exc})") from exc
+        # One thread per worker process: an engine renders one item at a time.
+        cluster = LocalCluster(n_workers=self.n_jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+        return Client(cluster), cluster
+
+    def map(self, fn, tasks, *args):
+        client, cluster = self._client()
+        try:
+            [shared] = client.scatter([args], broadcast=True) if args else [()]
+            pending: deque = deque()
+            for task in tasks:
+                pending.append(client.submit(_call, fn, task, shared, pure=False))
+                if len(pending) >= self.max_in_flight:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+
+
+def _call(fn, task, args):
+    return fn(task, *args)
