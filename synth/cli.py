@@ -18,6 +18,20 @@ def config_dir() -> str:
     return str(Path(__file__).resolve().parent.parent / "conf")
 
 
+def _own_folder_per_sweep_point(cfg: DictConfig) -> None:
+    """In a multirun, each sweep point writes under output.dir/<its overrides>, e.g. corpus/augment=phone;
+    shard and execution settings are excluded (conf/config.yaml), so the shards of one point share a folder."""
+    from hydra.core.hydra_config import HydraConfig
+    from hydra.types import RunMode
+
+    if not HydraConfig.initialized():
+        return
+    hydra_cfg = HydraConfig.get()
+    if hydra_cfg.mode == RunMode.MULTIRUN and hydra_cfg.job.override_dirname:
+        point = hydra_cfg.job.override_dirname.replace("/", "_")
+        cfg.output.dir = str(Path(cfg.output.dir) / point)
+
+
 def run(cfg: DictConfig) -> None:
     from synth.corpus import CorpusError
     from synth.executors.base import ExecutorError
@@ -25,6 +39,7 @@ def run(cfg: DictConfig) -> None:
     from synth.prompts import PromptFileError
     from synth.run import ConfigError, generate
 
+    _own_folder_per_sweep_point(cfg)
     try:
         generate(cfg)
     except (ConfigError, CorpusError, ExecutorError, PromptFileError, NormalizationError) as exc:

@@ -97,7 +97,7 @@ class Corpus:
                         + "\nUse the same config to resume it, pick a new output.dir, or add output.if_exists=overwrite to replace it."
                     )
                 corpus._load_finished()
-        elif root.exists() and any(p.name != "logs" for p in root.iterdir()):
+        elif root.exists() and any(p.name != "logs" and not p.name.startswith("shard-") for p in root.iterdir()):
             raise CorpusError(f"output.dir {str(root)!r} is not empty and holds no corpus (no {CONFIG}); choose an empty or new folder")
         try:
             root.mkdir(parents=True, exist_ok=True)
@@ -159,8 +159,9 @@ class Corpus:
         finally:
             os.close(fd)
 
-    def reorder(self, name: str, order: dict[str, int]) -> None:
-        """Put rows back in plan order (needed only when a resumed run re-rendered dropped rows)."""
+    def reorder(self, name: str, positions: dict[str, int]) -> None:
+        """Put rows back in plan order (needed only when a resumed run re-rendered dropped rows).
+        The sort is stable: a pair's clean row stays before its augmented one."""
         rows, _ = read_jsonl_rows(self.root / name)
-        rows.sort(key=lambda r: order.get(item_id(r), len(order)))
+        rows.sort(key=lambda r: positions.get(item_id(r), len(positions)))
         self._rewrite(name, rows)

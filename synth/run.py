@@ -55,6 +55,9 @@ class RunParts:
 
 def build_parts(cfg: DictConfig) -> RunParts:
     voices_cfg = cfg.voices
+    shard = (int(cfg.shard.index), int(cfg.shard.count))
+    if not (shard[1] >= 1 and 0 <= shard[0] < shard[1]):
+        raise ConfigError(f"shard.index must be in [0, shard.count) and shard.count >= 1; got index={shard[0]}, count={shard[1]}")
     try:
         names = voices_cfg.catalog
         catalog = load_catalog(names) if isinstance(names, str) else load_catalogs([str(n) for n in names])
@@ -63,7 +66,7 @@ def build_parts(cfg: DictConfig) -> RunParts:
         prosody = ProsodyRanges(*(_range(cfg, f"voices.prosody.{n}") for n in ("rate", "pitch", "volume")))
         split = SplitRule(dev=float(cfg.split.dev), test=float(cfg.split.test), by=str(cfg.split.by))
         settings = RenderSettings(
-            out_dir=str(Path(cfg.output.dir).resolve()),
+            out_dir=str(shard_dir(cfg.output.dir, shard).resolve()),
             sample_rate=int(cfg.output.sample_rate),
             audio_format=audio_io.check_audio_format(str(cfg.output.audio_format)),
             engine_timeout_s=float(cfg.engine.timeout_s),
@@ -88,9 +91,6 @@ def build_parts(cfg: DictConfig) -> RunParts:
         unknown = [f for f in formats if f not in EXPORTERS]
         if unknown:
             raise ConfigError(f"output.formats: unknown format {unknown[0]!r}; valid: {', '.join(sorted(EXPORTERS))}")
-    shard = (int(cfg.shard.index), int(cfg.shard.count))
-    if not (shard[1] >= 1 and 0 <= shard[0] < shard[1]):
-        raise ConfigError(f"shard.index must be in [0, shard.count) and shard.count >= 1; got index={shard[0]}, count={shard[1]}")
     read_source = _prompt_source(cfg.prompts, int(cfg.seed))
 
     def plan_factory() -> Iterator[WorkItem | Rejection]:
@@ -156,11 +156,22 @@ def _pending(plan: Iterator[WorkItem | Rejection], done: set[str], shard: tuple[
             yield task
 
 
+def shard_dir(output_dir: str | Path, shard: tuple[int, int]) -> Path:
+    """Each shard of a sharded run writes its own folder under output.dir; `merge` joins them."""
+    index, count = shard
+    return Path(output_dir) if count == 1 else Path(output_dir) / f"shard-{index:03d}-of-{count:03d}"
+
+
+def plan_positions(plan: Iterator[WorkItem | Rejection]) -> dict[str, int]:
+    """Where each item and each planning rejection stands in the plan: the corpus order."""
+    return {(task.id if isinstance(task, WorkItem) else rejection_key(task.to_row())): i for i, task in enumerate(plan)}
+
+
 def generate(cfg: DictConfig) -> dict:
     """Run the generation described by `cfg`; return the summary."""
     parts = build_parts(cfg)
     resolved = OmegaConf.to_container(cfg, resolve=True)
-    corpus = Corpus.open(cfg.output.dir, resolved, str(cfg.output.if_exists))
+    corpus = Corpus.open(shard_dir(cfg.output.dir, parts.shard), resolved, str(cfg.output.if_exists))
     if corpus.resumed_rows:
         log.info("resuming %s: %d finished utterances kept, %d to redo", corpus.root, corpus.resumed_rows, corpus.dropped_rows)
     total = sum(1 for _ in _pending(parts.plan_factory(), corpus.done_ids, parts.shard))  # cheap: no audio
@@ -179,13 +190,7 @@ def generate(cfg: DictConfig) -> dict:
         bar.set_postfix_str(f"{made_seconds / 3600:.3f} h audio, {made_seconds / elapsed:.0f}x realtime", refresh=False)
     bar.close()
     if corpus.dropped_rows:
-        order = {task.id: task.index for task in parts.plan_factory() if isinstance(task, WorkItem)}
-        corpus.reorder(MANIFEST, order)  # stable sort: a pair's clean row stays before its augmented one
-    formats = [str(f) for f in (cfg.output.formats or [])]
-    if formats:
-        from synth.exporters import export_corpus
-
-        export_corpus(corpus.root, formats, OmegaConf.to_container(cfg.output.get("export_options") or {}, resolve=True))
+        corpus.reorder(MANIFEST, plan_positions(parts.plan_factory()))
     elapsed = time.perf_counter() - started
     stats = {
         "utterances_this_run": made,
@@ -195,11 +200,21 @@ def generate(cfg: DictConfig) -> dict:
         "n_jobs": int(cfg.n_jobs),
         "executor": str(cfg.executor.name),
     }
-    summary = summarize(corpus.root, stats)
-    audio_io.write_atomic(corpus.root / SUMMARY, (json.dumps(summary, indent=2) + "\n").encode())
+    return finish(corpus.root, cfg, stats)
+
+
+def finish(root: Path, cfg: DictConfig, stats: dict) -> dict:
+    """Exports, summary.json and the dataset card of a finished corpus (also after a merge)."""
+    formats = [str(f) for f in (cfg.output.formats or [])]
+    if formats:
+        from synth.exporters import export_corpus
+
+        export_corpus(root, formats, OmegaConf.to_container(cfg.output.get("export_options") or {}, resolve=True))
+    summary = summarize(root, stats)
+    audio_io.write_atomic(root / SUMMARY, (json.dumps(summary, indent=2) + "\n").encode())
     if cfg.output.get("report", False):
         from synth.report import write_report
 
-        write_report(corpus.root)
-    log.info("%s: %d utterances, %.3f h, %d rejected", corpus.root, summary["utterances"], summary["hours"], summary["rejected"])
+        write_report(root)
+    log.info("%s: %d utterances, %.3f h, %d rejected", root, summary["utterances"], summary["hours"], summary["rejected"])
     return summary

@@ -79,5 +79,5 @@ def check_corpus(root: Path) -> list[dict]:
 
 def run_cli(args, cwd, timeout=300, **kwargs):
     import subprocess
-    return subprocess.run([sys.executable, str(REPO / "generate.py"), "progress=false", *args], cwd=cwd,
+    return subprocess.run([sys.executable, str(REPO / "generate.py"), *args, "progress=false"], cwd=cwd,
                           capture_output=True, text=True, timeout=timeout, **kwargs)

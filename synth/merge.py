@@ -1,0 +1,113 @@
+"""Join the shard folders of a sharded run into one corpus, the same as a single-machine run.
+
+    python -m synth.merge OUTPUT_DIR      (or: speechforge merge OUTPUT_DIR)
+
+Shards live in OUTPUT_DIR/shard-III-of-NNN (see run.shard_dir). The merged corpus is written to
+OUTPUT_DIR itself: rows in plan order, audio hard-linked (copied across file systems), the shards
+left as they are. The plan is recomputed from the shards' config, so the prompt file must still be
+where the config says.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import yaml
+from omegaconf import OmegaConf
+
+from synth.corpus import CONFIG, MANIFEST, REJECTS, Corpus, CorpusError, _content_config, _differences, item_id, read_jsonl_rows
+from synth.plan import WorkItem, rejection_key
+from synth.run import build_parts, finish, plan_positions
+
+SHARD_DIR = re.compile(r"^shard-(\d{3})-of-(\d{3})$")
+
+
+def find_shards(root: Path) -> tuple[list[Path], dict]:
+    found = sorted((int(m.group(1)), int(m.group(2)), p) for p in root.iterdir() if p.is_dir() and (m := SHARD_DIR.match(p.name)))
+    if not found:
+        raise CorpusError(f"{root}: no shard folders (shard-III-of-NNN) to merge")
+    counts = {count for _, count, _ in found}
+    if len(counts) != 1:
+        raise CorpusError(f"{root}: shard folders of different shard counts {sorted(counts)}; merge one layout at a time")
+    count = counts.pop()
+    missing = sorted(set(range(count)) - {index for index, _, _ in found})
+    if missing:
+        raise CorpusError(f"{root}: shards {missing} of {count} are missing; run them (shard.index=…, shard.count={count}) first")
+    configs = [yaml.safe_load((p / CONFIG).read_text()) for _, _, p in found]
+    reference = _without_shard(configs[0])
+    for (index, _, path), config in zip(found, configs):
+        diff = _differences(reference, _without_shard(config))
+        if diff:
+            raise CorpusError(f"{path} was made with a different config than shard 0:\n  " + "\n  ".join(diff[:20]))
+    return [p for _, _, p in found], configs[0]
+
+
+def _without_shard(config: dict) -> dict:
+    content = _content_config(config)
+    content.pop("shard", None)
+    return content
+
+
+def _link(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        target.unlink()
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def merge(root: str | os.PathLike) -> dict:
+    root = Path(root)
+    shards, shard_config = find_shards(root)
+    config = {**shard_config, "shard": {"index": 0, "count": 1}, "output": {**shard_config["output"], "dir": str(root)}}
+    cfg = OmegaConf.create(config)
+    parts = build_parts(cfg)
+    positions = plan_positions(parts.plan_factory())
+    expected = {task.id for task in parts.plan_factory() if isinstance(task, WorkItem)}
+    rows, rejects, seen_rejects = [], [], set()
+    for shard in shards:
+        shard_rows, _ = read_jsonl_rows(shard / MANIFEST)
+        shard_rejects, _ = read_jsonl_rows(shard / REJECTS)
+        rows += [(r, shard) for r in shard_rows]
+        for r in shard_rejects:  # every shard reports the prompt-level rejections: keep one
+            if rejection_key(r) not in seen_rejects:
+                seen_rejects.add(rejection_key(r))
+                rejects.append(r)
+    done = {item_id(r) for r, _ in rows} | {r["id"] for r in rejects if r.get("id")}
+    unfinished = expected - done
+    if unfinished:
+        raise CorpusError(f"{root}: {len(unfinished)} items are not finished in any shard (e.g. {sorted(unfinished)[0]}); resume the shards first")
+    corpus = Corpus.open(root, config, "overwrite")  # a corpus merged before is replaced
+    rows.sort(key=lambda pair: positions[item_id(pair[0])])
+    rejects.sort(key=lambda r: positions.get(rejection_key(r), len(positions)))
+    for row, shard in rows:
+        _link(shard / row["audio_filepath"], root / row["audio_filepath"])
+        corpus.append(MANIFEST, row)
+    for row in rejects:
+        corpus.append(REJECTS, row)
+    return finish(root, cfg, {"merged_shards": len(shards)})
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="speechforge merge", description="Merge the shard folders under OUTPUT_DIR into one corpus there.")
+    parser.add_argument("output_dir")
+    args = parser.parse_args(argv)
+    try:
+        summary = merge(args.output_dir)
+    except (CorpusError, ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps({k: summary[k] for k in ("utterances", "hours", "rejected")}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
