@@ -102,6 +102,8 @@ class Corpus:
         try:
             root.mkdir(parents=True, exist_ok=True)
             (root / CONFIG).write_text(yaml.safe_dump(config, sort_keys=False))
+            for name in (MANIFEST, REJECTS):  # present even while (or if) empty
+                (root / name).touch()
         except OSError as exc:
             raise CorpusError(f"cannot write to output.dir {str(root)!r}: {exc.strerror}") from exc
         return corpus

@@ -19,6 +19,7 @@ class RenderSettings:
     sample_rate: int = 16000
     audio_format: str = "flac"
     engine_timeout_s: float = 60.0
+    engine_retries: int = 2
     engine_options: tuple = ()  # ((engine name, ((key, value), ...)), ...): hashable, picklable
     qc: qc.QCThresholds = field(default_factory=qc.QCThresholds)
     keep_failed_qc: bool = False
@@ -58,10 +59,16 @@ def close_engines() -> None:
 def render(item: WorkItem, settings: RenderSettings) -> list[dict] | Rejection:
     """The manifest rows for `item` after writing its audio (two when clean and augmented are paired),
     or the reason it was rejected."""
-    try:
-        synthesis = _engine(item.voice.engine, settings).synthesize(item.spoken.spoken, item.voice.engine_voice, item.prosody, item.seed)
-    except EngineError as exc:
-        return Rejection(item.id, "render", str(exc), {"voice": item.voice.id, "text": item.prompt.text[:200]})
+    synthesis, failures = None, []
+    for _ in range(1 + settings.engine_retries):  # a crash or hang may be transient; the bytes are not
+        try:
+            synthesis = _engine(item.voice.engine, settings).synthesize(item.spoken.spoken, item.voice.engine_voice, item.prosody, item.seed)
+            break
+        except EngineError as exc:
+            failures.append(str(exc))
+    if synthesis is None:
+        reason = f"failed {len(failures)} times: {failures[-1]}"
+        return Rejection(item.id, "render", reason, {"voice": item.voice.id, "text": item.prompt.text[:200]})
     words = spoken_words(item.spoken.spoken)
     timed = None
     if synthesis.word_events is not None and len(synthesis.audio):

@@ -70,6 +70,7 @@ def build_parts(cfg: DictConfig) -> RunParts:
             sample_rate=int(cfg.output.sample_rate),
             audio_format=audio_io.check_audio_format(str(cfg.output.audio_format)),
             engine_timeout_s=float(cfg.engine.timeout_s),
+            engine_retries=int(cfg.engine.get("retries", 2)),
             engine_options=tuple(
                 (name, tuple(sorted((OmegaConf.to_container(opts, resolve=True) or {}).items())))
                 for name, opts in (cfg.get("engines") or {}).items()

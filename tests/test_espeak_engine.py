@@ -1,5 +1,10 @@
 """The real eSpeak NG engine: determinism per item, prosody, errors, word events."""
 
+import os
+import signal
+import threading
+import time
+
 import numpy as np
 import pytest
 
@@ -110,3 +115,56 @@ def test_evicted_voice_servers_give_the_same_bytes(engine):
         assert got[0] == got[3] and got[0] != got[1]
     finally:
         tight.close()
+
+
+def _descendants(pid):
+    kids = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as handle:
+            for child in handle.read().split():
+                kids += [int(child), *_descendants(int(child))]
+    return kids
+
+
+def test_crashing_renderer_is_reported_and_the_engine_goes_on():
+    """A segfault in eSpeak NG kills one render child, never the helper or the worker."""
+    eng = create_engine("espeak")
+    try:
+        eng.synthesize("warm up", "en-us", Prosody())
+        errors = []
+
+        def render_long():
+            try:
+                eng.synthesize(TEXT * 400, "en-us", Prosody())
+            except EngineError as exc:
+                errors.append(str(exc))
+
+        worker = threading.Thread(target=render_long)
+        worker.start()
+        deadline = time.monotonic() + 10
+        killed = False
+        while not killed and time.monotonic() < deadline:
+            # helper -> voice server -> render child: the grandchild is the one rendering
+            for pid in _descendants(eng.helper_pid):
+                if not _descendants(pid):  # a leaf: the render child
+                    parent = int(open(f"/proc/{pid}/stat").read().split()[3])
+                    if parent != eng.helper_pid:
+                        os.kill(pid, signal.SIGSEGV)
+                        killed = True
+            time.sleep(0.001)
+        worker.join(30)
+        assert killed and errors and "signal 11" in errors[0]
+        assert len(eng.synthesize(TEXT, "en-us", Prosody()).audio) > 0
+    finally:
+        eng.close()
+
+
+def test_dead_helper_is_restarted():
+    eng = create_engine("espeak")
+    try:
+        before = eng.synthesize(TEXT, "en+f2", Prosody(), seed=3).audio.tobytes()
+        os.kill(eng.helper_pid, signal.SIGKILL)
+        time.sleep(0.1)
+        assert eng.synthesize(TEXT, "en+f2", Prosody(), seed=3).audio.tobytes() == before
+    finally:
+        eng.close()

@@ -162,3 +162,11 @@ def test_not_a_corpus_folder_is_refused(compose_cfg, tmp_path, small_prompts):
     (tmp_path / "busy" / "thesis.tex").write_text("precious")
     with pytest.raises(CorpusError, match="not empty and holds no corpus"):
         generate(compose_cfg(f"prompts.path={small_prompts}", f"output.dir={tmp_path / 'busy'}"))
+
+
+def test_hung_renders_are_retried_then_rejected(compose_cfg, tmp_path, small_prompts):
+    generate(compose_cfg(f"prompts.path={small_prompts}", "voices.per_prompt=1", "engine.timeout_s=0.0001", "engine.retries=1",
+                         f"output.dir={tmp_path / 'o'}"))
+    rejects = [json.loads(l) for l in (tmp_path / "o" / "rejects.jsonl").read_text().splitlines()]
+    assert len(rejects) == 8 and all(r["stage"] == "render" and r["reason"].startswith("failed 2 times: ") and "timed out" in r["reason"] for r in rejects)
+    assert (tmp_path / "o" / "manifest.jsonl").read_text() == ""

@@ -52,16 +52,18 @@ class EspeakEngine:
             raise EngineError(f"engines.espeak.max_voice_servers must be at least 1; got {max_voice_servers}")
         self.timeout_s = timeout_s
         self._lock = threading.Lock()  # one request in flight per helper process
-        self._proc = subprocess.Popen(
-            [sys.executable, "-S", str(ZYGOTE), espeakng_loader.get_library_path(), espeakng_loader.get_data_path(), str(max_voice_servers)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-        )
+        self._command = [sys.executable, "-S", str(ZYGOTE), espeakng_loader.get_library_path(), espeakng_loader.get_data_path(), str(max_voice_servers)]
+        self._proc = None
+        self._start()
+
+    def _start(self) -> None:
+        self._proc = subprocess.Popen(self._command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
         hello = self._read_json()
         if not hello.get("ok"):
             self.close()
             raise EngineError(f"eSpeak NG failed to start: {hello.get('error')}")
         self.sample_rate = int(hello["sample_rate"])
+        self.helper_pid = self._proc.pid
 
     def _read_frame(self) -> bytes:
         head = self._proc.stdout.read(4)
@@ -77,12 +79,16 @@ class EspeakEngine:
         params, applied = espeak_parameters(prosody)
         request = json.dumps({"text": text, "voice": voice_name, "seed": seed, "timeout": self.timeout_s, **params}).encode()
         with self._lock:
-            if self._proc.poll() is not None:
-                raise EngineError(f"eSpeak NG helper process is gone (status {self._proc.returncode})")
-            self._proc.stdin.write(struct.pack("<I", len(request)) + request)
-            self._proc.stdin.flush()
-            header = self._read_json()
-            pcm = self._read_frame()
+            if self._proc is None or self._proc.poll() is not None:
+                self._restart()  # a helper that died (killed, out of memory) costs one item, not the run
+            try:
+                self._proc.stdin.write(struct.pack("<I", len(request)) + request)
+                self._proc.stdin.flush()
+                header = self._read_json()
+                pcm = self._read_frame()
+            except (BrokenPipeError, EngineError) as exc:
+                self._restart()
+                raise EngineError(f"eSpeak NG helper process died while rendering: {exc}") from exc
         if not header.get("ok"):
             raise EngineError(f"eSpeak NG could not render with voice {voice_name!r}: {header.get('error')}")
         audio = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
@@ -93,6 +99,10 @@ class EspeakEngine:
             elif kind == EVENT_END:
                 boundaries.append(sample)
         return Synthesis(audio=audio, sample_rate=self.sample_rate, prosody=applied, word_events=words, boundaries=boundaries)
+
+    def _restart(self) -> None:
+        self.close()
+        self._start()
 
     def close(self) -> None:
         proc, self._proc = getattr(self, "_proc", None), None

