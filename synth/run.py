@@ -16,7 +16,7 @@ from omegaconf import DictConfig, OmegaConf
 from tqdm import tqdm
 
 from synth import audio_io
-from synth.corpus import MANIFEST, REJECTS, SUMMARY, Corpus
+from synth.corpus import MANIFEST, REJECTS, SUMMARY, Corpus, CorpusError
 from synth.executors import create_executor
 from synth.plan import ProsodyRanges, Rejection, SplitRule, WorkItem, build_plan, rejection_key
 from synth.prompts import read_prompts
@@ -178,18 +178,25 @@ def generate(cfg: DictConfig) -> dict:
     total = sum(1 for _ in _pending(parts.plan_factory(), corpus.done_ids, parts.shard))  # cheap: no audio
     started, made_seconds, made = time.perf_counter(), 0.0, 0
     bar = tqdm(total=total, unit="utt", disable=not cfg.get("progress", True), dynamic_ncols=True, desc="rendering")
-    for result in parts.executor.map(process, _pending(parts.plan_factory(), corpus.done_ids, parts.shard), parts.settings):
-        if isinstance(result, Rejection):
-            corpus.append(REJECTS, result.to_row())
-        else:
-            for row in result:
-                corpus.append(MANIFEST, row)
-                made += 1
-                made_seconds += row["duration"]
-        bar.update(1)
-        elapsed = max(time.perf_counter() - started, 1e-9)
-        bar.set_postfix_str(f"{made_seconds / 3600:.3f} h audio, {made_seconds / elapsed:.0f}x realtime", refresh=False)
-    bar.close()
+    try:
+        for result in parts.executor.map(process, _pending(parts.plan_factory(), corpus.done_ids, parts.shard), parts.settings):
+            if isinstance(result, Rejection):
+                corpus.append(REJECTS, result.to_row())
+            else:
+                for row in result:
+                    corpus.append(MANIFEST, row)
+                    made += 1
+                    made_seconds += row["duration"]
+            bar.update(1)
+            elapsed = max(time.perf_counter() - started, 1e-9)
+            bar.set_postfix_str(f"{made_seconds / 3600:.3f} h audio, {made_seconds / elapsed:.0f}x realtime", refresh=False)
+    except OSError as exc:  # disk full, folder made read-only, quota: the run cannot go on, its work is safe
+        raise CorpusError(
+            f"cannot write to {corpus.root}: {exc.strerror or exc} ({made} utterances written in this run are kept); "
+            "make room or fix the folder, then run the same command again to resume"
+        ) from exc
+    finally:
+        bar.close()
     if corpus.dropped_rows:
         corpus.reorder(MANIFEST, plan_positions(parts.plan_factory()))
     elapsed = time.perf_counter() - started
