@@ -16,8 +16,9 @@ from omegaconf import DictConfig, OmegaConf
 from tqdm import tqdm
 
 from synth import audio_io
-from synth.corpus import MANIFEST, REJECTS, SUMMARY, Corpus, CorpusError
+from synth.corpus import MANIFEST, REJECTS, SUMMARY, Corpus, CorpusError, item_id
 from synth.executors import create_executor
+from synth.executors.base import WorkerLost
 from synth.plan import ProsodyRanges, Rejection, SplitRule, WorkItem, build_plan, rejection_key
 from synth.prompts import read_prompts
 from synth.qc import QCThresholds
@@ -78,7 +79,7 @@ def build_parts(cfg: DictConfig) -> RunParts:
             qc=QCThresholds(**OmegaConf.to_container(cfg.qc.thresholds)),
             keep_failed_qc=bool(cfg.qc.keep_failed),
         )
-        executor_options = {k: v for k, v in OmegaConf.to_container(cfg.executor, resolve=True).items() if k != "name"}
+        executor_options = {k: v for k, v in OmegaConf.to_container(cfg.executor, resolve=True).items() if k not in ("name", "max_restarts")}
         executor = create_executor(str(cfg.executor.name), int(cfg.n_jobs), **executor_options)
         settings = _with_augmentation(settings, cfg)
     except ValueError as exc:  # CatalogError and friends: already phrased for the user
@@ -178,18 +179,29 @@ def generate(cfg: DictConfig) -> dict:
     total = sum(1 for _ in _pending(parts.plan_factory(), corpus.done_ids, parts.shard))  # cheap: no audio
     started, made_seconds, made = time.perf_counter(), 0.0, 0
     bar = tqdm(total=total, unit="utt", disable=not cfg.get("progress", True), dynamic_ncols=True, desc="rendering")
+    restarts = int(cfg.executor.get("max_restarts", 3))
     try:
-        for result in parts.executor.map(process, _pending(parts.plan_factory(), corpus.done_ids, parts.shard), parts.settings):
-            if isinstance(result, Rejection):
-                corpus.append(REJECTS, result.to_row())
-            else:
-                for row in result:
-                    corpus.append(MANIFEST, row)
-                    made += 1
-                    made_seconds += row["duration"]
-            bar.update(1)
-            elapsed = max(time.perf_counter() - started, 1e-9)
-            bar.set_postfix_str(f"{made_seconds / 3600:.3f} h audio, {made_seconds / elapsed:.0f}x realtime", refresh=False)
+        while True:
+            try:
+                for result in parts.executor.map(process, _pending(parts.plan_factory(), corpus.done_ids, parts.shard), parts.settings):
+                    if isinstance(result, Rejection):
+                        corpus.append(REJECTS, result.to_row())
+                        corpus.done_ids.add(rejection_key(result.to_row()))
+                    else:
+                        for row in result:
+                            corpus.append(MANIFEST, row)
+                            made += 1
+                            made_seconds += row["duration"]
+                        corpus.done_ids.add(item_id(result[0]))
+                    bar.update(1)
+                    elapsed = max(time.perf_counter() - started, 1e-9)
+                    bar.set_postfix_str(f"{made_seconds / 3600:.3f} h audio, {made_seconds / elapsed:.0f}x realtime", refresh=False)
+                break
+            except WorkerLost as exc:  # results come in plan order, so carrying on from here keeps that order
+                if restarts == 0:
+                    raise CorpusError(f"worker processes kept dying ({exc}); finished work is kept: run the same command to resume") from exc
+                restarts -= 1
+                log.warning("a worker process died (%s); restarting the remaining items", exc)
     except OSError as exc:  # disk full, folder made read-only, quota: the run cannot go on, its work is safe
         raise CorpusError(
             f"cannot write to {corpus.root}: {exc.strerror or exc} ({made} utterances written in this run are kept); "

@@ -58,3 +58,33 @@ def test_sigkill_then_resume_matches_uninterrupted(prompts_file, reference, tmp_
     assert (out / "manifest.jsonl").read_bytes() == (reference / "manifest.jsonl").read_bytes()
     assert (out / "rejects.jsonl").read_bytes() == (reference / "rejects.jsonl").read_bytes()
     assert not list(out.rglob("*.tmp")), "a half-written file survived the resume"
+
+
+def test_a_killed_worker_process_is_replaced(prompts_file, reference, tmp_path):
+    """SIGKILL one loky worker mid-run: the run goes on and ends with the uninterrupted corpus."""
+    out = tmp_path / "corpus"
+    args = [sys.executable, str(REPO / "generate.py"), "progress=false", f"prompts.path={prompts_file}", f"output.dir={out}"]
+    proc = subprocess.Popen(args, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline, killed = time.monotonic() + 120, False
+    while not killed and proc.poll() is None and time.monotonic() < deadline:
+        if _lines(out / "manifest.jsonl") >= 10:
+            for pid in _children(proc.pid):
+                if "LokyProcess" in open(f"/proc/{pid}/cmdline").read().replace("\0", " "):
+                    os.kill(pid, signal.SIGKILL)
+                    killed = True
+                    break
+        time.sleep(0.005)
+    output = proc.communicate(timeout=300)[0]
+    assert killed, "no worker process found to kill"
+    assert proc.returncode == 0, output[-3000:]
+    assert "a worker process died" in output and "Traceback" not in output
+    assert corpus_fingerprint(out) == corpus_fingerprint(reference)
+    assert (out / "manifest.jsonl").read_bytes() == (reference / "manifest.jsonl").read_bytes()
+
+
+def _children(pid):
+    kids = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as handle:
+            kids += [int(c) for c in handle.read().split()]
+    return kids

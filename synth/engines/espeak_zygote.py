@@ -267,4 +267,7 @@ def serve(lib_path, data_path, max_voices=64):
 
 
 if __name__ == "__main__":
-    serve(sys.argv[1], sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 64)
+    try:
+        serve(sys.argv[1], sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 64)
+    except BrokenPipeError:  # the worker died mid-answer: nobody is left to tell
+        os._exit(0)

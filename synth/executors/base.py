@@ -5,6 +5,10 @@ from typing import Any, Callable, Iterable, Iterator, Protocol
 EXECUTORS = ("joblib", "dask", "serial")
 
 
+class WorkerLost(RuntimeError):
+    """A worker process died (killed, out of memory) and took its tasks with it; the run restarts them."""
+
+
 class ExecutorError(RuntimeError):
     """The executor cannot run (no scheduler at the address, a missing extra); the message says why."""
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections import deque
 
-from synth.executors.base import ExecutorError
+from synth.executors.base import ExecutorError, WorkerLost
 
 
 class DaskExecutor:
@@ -45,6 +45,12 @@ class DaskExecutor:
                     yield pending.popleft().result()
             while pending:
                 yield pending.popleft().result()
+        except Exception as exc:
+            from distributed.scheduler import KilledWorker
+
+            if isinstance(exc, KilledWorker):
+                raise WorkerLost(str(exc)) from exc
+            raise
         finally:
             client.close()
             if cluster is not None:

@@ -1,6 +1,9 @@
 """joblib with loky worker processes: the default executor."""
 
 from joblib import Parallel, delayed
+from joblib.externals.loky.process_executor import TerminatedWorkerError
+
+from synth.executors.base import WorkerLost
 
 
 class JoblibExecutor:
@@ -17,4 +20,7 @@ class JoblibExecutor:
             batch_size=self.batch_size,
             pre_dispatch=self.pre_dispatch,
         )
-        yield from parallel(delayed(fn)(task, *args) for task in tasks)
+        try:
+            yield from parallel(delayed(fn)(task, *args) for task in tasks)
+        except TerminatedWorkerError as exc:
+            raise WorkerLost(str(exc).splitlines()[0]) from exc
