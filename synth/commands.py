@@ -1,0 +1,49 @@
+"""`speechforge <command>`: one entry point for everything besides generation's own script.
+
+    speechforge generate [hydra overrides]     same as speechforge-generate / python generate.py
+    speechforge voices [catalogs] [filters]    list voices with their metadata and availability
+    speechforge export CORPUS --formats …      write hf / nemo / kaldi / lhotse / webdataset exports
+    speechforge verify CORPUS                  check files, checksums, ids and exports
+    speechforge report CORPUS                  write the dataset card with plots
+    speechforge merge OUTPUT_DIR               join the shards of a sharded run
+    speechforge review sample|score …          the reduced-listening review loop
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+# command -> (module, function): imported only when used, so a missing optional extra
+# breaks only its own command.
+COMMANDS = {
+    "voices": ("voices.__main__", "main"),
+    "export": ("synth.exporters", "main"),
+    "verify": ("synth.verify", "main"),
+    "report": ("synth.report", "main"),
+    "merge": ("synth.merge", "main"),
+    "review": ("synth.review.__main__", "main"),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv or argv[0] in ("-h", "--help"):
+        print(__doc__.strip())
+        return 0 if argv else 2
+    command, rest = argv[0], argv[1:]
+    if command == "generate":
+        from synth.cli import main as generate_main
+
+        sys.argv = ["speechforge generate", *rest]
+        generate_main()
+        return 0
+    if command not in COMMANDS:
+        print(f"speechforge: unknown command {command!r}; valid: generate, {', '.join(COMMANDS)}", file=sys.stderr)
+        return 2
+    module, function = COMMANDS[command]
+    return int(getattr(importlib.import_module(module), function)(rest) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
