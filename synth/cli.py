@@ -35,6 +35,7 @@ def _own_folder_per_sweep_point(cfg: DictConfig) -> None:
 def run(cfg: DictConfig) -> None:
     from synth.corpus import CorpusError
     from synth.executors.base import ExecutorError
+    from synth.exporters import ExportError
     from synth.normalize import NormalizationError
     from synth.prompts import PromptFileError
     from synth.run import ConfigError, generate
@@ -42,7 +43,7 @@ def run(cfg: DictConfig) -> None:
     _own_folder_per_sweep_point(cfg)
     try:
         generate(cfg)
-    except (ConfigError, CorpusError, ExecutorError, PromptFileError, NormalizationError) as exc:
+    except (ConfigError, CorpusError, ExecutorError, ExportError, PromptFileError, NormalizationError) as exc:
         print(f"error: {exc}", file=sys.stderr)  # a message for the user, not a traceback
         sys.exit(2)
 

@@ -88,11 +88,12 @@ def build_parts(cfg: DictConfig) -> RunParts:
         raise ConfigError(f"output.sample_rate must be between 8000 and 96000 Hz; got {settings.sample_rate}")
     formats = [str(f) for f in (cfg.output.formats or [])]
     if formats:
-        from synth.exporters import EXPORTERS
+        from synth.exporters import ExportError, check_request
 
-        unknown = [f for f in formats if f not in EXPORTERS]
-        if unknown:
-            raise ConfigError(f"output.formats: unknown format {unknown[0]!r}; valid: {', '.join(sorted(EXPORTERS))}")
+        try:
+            check_request(formats, _export_options(cfg))
+        except ExportError as exc:
+            raise ConfigError(f"output.formats / output.export_options: {exc}") from exc
     read_source = _prompt_source(cfg.prompts, int(cfg.seed))
 
     def plan_factory() -> Iterator[WorkItem | Rejection]:
@@ -156,6 +157,11 @@ def _pending(plan: Iterator[WorkItem | Rejection], done: set[str], shard: tuple[
                 yield task
         elif rejection_key(task.to_row()) not in done:
             yield task
+
+
+def _export_options(cfg: DictConfig) -> dict:
+    options = cfg.output.get("export_options")
+    return OmegaConf.to_container(options, resolve=True) if options is not None else {}
 
 
 def shard_dir(output_dir: str | Path, shard: tuple[int, int]) -> Path:
@@ -229,7 +235,7 @@ def finish(root: Path, cfg: DictConfig, stats: dict) -> dict:
     if formats:
         from synth.exporters import export_corpus
 
-        export_corpus(root, formats, OmegaConf.to_container(cfg.output.get("export_options") or {}, resolve=True))
+        export_corpus(root, formats, _export_options(cfg))
     summary = summarize(root, stats)
     audio_io.write_atomic(root / SUMMARY, (json.dumps(summary, indent=2) + "\n").encode())
     if cfg.output.get("report", False):

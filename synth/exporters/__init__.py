@@ -1,0 +1,102 @@
+"""Corpus exporters: the canonical manifest rewritten into the formats training stacks load.
+
+    export_corpus("corpus", ["hf", "kaldi"], {"webdataset": {"shard_size": 500}})
+
+Each format lives in one module with `NAME`, `OPTIONS` (defaults), `write(root, folder, options)`
+and `check(root, folder, expected)`; the second is how `verify` knows an export still agrees with
+the manifest. Exports go to <corpus>/exports/<name>/ and replace an earlier one in one step."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Callable
+
+from synth.corpus import MANIFEST
+from synth.exporters import hf, kaldi, lhotse_sets, nemo, webdataset_shards
+from synth.exporters.agreement import Expected
+from synth.exporters.common import ExportError, check_options, replace_dir
+
+
+@dataclass(frozen=True)
+class Exporter:
+    name: str
+    write: Callable[[Path, Path, dict], None]  # (corpus root, empty folder to fill, options)
+    check: Callable[[Path, Path, dict[str, Expected | None]], list[str]]  # (root, export folder, rows) -> problems
+    options: dict  # accepted options and their defaults
+    validate: Callable[[dict], None] | None = None  # checks of values beyond their type
+
+    @classmethod
+    def of(cls, module: ModuleType) -> "Exporter":
+        return cls(module.NAME, module.write, module.check, dict(module.OPTIONS), getattr(module, "validate", None))
+
+
+EXPORTERS: dict[str, Exporter] = {
+    e.name: e for e in map(Exporter.of, (hf, kaldi, lhotse_sets, nemo, webdataset_shards))
+}
+
+
+def check_formats(formats) -> list[str]:
+    """The format names, checked, each once, in the order asked."""
+    names = [str(f).strip() for f in formats]
+    for name in names:
+        if name not in EXPORTERS:
+            raise ExportError(f"unknown export format {name!r}; valid: {', '.join(sorted(EXPORTERS))}")
+    return list(dict.fromkeys(names))  # each once, in the order asked
+
+
+def check_request(formats, options: dict | None = None) -> dict[str, dict]:
+    """{format: its full options} for a request, or ExportError naming what is wrong. Cheap: call it
+    before a long run so a typo fails at once, not after hours of rendering."""
+    names = check_formats(formats)
+    options = dict(options or {})
+    unknown = sorted(set(options) - set(EXPORTERS))
+    if unknown:
+        raise ExportError(f"options given for unknown export format {unknown[0]!r}; valid: {', '.join(sorted(EXPORTERS))}")
+    settings = {name: check_options(name, options.get(name), EXPORTERS[name].options) for name in names}
+    for name, chosen in settings.items():
+        if EXPORTERS[name].validate:
+            EXPORTERS[name].validate(chosen)
+    return settings
+
+
+def export_corpus(corpus_dir, formats: list[str], options: dict | None = None) -> dict[str, Path]:
+    """Write each format under <corpus>/exports/<name>/ from manifest.jsonl; return where each went.
+    `options` maps a format name to its options, e.g. {"webdataset": {"shard_size": 1000}}."""
+    root = Path(corpus_dir)
+    settings = check_request(formats, options)
+    if not (root / MANIFEST).is_file():
+        raise ExportError(f"{str(root)!r} holds no {MANIFEST}: is it a corpus folder?")
+    written = {}
+    for name, chosen in settings.items():
+        exporter = EXPORTERS[name]
+        written[name] = replace_dir(root / "exports" / name, lambda folder, e=exporter, o=chosen: e.write(root, folder, o))
+    return written
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="speechforge export", description="Write a corpus's manifest into training formats under CORPUS_DIR/exports/.")
+    parser.add_argument("corpus_dir", metavar="CORPUS_DIR")
+    parser.add_argument("--formats", required=True, help=f"comma-separated: {', '.join(sorted(EXPORTERS))}, or all")
+    parser.add_argument("--webdataset-shard-size", type=int, metavar="N", help=f"samples per tar shard (default {webdataset_shards.OPTIONS['shard_size']})")
+    parser.add_argument("--absolute-paths", choices=("true", "false"), help="audio paths in nemo, kaldi and lhotse exports (defaults: relative, absolute, relative)")
+    args = parser.parse_args(argv)
+    formats = sorted(EXPORTERS) if args.formats.strip() == "all" else [f for f in args.formats.split(",") if f.strip()]
+    options: dict = {}
+    if args.webdataset_shard_size is not None:
+        options["webdataset"] = {"shard_size": args.webdataset_shard_size}
+    if args.absolute_paths is not None:
+        for name in ("nemo", "kaldi", "lhotse"):
+            if name in formats:
+                options[name] = {"absolute_paths": args.absolute_paths == "true"}
+    try:
+        written = export_corpus(args.corpus_dir, formats, options)
+    except (ExportError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for name, path in written.items():
+        print(f"{name}: {path}")
+    return 0

@@ -1,0 +1,5 @@
+import sys
+
+from synth.exporters import main
+
+sys.exit(main())

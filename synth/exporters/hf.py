@@ -1,0 +1,86 @@
+"""Hugging Face `datasets` audiofolder: exports/hf/{train,validation,test}/ each holding
+metadata.jsonl and one relative symlink per utterance to the corpus audio (no copies).
+
+    datasets.load_dataset("audiofolder", data_dir="<corpus>/exports/hf")
+
+audiofolder infers one schema per split from each metadata file's first rows and refuses splits
+whose schemas differ, so every column has one fixed type: values that may be absent or nested
+(device, augment steps, word times, prompt fields) are strings, "" or JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from synth.exporters.agreement import Expected, Found, compare, read_jsonl, split_counts
+from synth.exporters.common import audio_path, export_rows, labels
+
+NAME = "hf"
+OPTIONS: dict = {}
+SPLIT_DIRS = {"train": "train", "dev": "validation", "test": "test"}  # the names datasets expects
+METADATA = "metadata.jsonl"
+
+
+def metadata_row(row: dict, file_name: str) -> dict:
+    flat = labels(row)
+    flat.pop("split")  # the folder says it
+    for key in ("device", "pair_stem", "pair_role", "prompt_id"):
+        flat[key] = flat[key] or ""
+    prosody = row["prosody"]
+    return {
+        "file_name": file_name,
+        **flat,
+        "prosody_rate": float(prosody["rate"]),
+        "prosody_pitch": float(prosody["pitch"]),
+        "prosody_volume": float(prosody["volume"]),
+        "seed": int(row["seed"]),
+        "augment": json.dumps(row.get("augment") or [], ensure_ascii=False, sort_keys=True),
+        "words": json.dumps(row.get("words"), ensure_ascii=False),
+        "prompt": json.dumps(row.get("prompt") or {}, ensure_ascii=False, sort_keys=True),
+    }
+
+
+def link(target: Path, link_path: Path, final_dir: Path) -> None:
+    """A relative symlink (it survives moving the whole corpus); a hard link where the file
+    system has no symlinks. The link is computed for the final folder: staging is its sibling."""
+    try:
+        os.symlink(os.path.relpath(target, final_dir), link_path)
+    except OSError:
+        try:
+            os.link(target, link_path)
+        except OSError as exc:
+            raise OSError(f"cannot link {link_path} to {target} (neither symlink nor hard link works here: {exc.strerror})") from exc
+
+
+def write(root: Path, out: Path, options: dict) -> None:
+    final = root / "exports" / NAME
+    handles = {}
+    try:
+        for row in export_rows(root):
+            split = SPLIT_DIRS[row["split"]]
+            if split not in handles:
+                (out / split).mkdir()
+                handles[split] = open(out / split / METADATA, "w", encoding="utf-8")
+            source = audio_path(root, row)
+            file_name = f"{row['id']}{source.suffix}"
+            link(source, out / split / file_name, final / split)
+            handles[split].write(json.dumps(metadata_row(row, file_name), ensure_ascii=False) + "\n")
+    finally:
+        for handle in handles.values():
+            handle.close()
+
+
+def check(root: Path, out: Path, expected: dict[str, Expected]) -> list[str]:
+    problems, counts = [], split_counts(expected)
+    for split, folder in SPLIT_DIRS.items():
+        metadata = out / folder / METADATA
+        if not metadata.is_file():
+            if counts.get(split):
+                problems.append(f"hf/{folder}: no {METADATA} but the manifest has {counts[split]} {split} utterance(s)")
+            continue
+        found = {}
+        for entry in read_jsonl(metadata):
+            found[entry["id"]] = Found(entry["duration"], entry["transcript"], (out / folder / entry["file_name"]).resolve())
+        problems += compare(f"hf/{folder}", found, expected, split, root)
+    return problems

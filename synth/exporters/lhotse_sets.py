@@ -1,0 +1,117 @@
+"""Lhotse manifests: exports/lhotse/speechforge_{recordings,supervisions}_{split}.jsonl.gz, the
+names lhotse.recipes.utils.read_manifests_if_cached(prefix="speechforge") looks for.
+
+One Recording (the file) and one SupervisionSegment (the whole utterance: transcript, speaker,
+gender, language, word alignment under alignment["word"], the rest of the labels in `custom`) per
+row, joined by the row id. Written as plain dicts in lhotse's own serialized form, so exporting
+does not need lhotse (and torch) installed; the tests load them with lhotse itself.
+
+Recording paths are relative to the corpus folder by default (the export survives moving the
+corpus); load with `RecordingSet.from_file(...).with_path_prefix("<corpus>")`, or write absolute
+paths with `absolute_paths: true`. gzip headers carry no time stamp: same corpus, same bytes."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import soundfile as sf
+
+from synth.exporters.agreement import Expected, Found, compare, split_counts
+from synth.exporters.common import SPLITS, audio_path, export_rows, labels
+
+NAME = "lhotse"
+OPTIONS = {"absolute_paths": False}
+PREFIX = "speechforge"
+
+
+def file_name(kind: str, split: str) -> str:
+    return f"{PREFIX}_{kind}_{split}.jsonl.gz"
+
+
+def recording(row: dict, source: Path, shown: str) -> dict:
+    info = sf.info(str(source))  # exact sample count: the manifest's duration is rounded
+    return {
+        "id": row["id"],
+        "sources": [{"type": "file", "channels": [0], "source": shown}],
+        "sampling_rate": info.samplerate,
+        "num_samples": info.frames,
+        "duration": info.frames / info.samplerate,
+        "channel_ids": [0],
+    }
+
+
+def supervision(row: dict, duration: float) -> dict:
+    custom = labels(row)
+    for key in ("id", "transcript", "duration", "language", "speaker_id", "gender"):
+        custom.pop(key)
+    custom = {k: v for k, v in custom.items() if v is not None}
+    # lhotse's loader turns dict values of `custom` that look like its own manifests into objects
+    # (a dict with "width" becomes an Image): free-form prompt fields travel as a JSON string.
+    custom.update(augment=row.get("augment") or [], prosody=row["prosody"], prompt=json.dumps(row.get("prompt") or {}, sort_keys=True))
+    segment = {
+        "id": row["id"],
+        "recording_id": row["id"],
+        "start": 0.0,
+        "duration": duration,
+        "channel": 0,
+        "text": row["transcript"],
+        "language": row["language"],
+        "speaker": row["speaker"]["id"],
+        "gender": row["speaker"]["gender"],
+        "custom": custom,
+    }
+    if row.get("words"):
+        segment["alignment"] = {"word": [[w["word"], w["start"], round(w["end"] - w["start"], 4)] for w in row["words"]]}
+    return segment
+
+
+def _open(path: Path):
+    raw = open(path, "wb")
+    return raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0)
+
+
+def write(root: Path, out: Path, options: dict) -> None:
+    handles = {}
+    corpus = root.resolve()
+    try:
+        for row in export_rows(root):
+            split = row["split"]
+            if split not in handles:
+                handles[split] = {kind: _open(out / file_name(kind, split)) for kind in ("recordings", "supervisions")}
+            source = audio_path(root, row)
+            rec = recording(row, source, str(source) if options["absolute_paths"] else str(source.relative_to(corpus)))
+            sup = supervision(row, rec["duration"])
+            for kind, item in (("recordings", rec), ("supervisions", sup)):
+                handles[split][kind][1].write((json.dumps(item, ensure_ascii=False) + "\n").encode("utf-8"))
+    finally:
+        for pair in handles.values():
+            for raw, zipped in pair.values():
+                zipped.close()
+                raw.close()
+
+
+def _read(path: Path) -> list[dict]:
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def check(root: Path, out: Path, expected: dict[str, Expected]) -> list[str]:
+    problems, counts = [], split_counts(expected)
+    for split in SPLITS:
+        paths = {kind: out / file_name(kind, split) for kind in ("recordings", "supervisions")}
+        if not all(p.is_file() for p in paths.values()):
+            if counts.get(split) or any(p.is_file() for p in paths.values()):
+                problems.append(f"lhotse: {split} needs both {file_name('recordings', split)} and {file_name('supervisions', split)}")
+            continue
+        recordings = {r["id"]: r for r in _read(paths["recordings"])}
+        found = {}
+        for sup in _read(paths["supervisions"]):
+            rec = recordings.get(sup["recording_id"])
+            source = (root / rec["sources"][0]["source"]).resolve() if rec else None
+            found[sup["id"]] = Found(sup["duration"], sup["text"], source)
+            if rec is None:
+                problems.append(f"lhotse/{split}: supervision {sup['id']} points at a missing recording {sup['recording_id']}")
+        problems += compare(f"lhotse/{split}", found, expected, split, root)
+    return problems

@@ -1,0 +1,66 @@
+"""NeMo ASR manifests: exports/nemo/{train,dev,test}.jsonl, one JSON object per utterance with
+audio_filepath, duration and text (the transcript), plus the other labels as extra keys (NeMo's
+datasets ignore keys they do not use).
+
+audio_filepath is relative to the manifest's own folder by default: NeMo resolves a relative path
+that does not exist from the working directory against the manifest's folder, so the export stays
+valid when the corpus moves. `absolute_paths: true` writes absolute paths instead."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from synth.exporters.agreement import Expected, Found, compare, read_jsonl, split_counts
+from synth.exporters.common import SPLITS, audio_path, export_rows, labels
+
+NAME = "nemo"
+OPTIONS = {"absolute_paths": False}
+
+
+def manifest_entry(row: dict, path: str) -> dict:
+    extra = labels(row)
+    return {
+        "audio_filepath": path,
+        "duration": extra.pop("duration"),
+        "text": extra.pop("transcript"),
+        "lang": extra.pop("language"),  # the key NeMo's multilingual tokenizers read
+        "speaker": extra.pop("speaker_id"),
+        "text_as_written": extra.pop("text"),
+        **extra,
+        "augment": row.get("augment") or [],
+        "words": row.get("words"),
+    }
+
+
+def write(root: Path, out: Path, options: dict) -> None:
+    final = root / "exports" / NAME
+    handles = {}
+    try:
+        for row in export_rows(root):
+            split = row["split"]
+            if split not in handles:
+                handles[split] = open(out / f"{split}.jsonl", "w", encoding="utf-8")
+            source = audio_path(root, row)
+            path = str(source) if options["absolute_paths"] else os.path.relpath(source, final)
+            handles[split].write(json.dumps(manifest_entry(row, path), ensure_ascii=False) + "\n")
+    finally:
+        for handle in handles.values():
+            handle.close()
+
+
+def check(root: Path, out: Path, expected: dict[str, Expected]) -> list[str]:
+    problems, counts = [], split_counts(expected)
+    for split in SPLITS:
+        manifest = out / f"{split}.jsonl"
+        if not manifest.is_file():
+            if counts.get(split):
+                problems.append(f"nemo/{split}.jsonl is missing but the manifest has {counts[split]} {split} utterance(s)")
+            continue
+        found = {
+            entry["id"]: Found(entry["duration"], entry["text"], (out / entry["audio_filepath"]).resolve())
+            for entry in read_jsonl(manifest)
+        }
+        problems += compare(f"nemo/{split}.jsonl", found, expected, split, root)
+    return problems

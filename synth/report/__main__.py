@@ -1,0 +1,5 @@
+import sys
+
+from synth.report import main
+
+sys.exit(main())
