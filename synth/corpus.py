@@ -7,6 +7,7 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 import yaml
 
@@ -42,6 +43,20 @@ def _differences(old, new, prefix="") -> list[str]:
             out += _differences(old.get(key, "<absent>"), new.get(key, "<absent>"), f"{prefix}{key}.")
         return out
     return [] if old == new else [f"{prefix.rstrip('.')}: {old!r} -> {new!r}"]
+
+
+def iter_jsonl_rows(path: Path) -> Iterator[dict]:
+    """Whole rows of a JSONL file, one at a time; stops at a torn last line."""
+    if not path.exists():
+        return
+    with open(path, "rb") as handle:
+        for line in handle:
+            if not line.endswith(b"\n"):
+                return
+            try:
+                yield json.loads(line)
+            except json.JSONDecodeError:
+                return
 
 
 def read_jsonl_rows(path: Path) -> tuple[list[dict], int]:

@@ -3,6 +3,7 @@ and let this (parent) process alone append the label files."""
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import json
 import logging
@@ -159,6 +160,24 @@ def _pending(plan: Iterator[WorkItem | Rejection], done: set[str], shard: tuple[
             yield task
 
 
+def _malloc_trim():
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        return None
+
+
+_MALLOC_TRIM = _malloc_trim()
+
+
+def release_freed_memory() -> None:
+    """Results arrive as many small, differently sized buffers; glibc keeps the freed ones in
+    fragmented arenas and the parent's RSS grows with the number of items (measured: 68 MB for
+    1k prompts, 254 MB for 20k). Handing free pages back keeps it flat."""
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
+
+
 def _export_options(cfg: DictConfig) -> dict:
     options = cfg.output.get("export_options")
     return OmegaConf.to_container(options, resolve=True) if options is not None else {}
@@ -200,6 +219,8 @@ def generate(cfg: DictConfig) -> dict:
                             made_seconds += row["duration"]
                         corpus.done_ids.add(item_id(result[0]))
                     bar.update(1)
+                    if bar.n % 256 == 0:
+                        release_freed_memory()
                     elapsed = max(time.perf_counter() - started, 1e-9)
                     bar.set_postfix_str(f"{made_seconds / 3600:.3f} h audio, {made_seconds / elapsed:.0f}x realtime", refresh=False)
                 break
