@@ -1,0 +1,156 @@
+"""The chain: prepare once in the parent, build once per worker, apply per item as a pure function
+of (audio, sample_rate, seed, config)."""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass, field
+
+import numpy as np
+import soxr
+
+from augment.cache import cache_root
+from augment.device import Device, prepare_profiles
+from augment.errors import AugmentConfigError
+from augment.params import check_keys, db
+from augment.raw import check_targets
+from augment.step import Context, StepSpec, prepare_step
+
+TOP_KEYS = {"steps", "devices", "paired", "cache_dir"}
+PEAK_LIMIT = 0.99  # the renderer clips at full scale; keep clear of it (and of QC's 0.999 clip test)
+
+
+@dataclass
+class AugmentResult:
+    audio: np.ndarray  # float32 mono at the input's rate, same length as the input
+    applied: list[dict] = field(default_factory=list)  # [{"name", "params"}] in the order applied
+    device: str | None = None  # the device profile's name, or None
+
+
+def step_rng(seed: int, path: str) -> np.random.Generator:
+    """Each step draws from its own stream keyed by its config path, so removing or adding one step
+    leaves every other step's draws unchanged (useful when sweeping a single step)."""
+    return np.random.default_rng([int(seed) & 0xFFFFFFFF, zlib.crc32(path.encode())])
+
+
+class Chain:
+    def __init__(self, specs: list[StepSpec], sample_rate: int):
+        self.sample_rate = sample_rate
+        self.steps = [(spec, spec.build()) for spec in specs]
+
+    def apply(self, audio: np.ndarray, sample_rate: int, seed: int) -> AugmentResult:
+        if sample_rate != self.sample_rate:
+            raise ValueError(f"this chain was prepared for {self.sample_rate} Hz audio; got {sample_rate} Hz")
+        x = np.asarray(audio, dtype=np.float32).reshape(-1).copy()
+        result = AugmentResult(x)
+        if not len(x):  # nothing to augment (QC normally rejects such items before they get here)
+            return result
+        rate = self._run(self.steps, sample_rate, seed, result)
+        self._finish(result, rate, len(x))
+        return result
+
+    def _run(self, steps, rate, seed, result: AugmentResult, force: bool = False) -> int:
+        for spec, step in steps:
+            rng = step_rng(seed, spec.path)
+            if not force and rng.random() >= spec.p:
+                continue
+            if isinstance(step, Device):
+                name, sub = step.pick(rng)
+                result.device = name
+                result.applied.append({"name": spec.name, "params": {"profile": name}})
+                rate_before = rate
+                rate = self._run(sub, rate, seed, result, force)
+                rate = self._back_to(result, rate, rate_before)  # a device returns to the rate it was given
+                continue
+            audio, rate, params = step.apply(result.audio, rate, rng)
+            result.audio = np.asarray(audio, dtype=np.float32)
+            if params is not None:  # None: the step found nothing to do (e.g. resampling to the same rate)
+                result.applied.append({"name": spec.name, "params": params})
+        return rate
+
+    @staticmethod
+    def _back_to(result: AugmentResult, rate: int, wanted: int) -> int:
+        if rate != wanted:
+            result.audio = soxr.resample(result.audio, rate, wanted, quality="HQ").astype(np.float32)
+            result.applied.append({"name": "resample", "params": {"rate_in": rate, "rate_out": wanted}})
+        return wanted
+
+    def _finish(self, result: AugmentResult, rate: int, length: int) -> None:
+        self._back_to(result, rate, self.sample_rate)
+        # Same length as the input: word times stay valid and paired clean/augmented files align.
+        audio = result.audio[:length]
+        if len(audio) < length:
+            audio = np.pad(audio, (0, length - len(audio)))
+        peak = float(np.max(np.abs(audio))) if len(audio) else 0.0
+        if not np.isfinite(peak):
+            raise ValueError(f"augmentation produced non-finite samples (steps: {[a['name'] for a in result.applied]})")
+        if peak > PEAK_LIMIT:  # labelled, never silent: later clipping at full scale would be unrecorded
+            gain = PEAK_LIMIT / peak
+            audio = audio * np.float32(gain)
+            result.applied.append({"name": "headroom", "params": {"gain_db": round(db(gain), 3)}})
+        result.audio = np.ascontiguousarray(audio, dtype=np.float32)
+
+    def check(self, audio: np.ndarray) -> None:
+        """Run every step (device: every profile it may pick) once on `audio`: start-up smoke test."""
+        for spec, step in self.steps:
+            picks = step.profiles if isinstance(step, Device) else [None]
+            for pick in picks:
+                result = AugmentResult(audio.copy())
+                if pick is None:
+                    rate = self._run([(spec, step)], self.sample_rate, 0, result, force=True)
+                else:
+                    rate = self._run(step.profiles[pick], self.sample_rate, 0, result, force=True)
+                self._finish(result, rate, len(audio))
+
+
+@dataclass(frozen=True)
+class PreparedAugment:
+    specs: tuple[StepSpec, ...]
+    sample_rate: int
+    paired: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.specs
+
+    def build(self) -> Chain:
+        return Chain(list(self.specs), self.sample_rate)
+
+
+def _test_signal(sample_rate: int) -> np.ndarray:
+    """1 s of a voiced-like harmonic tone with pauses: enough to exercise every step."""
+    t = np.arange(sample_rate) / sample_rate
+    tone = sum(np.sin(2 * np.pi * 140 * k * t) / k for k in range(1, 20))
+    envelope = (np.sin(2 * np.pi * 2 * t) > -0.3).astype(float)
+    return (0.3 * tone / np.max(np.abs(tone)) * envelope).astype(np.float32)
+
+
+def prepare(augment_cfg: dict | None, sample_rate: int, seed: int) -> PreparedAugment:
+    """Validate the augment config, build its banks (cached on disk), return what workers need."""
+    cfg = augment_cfg or {}
+    check_keys(cfg, "augment", TOP_KEYS)
+    check_targets(cfg, "augment")  # before anything is imported from a target or instantiated
+    steps = cfg.get("steps") or {}
+    devices = cfg.get("devices") or {}
+    if not isinstance(steps, dict):
+        raise AugmentConfigError(f"augment.steps: expected a mapping of step name -> settings; got {steps!r}")
+    if not isinstance(devices, dict):
+        raise AugmentConfigError(f"augment.devices: expected a mapping of device name -> steps; got {devices!r}")
+    if not isinstance(cfg.get("paired", False), bool):
+        raise AugmentConfigError(f"augment.paired: expected true or false; got {cfg.get('paired')!r}")
+    if not isinstance(sample_rate, int) or sample_rate < 8000:
+        raise AugmentConfigError(f"output.sample_rate: augmentation needs at least 8000 Hz; got {sample_rate!r}")
+    ctx = Context(sample_rate=sample_rate, cache_dir=cache_root(cfg.get("cache_dir")),
+                  run_seed=int(seed), devices=devices)
+    specs = tuple(prepare_step(name, step_cfg, f"augment.steps.{name}", ctx) for name, step_cfg in steps.items())
+    if devices and not any(spec.factory == "augment.device.Device" for spec in specs):
+        prepare_profiles(devices, list(devices), ctx)  # unused devices are still checked: typos surface now
+    prepared = PreparedAugment(specs, sample_rate, bool(cfg.get("paired", False)))
+    if specs:
+        try:
+            prepared.build().check(_test_signal(sample_rate))
+        except AugmentConfigError:
+            raise
+        except Exception as exc:  # e.g. a codec backend that is missing: better now than in every worker
+            raise AugmentConfigError(f"augment: the chain failed its start-up test run: {type(exc).__name__}: {exc}") from exc
+    return prepared

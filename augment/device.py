@@ -1,0 +1,69 @@
+"""The device step: one device-microphone profile per item, drawn from `choose`.
+
+Profiles live under `augment.devices.<name>` as named dicts of steps (frequency response, gain/AGC,
+limiter, clipping, codec, resampling). A profile may lower the rate (e.g. telephony at 8 kHz); the
+chain brings the audio back to the rate the device was given when the profile ends.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from augment.errors import AugmentConfigError
+from augment.step import Context, Step, StepSpec, prepare_step
+
+
+def prepare_profiles(devices: dict, names: list[str], ctx: Context) -> dict[str, tuple[StepSpec, ...]]:
+    profiles = {}
+    for name in names:
+        steps = devices[name]
+        key = f"augment.devices.{name}"
+        if not isinstance(steps, dict) or not steps:
+            raise AugmentConfigError(f"{key}: a device is a non-empty mapping of step name -> settings; got {steps!r}")
+        sub = dataclasses.replace(ctx, in_device=True)  # its own rate as it goes: resample steps change it
+        specs = []
+        for step_name, step_cfg in steps.items():
+            if isinstance(step_cfg, dict) and step_cfg.get("type", step_name) == "device" and "_target_" not in step_cfg:
+                raise AugmentConfigError(f"{key}.{step_name}: a device cannot contain another device step")
+            specs.append(prepare_step(step_name, step_cfg, f"{key}.{step_name}", sub))
+        profiles[name] = tuple(specs)
+    return profiles
+
+
+class Device(Step):
+    KEYS = frozenset({"choose"})
+
+    @classmethod
+    def prepare(cls, cfg: dict, key: str, ctx: Context) -> dict:
+        if ctx.in_device:
+            raise AugmentConfigError(f"{key}: a device cannot contain another device step")
+        known = sorted(ctx.devices)
+        choose = cfg.get("choose")
+        if isinstance(choose, str):
+            choose = {choose: 1.0}
+        elif isinstance(choose, (list, tuple)):
+            choose = {str(name): 1.0 for name in choose}
+        if not isinstance(choose, dict) or not choose:
+            raise AugmentConfigError(f"{key}.choose: give a device name, a list of names or {{name: weight}}; known devices: {known}")
+        for name, weight in choose.items():
+            if name not in ctx.devices:
+                raise AugmentConfigError(f"{key}.choose: unknown device {name!r}; known (augment.devices): {known}")
+            if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0:
+                raise AugmentConfigError(f"{key}.choose.{name}: a weight is a number >= 0; got {weight!r}")
+        if sum(choose.values()) <= 0:
+            raise AugmentConfigError(f"{key}.choose: at least one device needs a weight > 0")
+        profiles = prepare_profiles(ctx.devices, list(ctx.devices), ctx)  # all checked, even unpicked ones
+        chosen = {name: profiles[name] for name, weight in choose.items() if weight > 0}
+        return {"profiles": chosen, "weights": {name: float(choose[name]) for name in chosen}}
+
+    def __init__(self, profiles: dict, weights: dict):
+        self.profiles = {name: [(spec, spec.build()) for spec in specs] for name, specs in profiles.items()}
+        self.names = list(profiles)
+        total = sum(weights.values())
+        self.probabilities = np.array([weights[name] / total for name in self.names])
+
+    def pick(self, rng: np.random.Generator) -> tuple[str, list]:
+        name = self.names[int(rng.choice(len(self.names), p=self.probabilities))] if len(self.names) > 1 else self.names[0]
+        return name, self.profiles[name]

@@ -1,0 +1,114 @@
+"""The Step seam: how one augmentation step is configured, prepared once, built per worker and applied.
+
+A step's life:
+    prepare(cfg, key, ctx) -> kwargs   in the parent, once: validate, build banks on disk; small and picklable
+    Step(**kwargs)                     in each worker, once (the chain is cached per process)
+    apply(audio, rate, rng)            per item -> (audio, rate, params); params are the label
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from augment.errors import AugmentConfigError
+from augment.params import check_keys, number
+
+# Built-in step types by their short `type` name (a step's key is its type unless it says otherwise).
+BUILTIN = {
+    "room": "augment.room.Room",
+    "noise": "augment.noise.Noise",
+    "device": "augment.device.Device",
+    "resample": "augment.codec.Resample",
+    "codec": "augment.codec.Codec",
+    "bandpass": "augment.filters.BandPass",
+    "eq": "augment.filters.Equalizer",
+    "gain": "augment.dynamics.Gain",
+    "agc": "augment.dynamics.AGC",
+    "limiter": "augment.dynamics.Limiter",
+    "clipping": "augment.dynamics.Clipping",
+    "probe": "augment.probe.BuildProbe",
+}
+COMMON_KEYS = {"p", "type", "_target_"}
+STEP_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass
+class Context:
+    """What a step's prepare() may use. `sample_rate` is the rate at this point of the chain."""
+
+    sample_rate: int
+    cache_dir: Path
+    run_seed: int
+    devices: dict = field(default_factory=dict)  # augment.devices, for the device step
+    in_device: bool = False
+
+
+class Step:
+    KEYS: frozenset = frozenset()  # config keys this step accepts besides p/type/_target_
+
+    @classmethod
+    def prepare(cls, cfg: dict, key: str, ctx: Context) -> dict:
+        return {}
+
+    def apply(self, audio: np.ndarray, sample_rate: int, rng: np.random.Generator) -> tuple[np.ndarray, int, dict]:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    """A prepared step: what a worker needs to build it (picklable, no audio arrays)."""
+
+    name: str  # the step's key: the label's `name`
+    path: str  # e.g. "steps.room" or "devices.phone.codec": seeds the step's own random stream
+    p: float
+    factory: str  # dotted class path of a Step, or "raw" for an audiomentations transform
+    kwargs: dict
+
+    def build(self):
+        if self.factory == "raw":
+            from augment.raw import RawTransform
+
+            return RawTransform(**self.kwargs)
+        module, _, cls = self.factory.rpartition(".")
+        return getattr(importlib.import_module(module), cls)(**self.kwargs)
+
+
+def step_class(dotted: str) -> type[Step]:
+    module, _, cls = dotted.rpartition(".")
+    return getattr(importlib.import_module(module), cls)
+
+
+def prepare_step(name: str, cfg: dict, key: str, ctx: Context) -> StepSpec:
+    """Validate one step's config (already allowlist-checked) and prepare it."""
+    if not STEP_NAME.match(str(name)):
+        raise AugmentConfigError(f"{key}: step names are lowercase [a-z0-9_], starting with a letter")
+    if not isinstance(cfg, dict):
+        raise AugmentConfigError(f"{key}: a step is a mapping with p and its settings; got {cfg!r}")
+    p = number(cfg, "p", key, lo=0.0, hi=1.0, default=1.0)
+    path = key.removeprefix("augment.")
+    target = cfg.get("_target_")
+    if target is not None and "type" in cfg:
+        raise AugmentConfigError(f"{key}: give either type or _target_, not both")
+    if target is not None and str(target).startswith("audiomentations."):
+        from augment.raw import prepare_raw
+
+        return StepSpec(name, path, p, "raw", prepare_raw(cfg, key, ctx))
+    if target is not None:
+        dotted = str(target)
+        if dotted not in BUILTIN.values():
+            raise AugmentConfigError(f"{key}._target_: {dotted!r} is not an augment step; known: {sorted(BUILTIN.values())}")
+    else:
+        kind = cfg.get("type", name)
+        if kind not in BUILTIN:
+            raise AugmentConfigError(
+                f"{key}: unknown step type {kind!r}; give type: one of {sorted(BUILTIN)}, or _target_: an audiomentations.* transform")
+        dotted = BUILTIN[kind]
+    cls = step_class(dotted)
+    check_keys(cfg, key, COMMON_KEYS | set(cls.KEYS))
+    body = {k: v for k, v in cfg.items() if k not in COMMON_KEYS}
+    return StepSpec(name, path, p, dotted, cls.prepare(body, key, ctx))
