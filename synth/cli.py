@@ -38,12 +38,13 @@ def run(cfg: DictConfig) -> None:
     from synth.exporters import ExportError
     from synth.normalize import NormalizationError
     from synth.prompts import PromptFileError
+    from synth.templates import TemplateError
     from synth.run import ConfigError, generate
 
     _own_folder_per_sweep_point(cfg)
     try:
         generate(cfg)
-    except (ConfigError, CorpusError, ExecutorError, ExportError, PromptFileError, NormalizationError) as exc:
+    except (ConfigError, CorpusError, ExecutorError, ExportError, PromptFileError, NormalizationError, TemplateError) as exc:
         print(f"error: {exc}", file=sys.stderr)  # a message for the user, not a traceback
         sys.exit(2)
 

@@ -119,7 +119,7 @@ def _prompt_source(prompts_cfg: DictConfig, seed: int):
         if source == "templates":
             from synth.templates import expand_templates
 
-            stream = expand_templates(path, seed, per_intent)
+            stream = expand_templates(path, seed, per_intent, max_chars=max_chars)
         else:
             stream = read_prompts(path, max_chars=max_chars)
         if scrub:
