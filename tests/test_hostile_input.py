@@ -138,3 +138,13 @@ def test_read_only_output_folder(tmp_path, tmpfs):
     assert result.returncode == 2
     assert "cannot write to output.dir" in result.stderr and "Read-only file system" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_target_outside_the_allowlist_is_refused(tmp_path, small_prompts):
+    marker = tmp_path / "pwned"
+    evil = f"+augment.steps.evil={{_target_: os.system, command: 'touch {marker}'}}"
+    result = run_cli([f"prompts.path={small_prompts}", evil, "output.dir=out"], cwd=tmp_path)
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert "os.system" in result.stderr and "allow" in result.stderr.lower()
+    assert "Traceback" not in result.stderr
+    assert not marker.exists() and not (tmp_path / "out").exists()
