@@ -51,10 +51,35 @@ class Engine(Protocol):
     def close(self) -> None: ...
 
 
+# Engine name (the catalogs' `engine` field) -> "module:class". Modules import lazily, so an optional
+# backend costs nothing unless a catalog uses it.
+ENGINES = {
+    "espeak": "synth.engines.espeak:EspeakEngine",
+    "mbrola": "synth.engines.mbrola:MbrolaEngine",
+    "piper": "synth.engines.piper:PiperEngine",
+    "coqui": "synth.engines.coqui:CoquiEngine",
+}
+
+
 def create_engine(name: str, **options) -> Engine:
     """Build an engine by its catalog name; imports lazily so optional backends cost nothing unused."""
-    if name == "espeak":
-        from synth.engines.espeak import EspeakEngine
+    if name not in ENGINES:
+        raise EngineError(f"unknown engine {name!r}; known: {', '.join(ENGINES)}")
+    import importlib
 
-        return EspeakEngine(**options)
-    raise EngineError(f"unknown engine {name!r}; known: espeak")
+    module, _, cls = ENGINES[name].partition(":")
+    return getattr(importlib.import_module(module), cls)(**options)
+
+
+def voice_available(name: str, engine_voice: str, **options) -> tuple[bool, str]:
+    """Whether this machine has what `engine_voice` needs (without loading a model), and if not, why."""
+    if name not in ENGINES:
+        return False, f"unknown engine {name!r}; known: {', '.join(ENGINES)}"
+    import importlib
+
+    try:
+        module = importlib.import_module(ENGINES[name].partition(":")[0])
+    except ImportError as exc:
+        return False, f"engine {name!r} cannot be imported: {exc}"
+    check = getattr(module, "voice_available", None)
+    return check(engine_voice, **options) if check else (True, "")

@@ -139,12 +139,28 @@ def resolve_model(model: str, tts_home: str | None = None, config_path: str | No
     return None, checkpoint, config
 
 
-def voice_available(engine_voice: str, tts_home: str | None = None, config_path: str | None = None, **_options) -> tuple[bool, str]:
-    model, _speaker = split_engine_voice(engine_voice)
+def listed_speakers(checkpoint: Path) -> set[str] | None:
+    """Speaker names from a model folder's speaker_ids.json (what Coqui's VCTK models ship), if any."""
+    path = checkpoint.parent / "speaker_ids.json"
+    if not path.is_file():
+        return None
+    import json
+
     try:
-        resolve_model(model, tts_home, config_path)
+        return set(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        return None
+
+
+def voice_available(engine_voice: str, tts_home: str | None = None, config_path: str | None = None, **_options) -> tuple[bool, str]:
+    model, speaker = split_engine_voice(engine_voice)
+    try:
+        _name, checkpoint, _config = resolve_model(model, tts_home, config_path)
     except EngineError as exc:
         return False, str(exc)
+    speakers = listed_speakers(checkpoint)
+    if speaker is not None and speakers is not None and speaker not in speakers:
+        return False, f"Coqui model {model!r} has no speaker {speaker!r} (see {checkpoint.parent / 'speaker_ids.json'})"
     try:
         import importlib.util
 

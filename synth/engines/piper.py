@@ -266,6 +266,7 @@ class PiperEngine:
         max_loaded: int = 2,
     ):
         try:
+            import onnx  # noqa: F401  (rewrites the model's noise nodes; piper-tts[alignment])
             import onnxruntime  # noqa: F401
             from piper import PiperVoice  # noqa: F401
         except ImportError as exc:
@@ -295,6 +296,7 @@ class PiperEngine:
         options.intra_op_num_threads = self.threads
         options.inter_op_num_threads = 1
         options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+        options.log_severity_level = 4  # failures reach us as exceptions; a too-short noise buffer is retried
         session = onnxruntime.InferenceSession(data, sess_options=options, providers=["CPUExecutionProvider"])
         piper_voice = PiperVoice(session=session, config=PiperConfig.from_dict(config))
         loaded = LoadedVoice(voice, piper_voice, session, noise_inputs, alignment, config)

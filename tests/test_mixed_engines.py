@@ -1,0 +1,66 @@
+"""One run, several engines: eSpeak NG + Piper always, MBROLA and Coqui when installed. The corpus
+has one sample rate and one manifest, and the same bytes whatever the number of workers."""
+
+import importlib.util
+
+import pytest
+import soundfile as sf
+
+from synth.engines.base import voice_available
+from synth.run import generate
+from tests.conftest import check_corpus, corpus_fingerprint, read_manifest
+
+pytest.importorskip("piper", reason="piper-tts is not installed (pip install -e '.[piper]')")
+
+VOICES = {"espeak": ["espeak-en-us-f1", "espeak-en-gb-scotland-m3"], "piper": ["piper-en-us-joe-medium"]}
+CATALOGS = ["espeak_en", "piper_en"]
+if voice_available("mbrola", "mb-de4-en")[0]:
+    CATALOGS.append("mbrola_en")
+    VOICES["mbrola"] = ["mb-de4-en", "mb-us1"]
+HAVE_COQUI = importlib.util.find_spec("TTS") is not None
+if HAVE_COQUI:
+    CATALOGS.append("vctk")
+    VOICES["coqui"] = ["vctk-p326"]
+
+
+@pytest.fixture(scope="module")
+def overrides(tmp_path_factory):
+    ids = [i for group in VOICES.values() for i in group]
+    extra = []
+    if HAVE_COQUI:
+        from tests.test_engine_coqui import build_tiny_vits
+
+        home = tmp_path_factory.mktemp("tts_home")
+        build_tiny_vits(home / "tts" / "tts_models--en--vctk--vits")
+        extra.append(f"++engines.coqui.tts_home={home}")
+    return [f"voices.catalog=[{','.join(CATALOGS)}]", f"voices.ids=[{','.join(ids)}]", "voices.per_prompt=3", *extra]
+
+
+def test_mixed_engines_make_one_consistent_corpus(compose_cfg, tmp_path, small_prompts, overrides):
+    common = [f"prompts.path={small_prompts}", "output.sample_rate=16000", *overrides]
+    summary = generate(compose_cfg(*common, "n_jobs=2", f"output.dir={tmp_path / 'two'}"))
+    rows = check_corpus(tmp_path / "two")
+    assert summary["utterances"] == len(rows) == 24 and summary["rejected"] == 0
+    assert {r["speaker"]["engine"] for r in rows} == set(VOICES)
+    assert {r["sample_rate"] for r in rows} == {16000}
+    assert {sf.info(tmp_path / "two" / r["audio_filepath"]).samplerate for r in rows} == {16000}
+    for r in rows:
+        speaker = r["speaker"]
+        assert speaker["id"] in VOICES[speaker["engine"]]
+        assert all(speaker[k] for k in ("voice", "accent", "gender", "license", "locale"))
+        assert r["duration"] > 0.5 and r["qc"]["passed"]
+        if speaker["engine"] in ("espeak", "piper"):
+            assert r["words"] is not None, speaker  # both engines time words
+        else:
+            assert r["words"] is None, speaker  # MBROLA's and Coqui's word events are not usable
+        if speaker["engine"] != "espeak" and speaker["engine"] != "mbrola":
+            assert r["prosody"]["pitch"] == 1.0  # no pitch control in the neural engines: recorded as applied
+    licences = {r["speaker"]["engine"]: r["speaker"]["license"] for r in rows}
+    assert "GPL" in licences["espeak"] and "CC0" in licences["piper"]
+    if "mbrola" in licences:
+        assert "non-commercial" in licences["mbrola"]
+    # the same corpus, byte for byte, from one worker
+    generate(compose_cfg(*common, "n_jobs=1", f"output.dir={tmp_path / 'one'}"))
+    assert (tmp_path / "one" / "manifest.jsonl").read_bytes() == (tmp_path / "two" / "manifest.jsonl").read_bytes()
+    assert corpus_fingerprint(tmp_path / "one") == corpus_fingerprint(tmp_path / "two")
+    assert len(read_manifest(tmp_path / "one")) == 24
