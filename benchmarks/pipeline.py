@@ -1,0 +1,111 @@
+"""Throughput, scaling and time to first file, side by side in one run (issue: benchmarks).
+
+1. engine floor: the shipped eSpeak NG engine alone (fork per item), built-in prompts, one process;
+2. full pipeline: `generate.py augment=default n_jobs=1` (render + room + noise + device + QC +
+   resample + FLAC + manifest + card), whole process tree, as a ratio to the floor;
+3. naive baseline a user would write: `espeak-ng --stdout` per prompt, then audiomentations
+   RoomSimulator + AddBackgroundNoise + BandPassFilter per clip, soundfile writes the file;
+4. scaling: wall time of the full pipeline with n_jobs=1, n_jobs=2 and a dask LocalCluster of 2;
+5. time to first row from the command start.
+Medians of --repeats runs; appended to RESULTS.md. Needs Debian's `espeak-ng` for the baseline.
+
+    python benchmarks/pipeline.py [--repeats R] [--naive-prompts N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import random
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import soundfile as sf
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import append_results, builtin_spoken_texts  # noqa: E402
+from benchmarks.default_run import one_run  # noqa: E402
+from benchmarks.engine_floor import fork_per_item  # noqa: E402
+
+
+def cpu_seconds() -> float:
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def naive(texts: list[str]) -> tuple[float, float]:
+    """Audio seconds and CPU seconds of the loop a user would write first."""
+    from audiomentations import AddBackgroundNoise, BandPassFilter, Compose, RoomSimulator
+
+    with tempfile.TemporaryDirectory() as tmp:
+        rng = np.random.default_rng(0)
+        for i in range(4):  # a small noise folder, as the user would have
+            sf.write(Path(tmp) / f"noise{i}.wav", (rng.standard_normal(22050 * 5) * 0.1).astype(np.float32), 22050)
+        out = Path(tmp) / "out"
+        out.mkdir()
+        random.seed(0)
+        np.random.seed(0)
+        chain = Compose([RoomSimulator(p=1.0), AddBackgroundNoise(sounds_path=tmp, p=1.0), BandPassFilter(p=1.0)])
+        start, audio_s = cpu_seconds(), 0.0
+        for i, text in enumerate(texts):
+            wav = subprocess.run(["espeak-ng", "-v", "en-us+f3", "--stdout", text], capture_output=True, check=True).stdout
+            audio, rate = sf.read(io.BytesIO(wav), dtype="float32")
+            audio = chain(samples=audio, sample_rate=rate)
+            sf.write(out / f"{i}.flac", audio, rate)
+            audio_s += len(audio) / rate
+        return audio_s, cpu_seconds() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--naive-prompts", type=int, default=40)
+    args = parser.parse_args()
+    if shutil.which("espeak-ng") is None:
+        raise SystemExit("the naive baseline needs the espeak-ng command: apt-get install espeak-ng")
+    texts = builtin_spoken_texts()
+    one_run(["augment=default", "n_jobs=1"])  # builds the RIR and babble banks once, outside the timing
+    floor, full, base, wall = [], [], [], {"n_jobs=1": [], "n_jobs=2": [], "dask, 2 workers": []}
+    first = []
+    for _ in range(args.repeats):
+        audio, cpu = fork_per_item(texts)
+        floor.append(audio / cpu)
+        audio, cpu = naive(texts[: args.naive_prompts])
+        base.append(audio / cpu)
+        for name, overrides in (("n_jobs=1", ["n_jobs=1"]), ("n_jobs=2", ["n_jobs=2"]), ("dask, 2 workers", ["n_jobs=2", "executor=dask"])):
+            run = one_run(["augment=default", *overrides])
+            wall[name].append(run["wall_s"])
+            if name == "n_jobs=1":
+                full.append(run["per_cpu_s"])
+            if name == "n_jobs=2":
+                first.append(run["first_file_s"])
+    med = statistics.median
+    lines = [
+        f"{len(texts)} built-in prompts (naive baseline: first {args.naive_prompts}); {args.repeats} interleaved repeats; medians",
+        "",
+        "| measure | value | target |",
+        "|---|---|---|",
+        f"| engine floor, eSpeak NG shipped (fork per item), audio s per CPU s | {med(floor):.0f} | |",
+        f"| full default pipeline (augment=default, n_jobs=1, whole process tree), audio s per CPU s | {med(full):.0f} | |",
+        f"| full pipeline / engine floor | {med(full) / med(floor):.2f} | >= 0.4 |",
+        f"| naive baseline (espeak-ng CLI + RoomSimulator + AddBackgroundNoise + BandPassFilter), audio s per CPU s | {med(base):.1f} | |",
+        f"| full pipeline / naive | {med(full) / med(base):.1f} | >= 20 |",
+        f"| wall s, n_jobs=1 / n_jobs=2 / dask 2 workers | {med(wall['n_jobs=1']):.1f} / {med(wall['n_jobs=2']):.1f} / {med(wall['dask, 2 workers']):.1f} | |",
+        f"| speed-up 1 -> 2 workers (joblib) | {med(wall['n_jobs=1']) / med(wall['n_jobs=2']):.2f} | >= 1.8 |",
+        f"| speed-up 1 -> 2 workers (dask) | {med(wall['n_jobs=1']) / med(wall['dask, 2 workers']):.2f} | |",
+        f"| time to first row, n_jobs=2, s | {med(first):.2f} | |",
+    ]
+    print("\n".join(lines))
+    append_results("Pipeline vs floor vs naive; scaling; time to first file", " ".join(["benchmarks/pipeline.py", *sys.argv[1:]]), lines)
+
+
+if __name__ == "__main__":
+    main()
