@@ -204,7 +204,7 @@ def generate(cfg: DictConfig) -> dict:
     total = sum(1 for _ in _pending(parts.plan_factory(), corpus.done_ids, parts.shard))  # cheap: no audio
     started, made_seconds, made = time.perf_counter(), 0.0, 0
     bar = tqdm(total=total, unit="utt", disable=not cfg.get("progress", True), dynamic_ncols=True, desc="rendering")
-    restarts = int(cfg.executor.get("max_restarts", 3))
+    restarts, received = int(cfg.executor.get("max_restarts", 3)), 0
     try:
         while True:
             try:
@@ -219,7 +219,8 @@ def generate(cfg: DictConfig) -> dict:
                             made_seconds += row["duration"]
                         corpus.done_ids.add(item_id(result[0]))
                     bar.update(1)
-                    if bar.n % 256 == 0:
+                    received += 1
+                    if received % 256 == 0:
                         release_freed_memory()
                     elapsed = max(time.perf_counter() - started, 1e-9)
                     bar.set_postfix_str(f"{made_seconds / 3600:.3f} h audio, {made_seconds / elapsed:.0f}x realtime", refresh=False)
