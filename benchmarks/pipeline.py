@@ -2,7 +2,9 @@
 
 1. engine floor: the shipped eSpeak NG engine alone (fork per item), built-in prompts, one process;
 2. full pipeline: `generate.py augment=default n_jobs=1` (render + room + noise + device + QC +
-   resample + FLAC + manifest + card), whole process tree, as a ratio to the floor;
+   resample + FLAC + manifest + card), whole process tree, as a ratio to the floor: per whole run
+   (start-up included) and at steady state (the marginal cost: runs with 2 and 4 voices per
+   prompt, difference of CPU over difference of audio);
 3. naive baseline a user would write: `espeak-ng --stdout` per prompt, then audiomentations
    RoomSimulator + AddBackgroundNoise + BandPassFilter per clip, soundfile writes the file;
 4. scaling: wall time of the full pipeline with n_jobs=1, n_jobs=2 and a dask LocalCluster of 2;
@@ -73,7 +75,7 @@ def main() -> None:
         raise SystemExit("the naive baseline needs the espeak-ng command: apt-get install espeak-ng")
     texts = builtin_spoken_texts()
     one_run(["augment=default", "n_jobs=1"])  # builds the RIR and babble banks once, outside the timing
-    floor, full, base, wall = [], [], [], {"n_jobs=1": [], "n_jobs=2": [], "dask, 2 workers": []}
+    floor, full, marginal, base, wall = [], [], [], [], {"n_jobs=1": [], "n_jobs=2": [], "dask, 2 workers": []}
     first = []
     for _ in range(args.repeats):
         audio, cpu = fork_per_item(texts)
@@ -85,6 +87,8 @@ def main() -> None:
             wall[name].append(run["wall_s"])
             if name == "n_jobs=1":
                 full.append(run["per_cpu_s"])
+                more = one_run(["augment=default", "voices.per_prompt=4", *overrides])
+                marginal.append((more["audio_s"] - run["audio_s"]) / (more["cpu_s"] - run["cpu_s"]))
             if name == "n_jobs=2":
                 first.append(run["first_file_s"])
     med = statistics.median
@@ -95,9 +99,11 @@ def main() -> None:
         "|---|---|---|",
         f"| engine floor, eSpeak NG shipped (fork per item), audio s per CPU s | {med(floor):.0f} | |",
         f"| full default pipeline (augment=default, n_jobs=1, whole process tree), audio s per CPU s | {med(full):.0f} | |",
-        f"| full pipeline / engine floor | {med(full) / med(floor):.2f} | >= 0.4 |",
+        f"| full pipeline / engine floor (whole run) | {med(full) / med(floor):.2f} | >= 0.4 |",
+        f"| full pipeline at steady state (marginal: 4 vs 2 voices per prompt), audio s per CPU s | {med(marginal):.0f} | |",
+        f"| full pipeline / engine floor (steady state) | {med(marginal) / med(floor):.2f} | >= 0.4 |",
         f"| naive baseline (espeak-ng CLI + RoomSimulator + AddBackgroundNoise + BandPassFilter), audio s per CPU s | {med(base):.1f} | |",
-        f"| full pipeline / naive | {med(full) / med(base):.1f} | >= 20 |",
+        f"| full pipeline / naive (whole run; steady state) | {med(full) / med(base):.1f}; {med(marginal) / med(base):.1f} | >= 20 |",
         f"| wall s, n_jobs=1 / n_jobs=2 / dask 2 workers | {med(wall['n_jobs=1']):.1f} / {med(wall['n_jobs=2']):.1f} / {med(wall['dask, 2 workers']):.1f} | |",
         f"| speed-up 1 -> 2 workers (joblib) | {med(wall['n_jobs=1']) / med(wall['n_jobs=2']):.2f} | >= 1.8 |",
         f"| speed-up 1 -> 2 workers (dask) | {med(wall['n_jobs=1']) / med(wall['dask, 2 workers']):.2f} | |",
