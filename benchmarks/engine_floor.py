@@ -70,6 +70,22 @@ def fork_per_item(texts: list[str]) -> tuple[float, float]:
     return audio, cpu_seconds() - start
 
 
+def piper_floor(texts: list[str]) -> tuple[float, float] | None:
+    """The Piper engine alone (packaged joe voice), or None without the `piper` extra."""
+    try:
+        engine = create_engine("piper")
+    except Exception:
+        return None
+    start = cpu_seconds()
+    audio = 0.0
+    for i, text in enumerate(texts):
+        out = engine.synthesize(text, "en_US-joe-medium", Prosody(), i)
+        audio += len(out.audio) / out.sample_rate
+    used = cpu_seconds() - start
+    engine.close()
+    return audio, used
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--prompts", type=int, default=300)
@@ -87,6 +103,10 @@ def main() -> None:
              "| engine mode | median | min | max |", "|---|---|---|---|"]
     lines += [f"| {n} | {m:.0f} | {lo:.0f} | {hi:.0f} |" for n, m, lo, hi in rows]
     lines += ["", f"fork-per-item / in-process = {ratio:.2f}"]
+    piper = [piper_floor(texts[:40]) for _ in range(args.repeats)]
+    if all(piper):
+        speeds = [a / c for a, c in piper]
+        lines += ["", f"Piper (en_US-joe-medium, 1 thread, first 40 prompts, model loaded before timing): median {statistics.median(speeds):.1f} audio s per CPU s"]
     print("\n".join(lines))
     append_results("Engine floor (eSpeak NG)", " ".join(sys.argv), lines)
 

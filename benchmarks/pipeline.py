@@ -8,7 +8,9 @@
 3. naive baseline a user would write: `espeak-ng --stdout` per prompt, then audiomentations
    RoomSimulator + AddBackgroundNoise + BandPassFilter per clip, soundfile writes the file;
 4. scaling: wall time of the full pipeline with n_jobs=1, n_jobs=2 and a dask LocalCluster of 2;
-5. time to first row from the command start.
+5. time to first row from the command start;
+6. with Piper (when the `piper` extra is installed): the pipeline's overhead over Piper's own
+   engine time, on the first --piper-prompts prompts (one Piper voice, augment=none).
 Medians of --repeats runs; appended to RESULTS.md. Needs Debian's `espeak-ng` for the baseline.
 
     python benchmarks/pipeline.py [--repeats R] [--naive-prompts N]
@@ -66,10 +68,41 @@ def naive(texts: list[str]) -> tuple[float, float]:
         return audio_s, cpu_seconds() - start
 
 
+def piper_engine_alone(texts: list[str]) -> tuple[float, float]:
+    from synth.engines import Prosody, create_engine
+
+    start = cpu_seconds()
+    engine = create_engine("piper")
+    audio = 0.0
+    for i, text in enumerate(texts):
+        out = engine.synthesize(text, "en_US-joe-medium", Prosody(), i)
+        audio += len(out.audio) / out.sample_rate
+    engine.close()
+    return audio, cpu_seconds() - start
+
+
+def piper_overhead(texts: list[str]) -> dict:
+    """Engine-alone CPU vs whole-pipeline CPU for the same utterances, start-up cost removed by
+    differencing two run sizes (the engine's model load is in both)."""
+    half = texts[: len(texts) // 2]
+    with tempfile.TemporaryDirectory() as tmp:
+        runs = {}
+        for name, subset in (("half", half), ("all", texts)):
+            path = Path(tmp) / f"{name}.txt"
+            path.write_text("\n".join(subset) + "\n")
+            runs[name] = one_run(["voices=piper_en", "voices.per_prompt=1", "n_jobs=1", f"prompts.path={path}", "output.report=false"])
+    engine_half, engine_all = piper_engine_alone(half), piper_engine_alone(texts)
+    engine_cpu = engine_all[1] - engine_half[1]
+    pipeline_cpu = runs["all"]["cpu_s"] - runs["half"]["cpu_s"]
+    return {"engine": (engine_all[0] - engine_half[0]) / engine_cpu, "pipeline": (runs["all"]["audio_s"] - runs["half"]["audio_s"]) / pipeline_cpu,
+            "overhead": pipeline_cpu / engine_cpu - 1}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--naive-prompts", type=int, default=40)
+    parser.add_argument("--piper-prompts", type=int, default=60)
     args = parser.parse_args()
     if shutil.which("espeak-ng") is None:
         raise SystemExit("the naive baseline needs the espeak-ng command: apt-get install espeak-ng")
@@ -91,6 +124,16 @@ def main() -> None:
                 marginal.append((more["audio_s"] - run["audio_s"]) / (more["cpu_s"] - run["cpu_s"]))
             if name == "n_jobs=2":
                 first.append(run["first_file_s"])
+    piper = None
+    try:
+        import piper as _  # noqa: F401
+
+        from synth.prompts import Prompt, read_prompts
+
+        written = [p.text for p in read_prompts(None) if isinstance(p, Prompt)][: args.piper_prompts]
+        piper = [piper_overhead(written) for _ in range(args.repeats)]
+    except ImportError:
+        pass
     med = statistics.median
     lines = [
         f"{len(texts)} built-in prompts (naive baseline: first {args.naive_prompts}); {args.repeats} interleaved repeats; medians",
@@ -109,6 +152,12 @@ def main() -> None:
         f"| speed-up 1 -> 2 workers (dask) | {med(wall['n_jobs=1']) / med(wall['dask, 2 workers']):.2f} | |",
         f"| time to first row, n_jobs=2, s | {med(first):.2f} | |",
     ]
+    if piper:
+        lines += [
+            f"| Piper engine alone (en_US-joe-medium, marginal), audio s per CPU s | {med([p['engine'] for p in piper]):.1f} | |",
+            f"| Piper through the pipeline (augment=none, marginal), audio s per CPU s | {med([p['pipeline'] for p in piper]):.1f} | |",
+            f"| pipeline overhead over Piper's engine time | {med([p['overhead'] for p in piper]):+.1%} | <= 5% |",
+        ]
     print("\n".join(lines))
     append_results("Pipeline vs floor vs naive; scaling; time to first file", " ".join(["benchmarks/pipeline.py", *sys.argv[1:]]), lines)
 
