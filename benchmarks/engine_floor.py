@@ -76,6 +76,7 @@ def piper_floor(texts: list[str]) -> tuple[float, float] | None:
         engine = create_engine("piper")
     except Exception:
         return None
+    engine.synthesize("warm up", "en_US-joe-medium", Prosody(), 0)  # loads the model
     start = cpu_seconds()
     audio = 0.0
     for i, text in enumerate(texts):
