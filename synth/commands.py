@@ -7,6 +7,7 @@
     speechforge report CORPUS                  write the dataset card with plots
     speechforge merge OUTPUT_DIR               join the shards of a sharded run
     speechforge review sample|score …          the reduced-listening review loop
+    speechforge asr-check CORPUS [--sample N]  pocketsphinx WER per engine, accent and voice
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ COMMANDS = {
     "report": ("synth.report", "main"),
     "merge": ("synth.merge", "main"),
     "review": ("synth.review.__main__", "main"),
+    "asr-check": ("synth.asr_check", "main"),
 }
 
 

@@ -6,7 +6,7 @@ import atexit
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from synth import audio_io, qc
+from synth import asr_check, audio_io, qc
 from synth.engines.base import Engine, EngineError, create_engine
 from synth.normalize import spoken_words
 from synth.plan import Rejection, WorkItem
@@ -25,6 +25,7 @@ class RenderSettings:
     keep_failed_qc: bool = False
     augment: object | None = None  # augment.PreparedAugment, or None for clean speech
     augment_key: str = ""  # identifies `augment` across pickling, for the per-worker chain cache
+    asr: asr_check.AsrSettings | None = None  # pocketsphinx round trip (qc.asr), or None when off
 
 
 # One engine per (worker process, engine name), started on first use and reused for every item.
@@ -76,6 +77,9 @@ def render(item: WorkItem, settings: RenderSettings) -> list[dict] | Rejection:
     clean = audio_io.resample(synthesis.audio, synthesis.sample_rate, settings.sample_rate)
     # QC judges the render itself; augmentation clips and adds noise on purpose.
     checks = qc.check(clean, settings.sample_rate, len(words), settings.qc)
+    asr = asr_check.check_item(settings.asr, item.seed, clean, settings.sample_rate, item.spoken.transcript)
+    if asr is not None:  # flags for review; never fails QC on its own
+        checks = qc.merge(checks, [], asr=asr)
     if not checks["passed"] and not settings.keep_failed_qc:
         return Rejection(item.id, "qc", "; ".join(checks["reasons"]), {"qc": checks, "voice": item.voice.id, "text": item.prompt.text[:200]})
     common = {
@@ -92,11 +96,14 @@ def render(item: WorkItem, settings: RenderSettings) -> list[dict] | Rejection:
     if settings.augment is None:
         return [_write(item.id, item, clean, timed, [], None, common, settings)]
     result = _chain(settings).apply(clean, settings.sample_rate, item.seed)
+    augmented = {**common, "qc": qc.merge(checks, qc.check_augmentation(result.applied, settings.qc))}
+    if not augmented["qc"]["passed"] and not settings.keep_failed_qc:
+        return Rejection(item.id, "qc", "; ".join(augmented["qc"]["reasons"]), {"qc": augmented["qc"], "voice": item.voice.id, "text": item.prompt.text[:200]})
     if not settings.augment.paired:
-        return [_write(item.id, item, result.audio, timed, result.applied, result.device, common, settings)]
+        return [_write(item.id, item, result.audio, timed, result.applied, result.device, augmented, settings)]
     return [
         _write(f"{item.id}-clean", item, clean, timed, [], None, {**common, "pair": {"stem": item.id, "role": "clean"}}, settings),
-        _write(f"{item.id}-aug", item, result.audio, timed, result.applied, result.device, {**common, "pair": {"stem": item.id, "role": "augmented"}}, settings),
+        _write(f"{item.id}-aug", item, result.audio, timed, result.applied, result.device, {**augmented, "pair": {"stem": item.id, "role": "augmented"}}, settings),
     ]
 
 

@@ -17,6 +17,7 @@ from omegaconf import DictConfig, OmegaConf
 from tqdm import tqdm
 
 from synth import audio_io
+from synth.asr_check import AsrSettings
 from synth.corpus import MANIFEST, REJECTS, SUMMARY, Corpus, CorpusError, item_id
 from synth.executors import create_executor
 from synth.executors.base import WorkerLost
@@ -79,6 +80,7 @@ def build_parts(cfg: DictConfig) -> RunParts:
             ),
             qc=QCThresholds(**OmegaConf.to_container(cfg.qc.thresholds)),
             keep_failed_qc=bool(cfg.qc.keep_failed),
+            asr=AsrSettings.from_config(OmegaConf.to_container(cfg.qc.get("asr") or {}, resolve=True)),
         )
         executor_options = {k: v for k, v in OmegaConf.to_container(cfg.executor, resolve=True).items() if k not in ("name", "max_restarts")}
         executor = create_executor(str(cfg.executor.name), int(cfg.n_jobs), **executor_options)
@@ -199,6 +201,10 @@ def generate(cfg: DictConfig) -> dict:
     parts = build_parts(cfg)
     resolved = OmegaConf.to_container(cfg, resolve=True)
     corpus = Corpus.open(shard_dir(cfg.output.dir, parts.shard), resolved, str(cfg.output.if_exists))
+    settings = parts.settings
+    if settings.asr is not None:  # the corpus LM: from the full plan, before sharding, so every shard gets the same one
+        transcripts = lambda: (t.spoken.transcript for t in parts.plan_factory() if isinstance(t, WorkItem))  # noqa: E731
+        settings = dataclasses.replace(settings, asr=settings.asr.with_language_model(transcripts, corpus.root / "qc"))
     if corpus.resumed_rows:
         log.info("resuming %s: %d finished utterances kept, %d to redo", corpus.root, corpus.resumed_rows, corpus.dropped_rows)
     total = sum(1 for _ in _pending(parts.plan_factory(), corpus.done_ids, parts.shard))  # cheap: no audio
@@ -208,7 +214,7 @@ def generate(cfg: DictConfig) -> dict:
     try:
         while True:
             try:
-                for result in parts.executor.map(process, _pending(parts.plan_factory(), corpus.done_ids, parts.shard), parts.settings):
+                for result in parts.executor.map(process, _pending(parts.plan_factory(), corpus.done_ids, parts.shard), settings):
                     if isinstance(result, Rejection):
                         corpus.append(REJECTS, result.to_row())
                         corpus.done_ids.add(rejection_key(result.to_row()))
