@@ -11,24 +11,16 @@ from pathlib import Path
 import numpy as np
 import soxr
 
-from augment.cache import bank_key, load_bank, save_bank
+from augment.cache import bank_key, load_bank, require_bank, save_bank
 
 DEFAULT_VOICES = ("en-us+f3", "en-us+m3", "en+f4", "en+m4", "en-gb-scotland+f2", "en-gb-scotland+m3",
                   "en-029+f5", "en-029+m6", "en-us-nyc+f2", "en-us-nyc+m1", "en-gb-x-rp+f2", "en-gb-x-rp+m7")
 
 
 def _texts() -> list[str]:
-    from synth.normalize import NormalizationError, to_spoken
-    from synth.prompts import Prompt, read_prompts
+    from synth.normalize import builtin_spoken_texts
 
-    texts = []
-    for entry in read_prompts(None):
-        if isinstance(entry, Prompt):
-            try:
-                texts.append(to_spoken(entry.text).spoken)
-            except NormalizationError:
-                pass
-    return texts
+    return builtin_spoken_texts()
 
 
 def _talker(engine, rng: np.random.Generator, voice: str, texts: list[str], samples: int, sample_rate: int) -> np.ndarray:
@@ -80,7 +72,4 @@ def bank(talkers: int, clips: int, seconds: float, seed: int, voices: tuple[str,
 
 
 def load(folder: str) -> tuple[list[np.ndarray], list[dict]]:
-    loaded = load_bank(Path(folder))
-    if loaded is None:
-        raise FileNotFoundError(f"babble bank {folder} is missing; it is built by augment.prepare()")
-    return loaded
+    return require_bank(folder, "babble")

@@ -50,6 +50,14 @@ def save_bank(folder: Path, arrays: list[np.ndarray], index: list[dict], params:
     atomic_write_json(folder / "index.json", {"params": params, "items": index})
 
 
+def require_bank(folder: str | Path, what: str) -> tuple[list[np.ndarray], list[dict]]:
+    """A bank that prepare() built; in a worker its absence is a bug or a deleted cache, said plainly."""
+    loaded = load_bank(Path(folder))
+    if loaded is None:
+        raise FileNotFoundError(f"{what} bank {folder} is missing; it is built by augment.prepare()")
+    return loaded
+
+
 def load_bank(folder: Path) -> tuple[list[np.ndarray], list[dict]] | None:
     index_path = folder / "index.json"
     if not index_path.exists():

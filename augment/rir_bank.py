@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from augment.audio_files import find_audio, read_mono
-from augment.cache import bank_key, load_bank, save_bank
+from augment.cache import bank_key, load_bank, require_bank, save_bank
 from augment.errors import AugmentConfigError
 from augment.params import Spec
 from augment.rt60 import direct_to_reverberant_db, schroeder_rt60, trim_tail
@@ -139,7 +139,4 @@ def folder_bank(key: str, source: str, sample_rate: int, cache_dir: Path) -> Pat
 
 
 def load(folder: str) -> tuple[list[np.ndarray], list[dict]]:
-    loaded = load_bank(Path(folder))
-    if loaded is None:
-        raise FileNotFoundError(f"RIR bank {folder} is missing; it is built by augment.prepare()")
-    return loaded
+    return require_bank(folder, "RIR")

@@ -12,18 +12,9 @@ RESULTS = Path(__file__).with_name("RESULTS.md")
 
 
 def builtin_spoken_texts() -> list[str]:
-    """The built-in prompts in the spoken form the engine is fed."""
-    from synth.normalize import NormalizationError, to_spoken
-    from synth.prompts import Prompt, read_prompts
+    from synth.normalize import builtin_spoken_texts as spoken
 
-    texts = []
-    for entry in read_prompts(None):
-        if isinstance(entry, Prompt):
-            try:
-                texts.append(to_spoken(entry.text).spoken)
-            except NormalizationError:
-                pass
-    return texts
+    return spoken()
 
 
 def machine() -> str:

@@ -379,3 +379,17 @@ def to_spoken(text: str) -> SpokenForm:
         tokens[-1] = tokens[-1].rstrip(",;:")
     spoken = " ".join(tokens)
     return SpokenForm(spoken=spoken, transcript=" ".join(spoken_words(spoken)))
+
+
+def builtin_spoken_texts() -> list[str]:
+    """The built-in prompts in the spoken form the engine is fed (for babble and benchmarks)."""
+    from synth.prompts import Prompt, read_prompts
+
+    texts = []
+    for entry in read_prompts(None):
+        if isinstance(entry, Prompt):
+            try:
+                texts.append(to_spoken(entry.text).spoken)
+            except NormalizationError:
+                pass
+    return texts
