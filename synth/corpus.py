@@ -24,7 +24,7 @@ class CorpusError(RuntimeError):
     """The output folder cannot be used as asked; the message says what to do instead."""
 
 
-def _content_config(config: dict) -> dict:
+def content_config(config: dict) -> dict:
     content = json.loads(json.dumps(config))
     for dotted in EXECUTION_ONLY:
         *parents, leaf = dotted.split(".")
@@ -36,11 +36,11 @@ def _content_config(config: dict) -> dict:
     return content
 
 
-def _differences(old, new, prefix="") -> list[str]:
+def config_differences(old, new, prefix="") -> list[str]:
     if isinstance(old, dict) and isinstance(new, dict):
         out = []
         for key in sorted(set(old) | set(new), key=str):
-            out += _differences(old.get(key, "<absent>"), new.get(key, "<absent>"), f"{prefix}{key}.")
+            out += config_differences(old.get(key, "<absent>"), new.get(key, "<absent>"), f"{prefix}{key}.")
         return out
     return [] if old == new else [f"{prefix.rstrip('.')}: {old!r} -> {new!r}"]
 
@@ -104,7 +104,7 @@ class Corpus:
                 corpus._clear()
             else:
                 old = yaml.safe_load(stored.read_text()) or {}
-                diff = _differences(_content_config(old), _content_config(config))
+                diff = config_differences(content_config(old), content_config(config))
                 if diff:
                     raise CorpusError(
                         f"output.dir {str(root)!r} holds a corpus made with a different config:\n  "

@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 from omegaconf import OmegaConf
 
-from synth.corpus import CONFIG, MANIFEST, REJECTS, Corpus, CorpusError, _content_config, _differences, item_id, read_jsonl_rows
+from synth.corpus import CONFIG, MANIFEST, REJECTS, Corpus, CorpusError, content_config, config_differences, item_id, read_jsonl_rows
 from synth.plan import WorkItem, rejection_key
 from synth.run import build_parts, finish, plan_positions
 
@@ -42,14 +42,14 @@ def find_shards(root: Path) -> tuple[list[Path], dict]:
     configs = [yaml.safe_load((p / CONFIG).read_text()) for _, _, p in found]
     reference = _without_shard(configs[0])
     for (index, _, path), config in zip(found, configs):
-        diff = _differences(reference, _without_shard(config))
+        diff = config_differences(reference, _without_shard(config))
         if diff:
             raise CorpusError(f"{path} was made with a different config than shard 0:\n  " + "\n  ".join(diff[:20]))
     return [p for _, _, p in found], configs[0]
 
 
 def _without_shard(config: dict) -> dict:
-    content = _content_config(config)
+    content = content_config(config)
     content.pop("shard", None)
     return content
 
