@@ -151,6 +151,12 @@ class Corpus:
         self.done_ids = {item_id(r) for r in intact} | {rejection_key(r) for r in rejects}
         self.resumed_rows = len(intact)
 
+    def refresh_done_ids(self) -> None:
+        """The ids finished in the label files as they stand (rows are appended only after their audio)."""
+        self.done_ids = {item_id(r) for r in iter_jsonl_rows(self.root / MANIFEST)} | {
+            rejection_key(r) for r in iter_jsonl_rows(self.root / REJECTS)
+        }
+
     def _audio_intact(self, row: dict) -> bool:
         path = self.root / row["audio_filepath"]
         return path.is_file() and sha256_file(path) == row["sha256"]

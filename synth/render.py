@@ -81,7 +81,7 @@ def render(item: WorkItem, settings: RenderSettings) -> list[dict] | Rejection:
     if asr is not None:  # flags for review; never fails QC on its own
         checks = qc.merge(checks, [], asr=asr)
     if not checks["passed"] and not settings.keep_failed_qc:
-        return Rejection(item.id, "qc", "; ".join(checks["reasons"]), {"qc": checks, "voice": item.voice.id, "text": item.prompt.text[:200]})
+        return _qc_rejection(item, checks)
     common = {
         "text": item.prompt.text,
         "transcript": item.spoken.transcript,
@@ -98,13 +98,17 @@ def render(item: WorkItem, settings: RenderSettings) -> list[dict] | Rejection:
     result = _chain(settings).apply(clean, settings.sample_rate, item.seed)
     augmented = {**common, "qc": qc.merge(checks, qc.check_augmentation(result.applied, settings.qc))}
     if not augmented["qc"]["passed"] and not settings.keep_failed_qc:
-        return Rejection(item.id, "qc", "; ".join(augmented["qc"]["reasons"]), {"qc": augmented["qc"], "voice": item.voice.id, "text": item.prompt.text[:200]})
+        return _qc_rejection(item, augmented["qc"])
     if not settings.augment.paired:
         return [_write(item.id, item, result.audio, timed, result.applied, result.device, augmented, settings)]
     return [
         _write(f"{item.id}-clean", item, clean, timed, [], None, {**common, "pair": {"stem": item.id, "role": "clean"}}, settings),
         _write(f"{item.id}-aug", item, result.audio, timed, result.applied, result.device, {**augmented, "pair": {"stem": item.id, "role": "augmented"}}, settings),
     ]
+
+
+def _qc_rejection(item: WorkItem, checks: dict) -> Rejection:
+    return Rejection(item.id, "qc", "; ".join(checks["reasons"]), {"qc": checks, "voice": item.voice.id, "text": item.prompt.text[:200]})
 
 
 def _write(row_id: str, item: WorkItem, audio, timed, applied: list, device, common: dict, settings: RenderSettings) -> dict:

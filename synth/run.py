@@ -7,7 +7,6 @@ import ctypes
 import dataclasses
 import json
 import logging
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +17,7 @@ from tqdm import tqdm
 
 from synth import audio_io
 from synth.asr_check import AsrSettings
-from synth.corpus import MANIFEST, REJECTS, SUMMARY, Corpus, CorpusError, item_id
+from synth.corpus import MANIFEST, REJECTS, SUMMARY, Corpus, CorpusError
 from synth.executors import create_executor
 from synth.executors.base import WorkerLost
 from synth.plan import ProsodyRanges, Rejection, SplitRule, WorkItem, build_plan, rejection_key
@@ -82,13 +81,13 @@ def build_parts(cfg: DictConfig) -> RunParts:
             keep_failed_qc=bool(cfg.qc.keep_failed),
             asr=AsrSettings.from_config(OmegaConf.to_container(cfg.qc.get("asr") or {}, resolve=True)),
         )
+        if not 8000 <= settings.sample_rate <= 96000:
+            raise ConfigError(f"output.sample_rate must be between 8000 and 96000 Hz; got {settings.sample_rate}")
         executor_options = {k: v for k, v in OmegaConf.to_container(cfg.executor, resolve=True).items() if k not in ("name", "max_restarts")}
         executor = create_executor(str(cfg.executor.name), int(cfg.n_jobs), **executor_options)
-        settings = _with_augmentation(settings, cfg)
+        settings = _with_augmentation(settings, cfg)  # last: it may build the RIR and babble banks
     except ValueError as exc:  # CatalogError and friends: already phrased for the user
         raise ConfigError(str(exc)) from exc
-    if not 8000 <= settings.sample_rate <= 96000:
-        raise ConfigError(f"output.sample_rate must be between 8000 and 96000 Hz; got {settings.sample_rate}")
     formats = [str(f) for f in (cfg.output.formats or [])]
     if formats:
         from synth.exporters import ExportError, check_request
@@ -217,13 +216,11 @@ def generate(cfg: DictConfig) -> dict:
                 for result in parts.executor.map(process, _pending(parts.plan_factory(), corpus.done_ids, parts.shard), settings):
                     if isinstance(result, Rejection):
                         corpus.append(REJECTS, result.to_row())
-                        corpus.done_ids.add(rejection_key(result.to_row()))
                     else:
                         for row in result:
                             corpus.append(MANIFEST, row)
                             made += 1
                             made_seconds += row["duration"]
-                        corpus.done_ids.add(item_id(result[0]))
                     bar.update(1)
                     received += 1
                     if received % 256 == 0:
@@ -236,6 +233,7 @@ def generate(cfg: DictConfig) -> dict:
                     raise CorpusError(f"worker processes kept dying ({exc}); finished work is kept: run the same command to resume") from exc
                 restarts -= 1
                 log.warning("a worker process died (%s); restarting the remaining items", exc)
+                corpus.refresh_done_ids()  # what is on file now is done; the rest goes round again
     except OSError as exc:  # disk full, folder made read-only, quota: the run cannot go on, its work is safe
         raise CorpusError(
             f"cannot write to {corpus.root}: {exc.strerror or exc} ({made} utterances written in this run are kept); "

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
@@ -107,7 +109,9 @@ def gather(root: Path) -> CorpusStats:
         licence["engines"].add(speaker["engine"])
         stats.languages[row.get("language") or "unknown"] += 1
         stats.vocabulary.update(row["transcript"].split())
-        stats.prompts_by_split.setdefault(row["split"], set()).add(" ".join(row["text"].casefold().split()))
+        # a 64-bit digest per prompt, not the text: the card's memory stays small for big corpora
+        key = hashlib.blake2b(" ".join(row["text"].casefold().split()).encode(), digest_size=8).digest()
+        stats.prompts_by_split.setdefault(row["split"], set()).add(key)
         _augment(stats, row.get("augment"))
         if row.get("pair"):
             stats.pair_roles[str(row["pair"].get("role"))] += 1
