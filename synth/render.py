@@ -25,6 +25,7 @@ class RenderSettings:
     keep_failed_qc: bool = False
     augment: object | None = None  # augment.PreparedAugment, or None for clean speech
     augment_key: str = ""  # identifies `augment` across pickling, for the per-worker chain cache
+    run_token: str = ""  # one per invocation; changes nothing that is written
     asr: asr_check.AsrSettings | None = None  # pocketsphinx round trip (qc.asr), or None when off
 
 
@@ -57,9 +58,19 @@ def close_engines() -> None:
         _ENGINES.popitem()[1].close()
 
 
-def render(item: WorkItem, settings: RenderSettings) -> list[dict] | Rejection:
+def render(item: WorkItem, settings: RenderSettings) -> list[dict] | Rejection | OutputFailure:
     """The manifest rows for `item` after writing its audio (two when clean and augmented are paired),
-    or the reason it was rejected."""
+    the reason it was rejected, or why nothing can be written at all."""
+    if settings.run_token in _OUTPUT_BROKEN:
+        return _OUTPUT_BROKEN[settings.run_token]
+    try:
+        return _render(item, settings)
+    except OSError as exc:
+        failure = _OUTPUT_BROKEN[settings.run_token] = OutputFailure(item.id, exc.errno or 0, exc.strerror or str(exc))
+        return failure
+
+
+def _render(item: WorkItem, settings: RenderSettings) -> list[dict] | Rejection:
     synthesis, failures = None, []
     for _ in range(1 + settings.engine_retries):  # a crash or hang may be transient; the bytes are not
         try:
@@ -105,6 +116,20 @@ def render(item: WorkItem, settings: RenderSettings) -> list[dict] | Rejection:
         _write(f"{item.id}-clean", item, clean, timed, [], None, {**common, "pair": {"stem": item.id, "role": "clean"}}, settings),
         _write(f"{item.id}-aug", item, result.audio, timed, result.applied, result.device, {**augmented, "pair": {"stem": item.id, "role": "augmented"}}, settings),
     ]
+
+
+@dataclass(frozen=True)
+class OutputFailure:
+    """This worker cannot write to the corpus folder (disk full, read-only): the run must stop."""
+
+    id: str
+    errno: int
+    reason: str
+
+
+# Set after this worker's first failed write in a run: the run's later items are not rendered only
+# to fail too. Keyed by run, since workers (and the parent, for the serial executor) outlive a run.
+_OUTPUT_BROKEN: dict[str, OutputFailure] = {}
 
 
 def _qc_rejection(item: WorkItem, checks: dict) -> Rejection:

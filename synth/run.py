@@ -8,6 +8,7 @@ import dataclasses
 import json
 import logging
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -23,7 +24,7 @@ from synth.executors.base import WorkerLost
 from synth.plan import ProsodyRanges, Rejection, SplitRule, WorkItem, build_plan, rejection_key
 from synth.prompts import read_prompts
 from synth.qc import QCThresholds
-from synth.render import RenderSettings, render
+from synth.render import OutputFailure, RenderSettings, render
 from synth.summary import summarize
 from voices.assign import VoiceAssigner
 from voices.catalog import load_catalog, load_catalogs, select_voices
@@ -195,25 +196,33 @@ def plan_positions(plan: Iterator[WorkItem | Rejection]) -> dict[str, int]:
     return {(task.id if isinstance(task, WorkItem) else rejection_key(task.to_row())): i for i, task in enumerate(plan)}
 
 
-def generate(cfg: DictConfig) -> dict:
-    """Run the generation described by `cfg`; return the summary."""
-    parts = build_parts(cfg)
-    resolved = OmegaConf.to_container(cfg, resolve=True)
-    corpus = Corpus.open(shard_dir(cfg.output.dir, parts.shard), resolved, str(cfg.output.if_exists))
-    settings = parts.settings
-    if settings.asr is not None:  # the corpus LM: from the full plan, before sharding, so every shard gets the same one
-        transcripts = lambda: (t.spoken.transcript for t in parts.plan_factory() if isinstance(t, WorkItem))  # noqa: E731
-        settings = dataclasses.replace(settings, asr=settings.asr.with_language_model(transcripts, corpus.root / "qc"))
-    if corpus.resumed_rows:
-        log.info("resuming %s: %d finished utterances kept, %d to redo", corpus.root, corpus.resumed_rows, corpus.dropped_rows)
-    total = sum(1 for _ in _pending(parts.plan_factory(), corpus.done_ids, parts.shard))  # cheap: no audio
-    started, made_seconds, made = time.perf_counter(), 0.0, 0
-    bar = tqdm(total=total, unit="utt", disable=not cfg.get("progress", True), dynamic_ncols=True, desc="rendering")
-    restarts, received = int(cfg.executor.get("max_restarts", 3)), 0
-    try:
-        while True:
-            try:
-                for result in parts.executor.map(process, _pending(parts.plan_factory(), corpus.done_ids, parts.shard), settings):
+class _Stream:
+    """The tasks still to render. It can be told to stop, so that after a write failure the
+    executor finishes what is in flight and ends normally instead of being torn down mid-task."""
+
+    def __init__(self, parts: RunParts, done: set[str]):
+        self.parts, self.done, self.stopped = parts, done, False
+
+    def __iter__(self):
+        for task in _pending(self.parts.plan_factory(), self.done, self.parts.shard):
+            if self.stopped:
+                return
+            yield task
+
+
+def _render_all(parts: RunParts, settings: RenderSettings, corpus: Corpus, bar, restarts: int) -> tuple[int, float]:
+    """Render every pending task in plan order, appending labels as results arrive."""
+    made, made_seconds, received, failure = 0, 0.0, 0, None
+    started = time.perf_counter()
+    while True:
+        stream = _Stream(parts, corpus.done_ids)
+        try:
+            for result in parts.executor.map(process, stream, settings):
+                if failure is not None:
+                    continue  # draining what was in flight; its audio (if any) is re-rendered on resume
+                try:
+                    if isinstance(result, OutputFailure):
+                        raise OSError(result.errno, result.reason)
                     if isinstance(result, Rejection):
                         corpus.append(REJECTS, result.to_row())
                     else:
@@ -221,24 +230,46 @@ def generate(cfg: DictConfig) -> dict:
                             corpus.append(MANIFEST, row)
                             made += 1
                             made_seconds += row["duration"]
-                    bar.update(1)
-                    received += 1
-                    if received % 256 == 0:
-                        release_freed_memory()
-                    elapsed = max(time.perf_counter() - started, 1e-9)
-                    bar.set_postfix_str(f"{made_seconds / 3600:.3f} h audio, {made_seconds / elapsed:.0f}x realtime", refresh=False)
-                break
-            except WorkerLost as exc:  # results come in plan order, so carrying on from here keeps that order
-                if restarts == 0:
-                    raise CorpusError(f"worker processes kept dying ({exc}); finished work is kept: run the same command to resume") from exc
-                restarts -= 1
-                log.warning("a worker process died (%s); restarting the remaining items", exc)
-                corpus.refresh_done_ids()  # what is on file now is done; the rest goes round again
-    except OSError as exc:  # disk full, folder made read-only, quota: the run cannot go on, its work is safe
+                except OSError as exc:  # disk full, folder made read-only, quota
+                    failure, stream.stopped = exc, True
+                    continue
+                bar.update(1)
+                received += 1
+                if received % 256 == 0:
+                    release_freed_memory()
+                elapsed = max(time.perf_counter() - started, 1e-9)
+                bar.set_postfix_str(f"{made_seconds / 3600:.3f} h audio, {made_seconds / elapsed:.0f}x realtime", refresh=False)
+            break
+        except WorkerLost as exc:  # results come in plan order, so carrying on from here keeps that order
+            if restarts == 0:
+                raise CorpusError(f"worker processes kept dying ({exc}); finished work is kept: run the same command to resume") from exc
+            restarts -= 1
+            log.warning("a worker process died (%s); restarting the remaining items", exc)
+            corpus.refresh_done_ids()  # what is on file now is done; the rest goes round again
+    if failure is not None:
         raise CorpusError(
-            f"cannot write to {corpus.root}: {exc.strerror or exc} ({made} utterances written in this run are kept); "
+            f"cannot write to {corpus.root}: {failure.strerror or failure} ({made} utterances written in this run are kept); "
             "make room or fix the folder, then run the same command again to resume"
-        ) from exc
+        ) from failure
+    return made, made_seconds
+
+
+def generate(cfg: DictConfig) -> dict:
+    """Run the generation described by `cfg`; return the summary."""
+    parts = build_parts(cfg)
+    resolved = OmegaConf.to_container(cfg, resolve=True)
+    corpus = Corpus.open(shard_dir(cfg.output.dir, parts.shard), resolved, str(cfg.output.if_exists))
+    settings = dataclasses.replace(parts.settings, run_token=uuid.uuid4().hex)
+    if settings.asr is not None:  # the corpus LM: from the full plan, before sharding, so every shard gets the same one
+        transcripts = lambda: (t.spoken.transcript for t in parts.plan_factory() if isinstance(t, WorkItem))  # noqa: E731
+        settings = dataclasses.replace(settings, asr=settings.asr.with_language_model(transcripts, corpus.root / "qc"))
+    if corpus.resumed_rows:
+        log.info("resuming %s: %d finished utterances kept, %d to redo", corpus.root, corpus.resumed_rows, corpus.dropped_rows)
+    total = sum(1 for _ in _pending(parts.plan_factory(), corpus.done_ids, parts.shard))  # cheap: no audio
+    started = time.perf_counter()
+    bar = tqdm(total=total, unit="utt", disable=not cfg.get("progress", True), dynamic_ncols=True, desc="rendering")
+    try:
+        made, made_seconds = _render_all(parts, settings, corpus, bar, int(cfg.executor.get("max_restarts", 3)))
     finally:
         bar.close()
     if corpus.dropped_rows:
