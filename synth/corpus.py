@@ -45,8 +45,8 @@ def config_differences(old, new, prefix="") -> list[str]:
     return [] if old == new else [f"{prefix.rstrip('.')}: {old!r} -> {new!r}"]
 
 
-def iter_jsonl_rows(path: Path) -> Iterator[dict]:
-    """Whole rows of a JSONL file, one at a time; stops at a torn last line."""
+def _whole_lines(path: Path) -> Iterator[tuple[dict, int]]:
+    """(row, bytes it occupies) for each whole line; stops at a torn or unparsable last line."""
     if not path.exists():
         return
     with open(path, "rb") as handle:
@@ -54,25 +54,22 @@ def iter_jsonl_rows(path: Path) -> Iterator[dict]:
             if not line.endswith(b"\n"):
                 return
             try:
-                yield json.loads(line)
+                yield json.loads(line), len(line)
             except json.JSONDecodeError:
                 return
+
+
+def iter_jsonl_rows(path: Path) -> Iterator[dict]:
+    """Whole rows of a JSONL file, one at a time."""
+    return (row for row, _ in _whole_lines(path))
 
 
 def read_jsonl_rows(path: Path) -> tuple[list[dict], int]:
     """Whole rows of a JSONL file and the byte length they occupy; a torn last line is not a row."""
     rows, good_bytes = [], 0
-    if not path.exists():
-        return rows, 0
-    with open(path, "rb") as handle:
-        for line in handle:
-            if not line.endswith(b"\n"):
-                break
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError:
-                break
-            good_bytes += len(line)
+    for row, size in _whole_lines(path):
+        rows.append(row)
+        good_bytes += size
     return rows, good_bytes
 
 

@@ -28,6 +28,16 @@ SMALL_PROMPTS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def engine():
+    """One real eSpeak NG engine per test module."""
+    from synth.engines import create_engine
+
+    eng = create_engine("espeak")
+    yield eng
+    eng.close()
+
+
 @pytest.fixture
 def compose_cfg():
     """Compose the real Hydra config with overrides, as the command line would."""

@@ -14,13 +14,6 @@ from synth.engines.espeak import espeak_parameters
 TEXT = "Set a timer for fifteen minutes, then play some music."
 
 
-@pytest.fixture(scope="module")
-def engine():
-    eng = create_engine("espeak")
-    yield eng
-    eng.close()
-
-
 def test_renders_speech_at_native_rate(engine):
     out = engine.synthesize(TEXT, "en-us+f3", Prosody())
     assert out.sample_rate == 22050

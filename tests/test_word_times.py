@@ -16,13 +16,6 @@ SENTENCES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def engine():
-    eng = create_engine("espeak")
-    yield eng
-    eng.close()
-
-
 def words_of(text):
     return [t.strip(",.?!;:").lower() for t in text.split()]
 
