@@ -8,7 +8,7 @@ import pytest
 from omegaconf import OmegaConf
 
 from synth.audio_io import resample
-from synth.engines import Prosody, create_engine
+from synth.engines import Prosody
 from synth.normalize import spoken_words, to_spoken
 from synth.qc import QCThresholds, check, check_augmentation, merge
 from tests.conftest import SMALL_PROMPTS
@@ -17,13 +17,6 @@ RATE = 16000
 T = QCThresholds()
 ACCENT_VOICES = ["en-us+f1", "en+m4", "en-gb-x-rp+f2", "en-gb-scotland+m3", "en-gb-x-gbclan+f3",
                  "en-gb-x-gbcwmd+m2", "en-029+f4", "en-us-nyc+m1"]
-
-
-@pytest.fixture(scope="module")
-def engine():
-    e = create_engine("espeak")
-    yield e
-    e.close()
 
 
 def render(engine, text: str, voice: str = "en-us+f1") -> tuple[np.ndarray, int]:
