@@ -98,12 +98,30 @@ def piper_overhead(texts: list[str]) -> dict:
             "overhead": pipeline_cpu / engine_cpu - 1}
 
 
+def piper_only(args) -> None:
+    from synth.prompts import Prompt, read_prompts
+
+    written = [p.text for p in read_prompts(None) if isinstance(p, Prompt)][: args.piper_prompts]
+    runs = [piper_overhead(written) for _ in range(args.repeats)]
+    each = ", ".join(f"{r['overhead']:+.1%}" for r in runs)
+    lines = [f"first {len(written)} built-in prompts, en_US-joe-medium, augment=none, n_jobs=1; marginal ({len(written) // 2} vs {len(written)} prompts); "
+             f"{args.repeats} repeats, medians", "", "| measure | value | target |", "|---|---|---|",
+             f"| Piper engine alone, audio s per CPU s | {statistics.median([r['engine'] for r in runs]):.1f} | |",
+             f"| Piper through the pipeline, audio s per CPU s | {statistics.median([r['pipeline'] for r in runs]):.1f} | |",
+             f"| pipeline overhead over Piper's engine time (each run: {each}) | {statistics.median([r['overhead'] for r in runs]):+.1%} | <= 5% |"]
+    print("\n".join(lines))
+    append_results("Pipeline overhead with Piper", " ".join(["benchmarks/pipeline.py", *sys.argv[1:]]), lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--naive-prompts", type=int, default=40)
     parser.add_argument("--piper-prompts", type=int, default=60)
+    parser.add_argument("--piper-only", action="store_true", help="measure only the pipeline overhead with Piper")
     args = parser.parse_args()
+    if args.piper_only:
+        return piper_only(args)
     if shutil.which("espeak-ng") is None:
         raise SystemExit("the naive baseline needs the espeak-ng command: apt-get install espeak-ng")
     texts = builtin_spoken_texts()
