@@ -119,3 +119,24 @@ def check_options(name: str, given: dict | None, defaults: dict) -> dict:
         if type(value) is not wanted:
             raise ExportError(f"export option {name}.{key} must be a {wanted.__name__}; got {value!r}")
     return {**defaults, **given}
+
+
+class JsonlPerSplit:
+    """One JSONL file per split, opened when the split's first row arrives, all closed on exit."""
+
+    def __init__(self, path_of: Callable[[str], Path]):
+        self.path_of, self.handles = path_of, {}
+
+    def write(self, split: str, entry: dict) -> None:
+        if split not in self.handles:
+            path = self.path_of(split)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.handles[split] = open(path, "w", encoding="utf-8")
+        self.handles[split].write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+    def __enter__(self) -> "JsonlPerSplit":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for handle in self.handles.values():
+            handle.close()

@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 
 from synth.exporters.agreement import Expected, Found, compare, read_jsonl, split_counts
-from synth.exporters.common import audio_path, export_rows, labels
+from synth.exporters.common import JsonlPerSplit, audio_path, export_rows, labels
 
 NAME = "hf"
 OPTIONS: dict = {}
@@ -55,20 +55,13 @@ def link(target: Path, link_path: Path, final_dir: Path) -> None:
 
 def write(root: Path, out: Path, options: dict) -> None:
     final = root / "exports" / NAME
-    handles = {}
-    try:
+    with JsonlPerSplit(lambda split: out / split / METADATA) as metadata:
         for row in export_rows(root):
             split = SPLIT_DIRS[row["split"]]
-            if split not in handles:
-                (out / split).mkdir()
-                handles[split] = open(out / split / METADATA, "w", encoding="utf-8")
             source = audio_path(root, row)
             file_name = f"{row['id']}{source.suffix}"
+            metadata.write(split, metadata_row(row, file_name))  # creates the split's folder with its first row
             link(source, out / split / file_name, final / split)
-            handles[split].write(json.dumps(metadata_row(row, file_name), ensure_ascii=False) + "\n")
-    finally:
-        for handle in handles.values():
-            handle.close()
 
 
 def check(root: Path, out: Path, expected: dict[str, Expected]) -> list[str]:

@@ -8,12 +8,11 @@ valid when the corpus moves. `absolute_paths: true` writes absolute paths instea
 
 from __future__ import annotations
 
-import json
 import os
 from pathlib import Path
 
 from synth.exporters.agreement import Expected, Found, compare, read_jsonl, split_counts
-from synth.exporters.common import SPLITS, audio_path, export_rows, labels
+from synth.exporters.common import SPLITS, JsonlPerSplit, audio_path, export_rows, labels
 
 NAME = "nemo"
 OPTIONS = {"absolute_paths": False}
@@ -36,18 +35,11 @@ def manifest_entry(row: dict, path: str) -> dict:
 
 def write(root: Path, out: Path, options: dict) -> None:
     final = root / "exports" / NAME
-    handles = {}
-    try:
+    with JsonlPerSplit(lambda split: out / f"{split}.jsonl") as manifests:
         for row in export_rows(root):
-            split = row["split"]
-            if split not in handles:
-                handles[split] = open(out / f"{split}.jsonl", "w", encoding="utf-8")
             source = audio_path(root, row)
             path = str(source) if options["absolute_paths"] else os.path.relpath(source, final)
-            handles[split].write(json.dumps(manifest_entry(row, path), ensure_ascii=False) + "\n")
-    finally:
-        for handle in handles.values():
-            handle.close()
+            manifests.write(row["split"], manifest_entry(row, path))
 
 
 def check(root: Path, out: Path, expected: dict[str, Expected]) -> list[str]:
