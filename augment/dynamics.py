@@ -39,8 +39,11 @@ def _frames_db(audio: np.ndarray, hop: int, reduce) -> np.ndarray:
 
 
 def _per_sample(frame_gain_db: np.ndarray, hop: int, length: int) -> np.ndarray:
-    centres = np.arange(len(frame_gain_db)) * hop + hop / 2
-    return (10 ** (np.interp(np.arange(length), centres, frame_gain_db) / 20)).astype(np.float32)
+    """Linear gain per sample, interpolated between frame centres (in linear gain, not dB: one power
+    per frame instead of per sample; a straight line between two nearby gains is as smooth)."""
+    centres = np.arange(len(frame_gain_db), dtype=np.float32) * hop + np.float32(hop / 2)
+    gains = (10 ** (frame_gain_db / 20)).astype(np.float32)
+    return np.interp(np.arange(length, dtype=np.float32), centres, gains).astype(np.float32)
 
 
 def _smooth(target_db: np.ndarray, start: float, down: float, up: float) -> np.ndarray:

@@ -1,8 +1,10 @@
 """Frequency response: band-pass (microphone/channel band) and parametric EQ (capsule resonances, shelves).
 
-Filters run forwards and backwards (sosfiltfilt): zero phase, so speech onsets and word times do
-not move. Running twice squares the magnitude, so EQ biquads are designed with half the gain in dB
-(the label's gain is the one heard) and band-pass slopes are twice the single-pass design's.
+Filters run once, forwards, as real microphones and telephone channels do: no pre-ringing before
+plosives (a zero-phase forward-backward pass would add it, and cost twice as much). The output is
+then advanced by the filter's group delay at REFERENCE_HZ, rounded to whole samples, so speech
+onsets and word times stay where they were: within a sample at 1 kHz; speech as a whole moves by
+under a millisecond even through the steep telephony band (tested), against word times on a 5 ms grid. Configured orders and gains are the ones applied.
 """
 
 from __future__ import annotations
@@ -18,19 +20,31 @@ from augment.params import Spec, check_keys, number, spec
 from augment.step import Context, Step
 
 SHAPES = ("butter", "ellip")
-ZERO_PAD = 2048  # samples each side; longer than the audible ringing of these low-order filters
+REFERENCE_HZ = 1000.0  # inside every device band; the geometric centre of telephony's 300-3400 Hz
 BAND_KINDS = ("peak", "low_shelf", "high_shelf")
 
 
-def zero_phase(sos: np.ndarray, audio: np.ndarray) -> np.ndarray:
-    """Forward then backward through `sos`. Zero-padded at both ends so neither pass cuts the other's
-    ringing short (speech starts and ends near silence); about half the cost of sosfiltfilt."""
+def group_delay(sos: np.ndarray, freq: float, rate: int) -> float:
+    """Group delay in samples of a cascade of second-order sections at one frequency:
+    Re(Σ k·c_k·z^-k / Σ c_k·z^-k) of the numerator minus that of the denominator, per section."""
+    z = np.exp(-1j * 2 * np.pi * freq / rate * np.arange(3))
+    num, den = sos[:, :3], sos[:, 3:]
+    return float(np.sum(np.real((num * np.arange(3)) @ z / (num @ z)) - np.real((den * np.arange(3)) @ z / (den @ z))))
+
+
+def causal(sos: np.ndarray, audio: np.ndarray, delay: int) -> np.ndarray:
+    """One forward pass through `sos`, advanced by `delay` samples (its group delay): the input is
+    padded with `delay` zeros so the output keeps its length and the ringing after the last sample."""
     if len(audio) < 2:
         return audio
-    pad = min(ZERO_PAD, len(audio))
-    x = np.pad(np.asarray(audio, dtype=np.float32), pad)
-    y = signal.sosfilt(sos, signal.sosfilt(sos, x)[::-1])[::-1]
-    return np.ascontiguousarray(y[pad:pad + len(audio)], dtype=np.float32)
+    x = np.asarray(audio, dtype=np.float32)
+    if delay > 0:
+        x = np.concatenate([x, np.zeros(delay, dtype=np.float32)])
+    return np.ascontiguousarray(signal.sosfilt(sos, x)[max(delay, 0):], dtype=np.float32)
+
+
+def filter_advanced(sos: np.ndarray, audio: np.ndarray, rate: int) -> np.ndarray:
+    return causal(sos, audio, int(round(group_delay(sos, REFERENCE_HZ, rate))))
 
 
 @lru_cache(maxsize=512)
@@ -76,7 +90,7 @@ class BandPass(Step):
         low = self.low.draw(rng) if self.low else None
         high = self.high.draw(rng) if self.high else None
         sos = band_sos(low, high, self.order, self.shape, sample_rate)
-        return zero_phase(sos, audio), sample_rate, {"low_hz": low, "high_hz": high, "order": self.order, "shape": self.shape}
+        return filter_advanced(sos, audio, sample_rate), sample_rate, {"low_hz": low, "high_hz": high, "order": self.order, "shape": self.shape}
 
 
 def rbj_biquad(kind: str, freq: float, gain_db: float, q: float, rate: int) -> np.ndarray:
@@ -126,7 +140,6 @@ class Equalizer(Step):
         sections, params = [], {}
         for name, (kind, freq, gain, q) in self.bands.items():
             values = {"kind": kind, "freq_hz": freq.draw(rng), "gain_db": gain.draw(rng), "q": q.draw(rng)}
-            # half the gain per pass: sosfiltfilt runs the section twice
-            sections.append(rbj_biquad(kind, values["freq_hz"], values["gain_db"] / 2, values["q"], sample_rate))
+            sections.append(rbj_biquad(kind, values["freq_hz"], values["gain_db"], values["q"], sample_rate))
             params[name] = values
-        return zero_phase(np.array(sections), audio), sample_rate, {"bands": params}
+        return filter_advanced(np.array(sections), audio, sample_rate), sample_rate, {"bands": params}

@@ -23,23 +23,34 @@ def _unit(x: np.ndarray) -> np.ndarray:
     return (x / np.float32(level) if level > 0 else x).astype(np.float32, copy=False)
 
 
-@lru_cache(maxsize=64)
-def _shape(m: int, sample_rate: int, exponent: float) -> np.ndarray:
-    freqs = np.maximum(fft.rfftfreq(m, 1.0 / sample_rate), LOWEST_HZ)
-    return (freqs ** (-exponent / 2)).astype(np.float32)
+BANK_SAMPLES = 1 << 20  # 65 s at 16 kHz of each colour, per process: 4 MB of float32
+
+
+@lru_cache(maxsize=8)
+def _bank(sample_rate: int, exponent: float) -> np.ndarray:
+    """A long, periodic (FFT-synthesized, so its end runs on into its start) unit-RMS noise of one
+    colour, the same in every process (fixed seed): per item only a window is taken from it, which is
+    a slice instead of an FFT pair per utterance."""
+    rng = np.random.default_rng([0xC0104, int(exponent * 1000), sample_rate])
+    freqs = np.maximum(fft.rfftfreq(BANK_SAMPLES, 1.0 / sample_rate), LOWEST_HZ)
+    spectrum = fft.rfft(rng.standard_normal(BANK_SAMPLES, dtype=np.float32))
+    spectrum *= (freqs ** (-exponent / 2)).astype(np.float32)
+    bank = _unit(fft.irfft(spectrum, BANK_SAMPLES))
+    bank.flags.writeable = False
+    return bank
 
 
 def coloured(rng: np.random.Generator, n: int, sample_rate: int, exponent: float) -> np.ndarray:
-    m = fft.next_fast_len(max(n, 2), real=True)  # shaping in the frequency domain: one FFT pair
+    """`n` samples of noise whose power falls as 1/f^exponent: white is drawn fresh; other colours are
+    a window of the colour's bank at a random offset, read forwards or backwards (time-reversed
+    coloured noise has the same spectrum), with a random sign."""
     if exponent == 0:
         return _unit(rng.standard_normal(n, dtype=np.float32))
-    # shaped noise comes out Gaussian whatever the input's distribution (many bins add up): start
-    # from uniform samples, which are cheaper to draw than normal ones
-    flat = rng.random(m, dtype=np.float32)
-    flat -= np.float32(0.5)
-    spectrum = fft.rfft(flat)
-    spectrum *= _shape(m, sample_rate, float(exponent))
-    return _unit(fft.irfft(spectrum, m)[:n])
+    bank = _bank(sample_rate, float(exponent))
+    start, backwards, sign = int(rng.integers(len(bank))), bool(rng.integers(2)), np.float32(1 - 2 * int(rng.integers(2)))
+    source = bank[::-1] if backwards else bank
+    window = source[start:start + n] if start + n <= len(bank) else source[(start + np.arange(n)) % len(bank)]
+    return _unit(window * sign)
 
 
 def _tone(freq: float, phase: float, n: int, sample_rate: int) -> np.ndarray:

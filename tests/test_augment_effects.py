@@ -156,3 +156,43 @@ def test_eq_gain_is_the_labelled_gain(cache_dir):
     out = prepare(cfg).build().apply(tone, RATE, 0).audio
     middle = slice(RATE // 4, 3 * RATE // 4)
     assert abs(20 * np.log10(np.std(out[middle]) / np.std(tone[middle])) - 6) < 0.1
+
+
+@pytest.mark.parametrize("kind, slope_db_per_decade", [("pink", -10.0), ("brown", -20.0)])
+def test_coloured_noise_has_its_slope_and_differs_per_item(kind, slope_db_per_decade, cache_dir, speech):
+    """Coloured noise comes from a bank (a window per item): the added noise must still have its
+    colour's spectrum, and two items must not get the same stretch of it."""
+    cfg = only({"noise": {"snr_db": 0, "kinds": [kind]}}, cache=cache_dir)
+    chain = prepare(cfg).build()
+    added = []
+    for seed in range(2):
+        x = speech[0]
+        added.append(chain.apply(x, RATE, seed).audio.astype(np.float64) - x)
+        freqs, power = signal.welch(added[-1], RATE, nperseg=4096)
+        band = (freqs >= 100) & (freqs <= 4000)  # LOWEST_HZ holds the shape flat below 20 Hz
+        fitted = np.polyfit(np.log10(freqs[band]), 10 * np.log10(power[band]), 1)[0]
+        assert abs(fitted - slope_db_per_decade) < 2.0
+    assert abs(np.corrcoef(added[0], added[1])[0, 1]) < 0.1
+
+
+@pytest.mark.parametrize("step", [
+    {"bandpass": {"low_hz": 300, "high_hz": 3350, "order": 8, "shape": "ellip"}},
+    {"bandpass": {"low_hz": 80, "high_hz": 7600, "order": 4}},
+    {"eq": {"bands": {"shelf": {"kind": "low_shelf", "freq_hz": 200, "gain_db": -10, "q": 0.7},
+                      "peak": {"kind": "peak", "freq_hz": 3000, "gain_db": 6, "q": 2.0}}}},
+])
+def test_filters_are_causal_and_keep_speech_where_it_was(step, cache_dir, speech):
+    """Microphones and channels are causal: nothing comes out before a click goes in (beyond the
+    group-delay advance of a few samples), and speech is not shifted by more than a millisecond."""
+    chain = prepare(only(step, cache=cache_dir)).build()
+    click = np.zeros(RATE // 2, dtype=np.float32)
+    click[4000] = 0.5
+    out = chain.apply(click, RATE, 0).audio
+    assert np.max(np.abs(out[:4000 - 16])) == 0.0  # 1 ms; a zero-phase filter rings for tens of ms before
+    x = speech[1]
+    y = chain.apply(x, RATE, 0).audio
+    lags = np.arange(-40, 41)
+    scores = [np.dot(x[40:-40], y[40 + lag:len(y) - 40 + lag]) for lag in lags]
+    lag = lags[int(np.argmax(scores))]
+    print(f"best-aligning lag: {lag} samples")
+    assert abs(lag) <= RATE // 1000  # 1 ms: word times are on a 5 ms grid; a steep band edge delays its own frequencies a little
