@@ -43,12 +43,19 @@ def causal(sos: np.ndarray, audio: np.ndarray, delay: int) -> np.ndarray:
     return np.ascontiguousarray(signal.sosfilt(sos, x)[max(delay, 0):], dtype=np.float32)
 
 
-def filter_advanced(sos: np.ndarray, audio: np.ndarray, rate: int) -> np.ndarray:
-    return causal(sos, audio, int(round(group_delay(sos, REFERENCE_HZ, rate))))
+def advance(sos: np.ndarray, rate: int) -> int:
+    """Samples to advance the output of `sos` by: its group delay at REFERENCE_HZ."""
+    return int(round(group_delay(sos, REFERENCE_HZ, rate)))
 
 
 @lru_cache(maxsize=512)
-def band_sos(low: float | None, high: float | None, order: int, shape: str, rate: int) -> np.ndarray:
+def band_filter(low: float | None, high: float | None, order: int, shape: str, rate: int) -> tuple[np.ndarray, int]:
+    """The band's sections and their advance (designing and measuring is the costly part: cached)."""
+    sos = _band_sos(low, high, order, shape, rate)
+    return sos, advance(sos, rate)
+
+
+def _band_sos(low: float | None, high: float | None, order: int, shape: str, rate: int) -> np.ndarray:
     if low and high:
         btype, edges = "bandpass", [low, high]
     elif high:
@@ -89,8 +96,8 @@ class BandPass(Step):
     def apply(self, audio, sample_rate, rng):
         low = self.low.draw(rng) if self.low else None
         high = self.high.draw(rng) if self.high else None
-        sos = band_sos(low, high, self.order, self.shape, sample_rate)
-        return filter_advanced(sos, audio, sample_rate), sample_rate, {"low_hz": low, "high_hz": high, "order": self.order, "shape": self.shape}
+        sos, delay = band_filter(low, high, self.order, self.shape, sample_rate)
+        return causal(sos, audio, delay), sample_rate, {"low_hz": low, "high_hz": high, "order": self.order, "shape": self.shape}
 
 
 def rbj_biquad(kind: str, freq: float, gain_db: float, q: float, rate: int) -> np.ndarray:
@@ -142,4 +149,5 @@ class Equalizer(Step):
             values = {"kind": kind, "freq_hz": freq.draw(rng), "gain_db": gain.draw(rng), "q": q.draw(rng)}
             sections.append(rbj_biquad(kind, values["freq_hz"], values["gain_db"], values["q"], sample_rate))
             params[name] = values
-        return filter_advanced(np.array(sections), audio, sample_rate), sample_rate, {"bands": params}
+        sos = np.array(sections)
+        return causal(sos, audio, advance(sos, sample_rate)), sample_rate, {"bands": params}

@@ -47,8 +47,8 @@ def speech_frames(audio: np.ndarray, sample_rate: int, t: QCThresholds) -> np.nd
     n = len(audio) // size
     if n == 0:
         return np.zeros(0, dtype=bool)
-    frames = np.asarray(audio[: n * size], dtype=np.float64).reshape(n, size)
-    rms = np.sqrt(np.mean(np.square(frames), axis=1))
+    frames = np.asarray(audio[: n * size]).reshape(n, size)
+    rms = np.sqrt(np.einsum("ij,ij->i", frames, frames, dtype=np.float64) / size)  # float64 sums, no float64 copy
     db = 20 * np.log10(np.maximum(rms, 1e-10))
     return db >= max(float(db.max()) - t.frame_range_db, t.frame_floor_dbfs)
 
@@ -58,7 +58,7 @@ def check(audio: np.ndarray, sample_rate: int, n_words: int, t: QCThresholds) ->
     reasons = []
     duration = len(audio) / sample_rate
     finite = bool(np.all(np.isfinite(audio)))
-    rms = float(np.sqrt(np.mean(np.square(audio, dtype=np.float64)))) if len(audio) and finite else 0.0
+    rms = float(np.sqrt(np.einsum("i,i->", audio, audio, dtype=np.float64) / len(audio))) if len(audio) and finite else 0.0
     rms_dbfs = 20 * np.log10(rms) if rms > 0 else -np.inf
     clipped = float(np.mean(np.abs(audio) >= 0.999)) if len(audio) and finite else 0.0
     wps = n_words / duration if duration > 0 else float("inf")

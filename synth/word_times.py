@@ -10,6 +10,8 @@ split by letter count, and are marked `"estimated": true` so nobody mistakes the
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
+from itertools import accumulate
 
 import numpy as np
 
@@ -21,24 +23,34 @@ SILENCE_DB = -45.0  # frames this far below the loudest frame count as pause, no
 _TOKEN = re.compile(r"\S+")
 
 
-def _speech_frames(audio: np.ndarray, sample_rate: int) -> tuple[np.ndarray, int]:
+def _voiced_frames(audio: np.ndarray, sample_rate: int) -> tuple[list[int], int, int]:
+    """Indices of the 5 ms frames that hold speech, the hop, and the number of frames."""
     hop = max(1, int(sample_rate * FRAME_S))
     n = len(audio) // hop
     if n == 0:
-        return np.zeros(0, dtype=bool), hop
-    frames = audio[: n * hop].reshape(n, hop).astype(np.float64)
-    rms = np.sqrt(np.mean(frames**2, axis=1)) + 1e-12
-    loud = 20 * np.log10(rms / rms.max())
-    return loud > SILENCE_DB, hop
+        return [], hop, 0
+    frames = audio[: n * hop].reshape(n, hop)
+    energy = np.einsum("ij,ij->i", frames, frames, dtype=np.float64) + 1e-24  # Σx² per frame; no float64 copy of the audio
+    # loud = 20·log10(rms / max rms) > SILENCE_DB, compared in energy: rms ratios square
+    return np.flatnonzero(energy > energy.max() * 10 ** (SILENCE_DB / 10)).tolist(), hop, n
 
 
-def _trim(start: int, end: int, speech: np.ndarray, hop: int) -> tuple[int, int]:
+def _trim(start: int, end: int, voiced: list[int], hop: int, n: int) -> tuple[int, int]:
     """Shrink [start, end) to the speech inside it; keep it unchanged if there is none."""
-    first, last = start // hop, min(len(speech), -(-end // hop))
-    voiced = np.flatnonzero(speech[first:last])
-    if len(voiced) == 0:
+    first, last = start // hop, min(n, -(-end // hop))
+    lo, hi = bisect_left(voiced, first), bisect_left(voiced, last) - 1
+    if lo > hi:
         return start, end
-    return max(start, (first + voiced[0]) * hop), min(end, (first + voiced[-1] + 1) * hop)
+    return max(start, voiced[lo] * hop), min(end, (voiced[hi] + 1) * hop)
+
+
+def _token_of(char_start: int, char_len: int, starts: list[int], ends: list[int]) -> int | None:
+    """The first token an event touches: the one it starts in, else the next one it runs into."""
+    i = bisect_right(starts, char_start) - 1
+    if i >= 0 and char_start < ends[i]:
+        return i
+    j = i + 1
+    return j if j < len(starts) and char_start + char_len > starts[j] else None
 
 
 def word_times(
@@ -56,12 +68,11 @@ def word_times(
     total = len(audio)
     # The first event that falls inside each token marks where that token starts.
     token_start: list[int | None] = [None] * len(tokens)
+    starts, ends = [a for a, _ in tokens], [b for _, b in tokens]
     for event in events:
-        for i, (a, b) in enumerate(tokens):
-            if a <= event.char_start < b or (event.char_start < a and event.char_start + event.char_len > a):
-                if token_start[i] is None:
-                    token_start[i] = min(max(event.sample, 0), total)
-                break
+        i = _token_of(event.char_start, event.char_len, starts, ends)
+        if i is not None and token_start[i] is None:
+            token_start[i] = min(max(event.sample, 0), total)
     # Group untimed tokens with the timed token before them (or after, at the very start).
     groups: list[list[int]] = []
     for i, start in enumerate(token_start):
@@ -75,7 +86,7 @@ def word_times(
             return [{"word": w, "start": 0.0, "end": round(total / sample_rate, 3), "estimated": True} for w in words] if total else []
         first_timed[:0] = groups.pop(0)
         token_start[first_timed[0]] = 0
-    speech, hop = _speech_frames(audio, sample_rate)
+    voiced, hop, n_frames = _voiced_frames(audio, sample_rate)
     cuts = sorted(set(boundaries))
     result: list[dict] = []
     for g, members in enumerate(groups):
@@ -84,9 +95,9 @@ def word_times(
         limit = next((c for c in cuts if start < c < limit), limit)  # a clause end closes the word early
         if limit <= start:
             limit = min(total, start + hop)
-        start, end = _trim(start, limit, speech, hop)
-        letters = [max(1, len(words[i])) for i in members]
-        edges = start + (end - start) * np.concatenate([[0], np.cumsum(letters)]) / sum(letters)
+        start, end = _trim(start, limit, voiced, hop, n_frames)
+        letters = list(accumulate((max(1, len(words[i])) for i in members), initial=0))
+        edges = [start + (end - start) * count / letters[-1] for count in letters]
         for k, i in enumerate(members):
             entry = {"word": words[i], "start": round(edges[k] / sample_rate, 3), "end": round(edges[k + 1] / sample_rate, 3)}
             if len(members) > 1:
