@@ -12,6 +12,7 @@ import soxr
 from augment.cache import cache_root
 from augment.device import Device, prepare_profiles
 from augment.errors import AugmentConfigError
+from augment.filters import LinearFilter, run_cascade
 from augment.params import check_keys, db
 from augment.raw import check_targets
 from augment.step import Context, StepSpec, prepare_step
@@ -50,10 +51,17 @@ class Chain:
         return result
 
     def _run(self, steps, rate, seed, result: AugmentResult, force: bool = False) -> int:
+        filters: list = []  # consecutive linear filters, designed but not yet run: one pass for all of them
         for spec, step in steps:
             rng = step_rng(seed, spec.path)
             if not force and rng.random() >= spec.p:
+                continue  # a skipped filter does nothing: the filters around it still run as one
+            if isinstance(step, LinearFilter):
+                sos, delay, params = step.design(rate, rng)
+                filters.append((sos, delay))
+                result.applied.append({"name": spec.name, "params": params})
                 continue
+            self._flush(filters, result)
             if isinstance(step, Device):
                 name, sub = step.pick(rng)
                 result.device = name
@@ -66,7 +74,14 @@ class Chain:
             result.audio = np.asarray(audio, dtype=np.float32)
             if params is not None:  # None: the step found nothing to do (e.g. resampling to the same rate)
                 result.applied.append({"name": spec.name, "params": params})
+        self._flush(filters, result)
         return rate
+
+    @staticmethod
+    def _flush(filters: list, result: AugmentResult) -> None:
+        if filters:
+            result.audio = run_cascade(filters, result.audio)
+            filters.clear()
 
     @staticmethod
     def _back_to(result: AugmentResult, rate: int, wanted: int) -> int:

@@ -43,16 +43,31 @@ def causal(sos: np.ndarray, audio: np.ndarray, delay: int) -> np.ndarray:
     return np.ascontiguousarray(signal.sosfilt(sos, x)[max(delay, 0):], dtype=np.float32)
 
 
-def advance(sos: np.ndarray, rate: int) -> int:
-    """Samples to advance the output of `sos` by: its group delay at REFERENCE_HZ."""
-    return int(round(group_delay(sos, REFERENCE_HZ, rate)))
-
-
 @lru_cache(maxsize=512)
-def band_filter(low: float | None, high: float | None, order: int, shape: str, rate: int) -> tuple[np.ndarray, int]:
-    """The band's sections and their advance (designing and measuring is the costly part: cached)."""
+def band_filter(low: float | None, high: float | None, order: int, shape: str, rate: int) -> tuple[np.ndarray, float]:
+    """The band's sections and their group delay (designing and measuring is the costly part: cached)."""
     sos = _band_sos(low, high, order, shape, rate)
-    return sos, advance(sos, rate)
+    return sos, group_delay(sos, REFERENCE_HZ, rate)
+
+
+class LinearFilter(Step):
+    """A step that is a linear filter: it only designs its sections. The chain runs consecutive
+    filters as one cascade (one pass over the audio instead of one per step: sosfilt's cost is mostly
+    per sample, not per section); on its own, apply() runs it."""
+
+    def design(self, sample_rate: int, rng: np.random.Generator) -> tuple[np.ndarray, float, dict]:
+        """(sections, group delay in samples at REFERENCE_HZ, the label's params)."""
+        raise NotImplementedError
+
+    def apply(self, audio, sample_rate, rng):
+        sos, delay, params = self.design(sample_rate, rng)
+        return run_cascade([(sos, delay)], audio), sample_rate, params
+
+
+def run_cascade(filters: list[tuple[np.ndarray, float]], audio: np.ndarray) -> np.ndarray:
+    """Filters in order as one causal pass, advanced by their summed group delay."""
+    sos = filters[0][0] if len(filters) == 1 else np.vstack([f[0] for f in filters])
+    return causal(sos, audio, int(round(sum(f[1] for f in filters))))
 
 
 def _band_sos(low: float | None, high: float | None, order: int, shape: str, rate: int) -> np.ndarray:
@@ -67,7 +82,7 @@ def _band_sos(low: float | None, high: float | None, order: int, shape: str, rat
     return signal.butter(order, edges, btype=btype, output="sos", fs=rate)
 
 
-class BandPass(Step):
+class BandPass(LinearFilter):
     KEYS = frozenset({"low_hz", "high_hz", "order", "shape"})
 
     @classmethod
@@ -93,11 +108,11 @@ class BandPass(Step):
     def __init__(self, low: Spec | None, high: Spec | None, order: int, shape: str):
         self.low, self.high, self.order, self.shape = low, high, order, shape
 
-    def apply(self, audio, sample_rate, rng):
+    def design(self, sample_rate, rng):
         low = self.low.draw(rng) if self.low else None
         high = self.high.draw(rng) if self.high else None
         sos, delay = band_filter(low, high, self.order, self.shape, sample_rate)
-        return causal(sos, audio, delay), sample_rate, {"low_hz": low, "high_hz": high, "order": self.order, "shape": self.shape}
+        return sos, delay, {"low_hz": low, "high_hz": high, "order": self.order, "shape": self.shape}
 
 
 def rbj_biquad(kind: str, freq: float, gain_db: float, q: float, rate: int) -> np.ndarray:
@@ -118,7 +133,7 @@ def rbj_biquad(kind: str, freq: float, gain_db: float, q: float, rate: int) -> n
     return np.array([*(c / den[0] for c in b), 1.0, den[1] / den[0], den[2] / den[0]])
 
 
-class Equalizer(Step):
+class Equalizer(LinearFilter):
     """Named bands: {name: {kind: peak|low_shelf|high_shelf, freq_hz, gain_db, q}}; each a value spec."""
 
     KEYS = frozenset({"bands"})
@@ -143,11 +158,11 @@ class Equalizer(Step):
     def __init__(self, bands: dict):
         self.bands = bands
 
-    def apply(self, audio, sample_rate, rng):
+    def design(self, sample_rate, rng):
         sections, params = [], {}
         for name, (kind, freq, gain, q) in self.bands.items():
             values = {"kind": kind, "freq_hz": freq.draw(rng), "gain_db": gain.draw(rng), "q": q.draw(rng)}
             sections.append(rbj_biquad(kind, values["freq_hz"], values["gain_db"], values["q"], sample_rate))
             params[name] = values
         sos = np.array(sections)
-        return causal(sos, audio, advance(sos, sample_rate)), sample_rate, {"bands": params}
+        return sos, group_delay(sos, REFERENCE_HZ, sample_rate), {"bands": params}

@@ -116,5 +116,10 @@ def db(ratio: float) -> float:
     return 20.0 * math.log10(ratio) if ratio > 0 else -math.inf
 
 
+def energy(audio: np.ndarray) -> float:
+    """Σx², summed in float64 without a float64 copy of the signal."""
+    return float(np.einsum("i,i->", audio, audio, dtype=np.float64))
+
+
 def rms(audio: np.ndarray) -> float:
-    return float(np.sqrt(np.mean(np.square(audio, dtype=np.float64)))) if len(audio) else 0.0
+    return float(np.sqrt(energy(audio) / len(audio))) if len(audio) else 0.0
