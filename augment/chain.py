@@ -3,7 +3,8 @@ of (audio, sample_rate, seed, config)."""
 
 from __future__ import annotations
 
-import zlib
+import hashlib
+import threading
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -28,10 +29,26 @@ class AugmentResult:
     device: str | None = None  # the device profile's name, or None
 
 
+_STREAMS = threading.local()  # per thread: {path: (bit generator, generator)}, reseeded per item
+
+
 def step_rng(seed: int, path: str) -> np.random.Generator:
     """Each step draws from its own stream keyed by its config path, so removing or adding one step
-    leaves every other step's draws unchanged (useful when sweeping a single step)."""
-    return np.random.default_rng([int(seed) & 0xFFFFFFFF, zlib.crc32(path.encode())])
+    leaves every other step's draws unchanged (useful when sweeping a single step).
+
+    The stream's PCG64 state is a BLAKE2b hash of (seed, path), set on a generator kept per path and
+    thread: a fresh default_rng per step costs ~14 µs in SeedSequence set-up, nine times per item."""
+    streams = getattr(_STREAMS, "by_path", None)
+    if streams is None:
+        streams = _STREAMS.by_path = {}
+    if path not in streams:
+        bit_generator = np.random.PCG64(0)
+        streams[path] = (bit_generator, np.random.Generator(bit_generator))
+    bit_generator, generator = streams[path]
+    digest = hashlib.blake2b(f"{int(seed) & 0xFFFFFFFF}/{path}".encode(), digest_size=32).digest()
+    bit_generator.state = {"bit_generator": "PCG64", "has_uint32": 0, "uinteger": 0,
+                           "state": {"state": int.from_bytes(digest[:16], "little"), "inc": int.from_bytes(digest[16:], "little") | 1}}
+    return generator
 
 
 class Chain:

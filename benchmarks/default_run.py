@@ -30,11 +30,14 @@ def children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def one_run(overrides: list[str]) -> dict:
+def one_run(overrides: list[str], split: bool = False) -> dict:
+    """One run in a fresh folder. split: also how its CPU divides between the generate process and
+    its children (benchmarks/generate_split.py)."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "corpus"
+        script = [str(REPO / "benchmarks" / "generate_split.py"), str(Path(tmp) / "split.json")] if split else [str(REPO / "generate.py")]
         cpu0, wall0 = children_cpu(), time.perf_counter()
-        proc = subprocess.Popen([sys.executable, str(REPO / "generate.py"), "progress=false", f"output.dir={out}", *overrides],
+        proc = subprocess.Popen([sys.executable, *script, "progress=false", f"output.dir={out}", *overrides],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         first_file = None
         while proc.poll() is None:
@@ -45,9 +48,10 @@ def one_run(overrides: list[str]) -> dict:
         if proc.returncode != 0:
             raise SystemExit(proc.stderr.read())
         summary = json.loads((out / "summary.json").read_text())
+        parts = json.loads((Path(tmp) / "split.json").read_text()) if split else {}
     audio = summary["seconds"]
     return {"utterances": summary["utterances"], "audio_s": audio, "wall_s": wall, "cpu_s": cpu,
-            "per_cpu_s": audio / cpu, "per_wall_s": audio / wall, "first_file_s": first_file}
+            "per_cpu_s": audio / cpu, "per_wall_s": audio / wall, "first_file_s": first_file, **parts}
 
 
 def main() -> None:

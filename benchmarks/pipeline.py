@@ -12,8 +12,12 @@
 6. with Piper (when the `piper` extra is installed): the pipeline's overhead over Piper's own
    engine time, on the first --piper-prompts prompts (one Piper voice, augment=none).
 Medians of --repeats runs; appended to RESULTS.md. Needs Debian's `espeak-ng` for the baseline.
+--floor-only measures 1 and 2 alone, and also splits each run's CPU between the pipeline and the
+engine (benchmarks/generate_split.py): the engine's share of the whole is the pipeline's
+throughput as a fraction of the engine's, from the same run, which this noisy machine moves less.
 
     python benchmarks/pipeline.py [--repeats R] [--naive-prompts N]
+    python benchmarks/pipeline.py --floor-only [--repeats R] [--more-voices V]
 """
 
 from __future__ import annotations
@@ -116,10 +120,13 @@ def piper_only(args) -> None:
 def pipeline_vs_floor(texts: list[str], more_voices: int) -> dict:
     """One interleaved repeat: engine floor, a whole default-augmented run, and its marginal cost."""
     audio, cpu = fork_per_item(texts)
-    run = one_run(["augment=default", "n_jobs=1"])
-    more = one_run(["augment=default", f"voices.per_prompt={more_voices}", "n_jobs=1"])
+    run = one_run(["augment=default", "n_jobs=1"], split=True)
+    more = one_run(["augment=default", f"voices.per_prompt={more_voices}", "n_jobs=1"], split=True)
+    engine = more["children_cpu_s"] - run["children_cpu_s"]
     return {"floor": audio / cpu, "full": run["per_cpu_s"], "wall": run["wall_s"], "first": run["first_file_s"],
-            "marginal": (more["audio_s"] - run["audio_s"]) / (more["cpu_s"] - run["cpu_s"])}
+            "marginal": (more["audio_s"] - run["audio_s"]) / (more["cpu_s"] - run["cpu_s"]),
+            "engine_share": engine / (engine + more["self_cpu_s"] - run["self_cpu_s"]),
+            "engine_share_whole": run["children_cpu_s"] / (run["children_cpu_s"] + run["self_cpu_s"])}
 
 
 def floor_only(args) -> None:
@@ -129,6 +136,7 @@ def floor_only(args) -> None:
     med = statistics.median
     floor, full, marginal = (med([r[k] for r in runs]) for k in ("floor", "full", "marginal"))
     each = ", ".join(f"{r['marginal'] / r['floor']:.2f}" for r in runs)
+    shares = ", ".join(f"{r['engine_share']:.2f}" for r in runs)
     lines = [f"{len(texts)} built-in prompts; {args.repeats} interleaved repeats; medians", "",
              "| measure | value | target |", "|---|---|---|",
              f"| engine floor, eSpeak NG shipped (fork per item), audio s per CPU s | {floor:.0f} | |",
@@ -136,6 +144,9 @@ def floor_only(args) -> None:
              f"| full pipeline / engine floor (whole run) | {full / floor:.2f} | >= 0.4 |",
              f"| full pipeline at steady state (marginal: {args.more_voices} vs 2 voices per prompt), audio s per CPU s | {marginal:.0f} | |",
              f"| full pipeline / engine floor (steady state; each repeat: {each}) | {marginal / floor:.2f} | >= 0.4 |",
+             f"| same runs, engine CPU / whole CPU (pipeline throughput / the engine's own on the same utterances), steady state; "
+             f"each repeat: {shares} | {med([r['engine_share'] for r in runs]):.2f} | >= 0.4 |",
+             f"| same, whole run (start-up and card included) | {med([r['engine_share_whole'] for r in runs]):.2f} | |",
              f"| wall s / time to first row s, n_jobs=1 | {med([r['wall'] for r in runs]):.1f} / {med([r['first'] for r in runs]):.2f} | |"]
     print("\n".join(lines))
     append_results("Full pipeline against the engine floor", " ".join(["benchmarks/pipeline.py", *sys.argv[1:]]), lines)
