@@ -72,7 +72,7 @@ class Chain:
         for spec, step in steps:
             rng = step_rng(seed, spec.path)
             if not force and rng.random() >= spec.p:
-                continue  # a skipped filter does nothing: the filters around it still run as one
+                continue  # a skipped step does nothing: filters on either side of it still run as one
             if isinstance(step, LinearFilter):
                 sos, delay, params = step.design(rate, rng)
                 filters.append((sos, delay))

@@ -4,7 +4,8 @@ Filters run once, forwards, as real microphones and telephone channels do: no pr
 plosives (a zero-phase forward-backward pass would add it, and cost twice as much). The output is
 then advanced by the filter's group delay at REFERENCE_HZ, rounded to whole samples, so speech
 onsets and word times stay where they were: within a sample at 1 kHz; speech as a whole moves by
-under a millisecond even through the steep telephony band (tested), against word times on a 5 ms grid. Configured orders and gains are the ones applied.
+under a millisecond even through the steep telephony band (tested), against word times on a 5 ms
+grid. Configured orders and gains are the ones applied.
 """
 
 from __future__ import annotations
