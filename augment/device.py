@@ -12,6 +12,7 @@ import dataclasses
 import numpy as np
 
 from augment.errors import AugmentConfigError
+from augment.params import weights
 from augment.step import Context, Step, StepSpec, prepare_step
 
 
@@ -40,23 +41,11 @@ class Device(Step):
         if ctx.in_device:
             raise AugmentConfigError(f"{key}: a device cannot contain another device step")
         known = sorted(ctx.devices)
-        choose = cfg.get("choose")
-        if isinstance(choose, str):
-            choose = {choose: 1.0}
-        elif isinstance(choose, (list, tuple)):
-            choose = {str(name): 1.0 for name in choose}
-        if not isinstance(choose, dict) or not choose:
-            raise AugmentConfigError(f"{key}.choose: give a device name, a list of names or {{name: weight}}; known devices: {known}")
-        for name, weight in choose.items():
-            if name not in ctx.devices:
-                raise AugmentConfigError(f"{key}.choose: unknown device {name!r}; known (augment.devices): {known}")
-            if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0:
-                raise AugmentConfigError(f"{key}.choose.{name}: a weight is a number >= 0; got {weight!r}")
-        if sum(choose.values()) <= 0:
-            raise AugmentConfigError(f"{key}.choose: at least one device needs a weight > 0")
+        choose = weights(cfg.get("choose"), f"{key}.choose", ctx.devices,
+                         shape=f"a device name, a list of names or {{name: weight}}; known devices: {known}",
+                         unknown=lambda name: f"unknown device {name!r}; known (augment.devices): {known}", noun="device")
         profiles = prepare_profiles(ctx.devices, list(ctx.devices), ctx)  # all checked, even unpicked ones
-        chosen = {name: profiles[name] for name, weight in choose.items() if weight > 0}
-        return {"profiles": chosen, "weights": {name: float(choose[name]) for name in chosen}}
+        return {"profiles": {name: profiles[name] for name in choose}, "weights": choose}
 
     def __init__(self, profiles: dict, weights: dict):
         self.profiles = {name: [(spec, spec.build()) for spec in specs] for name, specs in profiles.items()}

@@ -14,29 +14,16 @@ import numpy as np
 from augment import babble, noise_sources
 from augment.audio_files import converted_copies, find_audio
 from augment.errors import AugmentConfigError
-from augment.params import Spec, check_keys, energy, number, spec
+from augment.params import Spec, check_keys, energy, number, spec, weights
 from augment.step import Context, Step
 
 KINDS = ("white", "pink", "brown", "babble", "hum", "fan", "file")
 
 
 def _kinds(cfg: dict, key: str) -> dict[str, float]:
-    weights = cfg.get("kinds")
-    if isinstance(weights, str):
-        weights = {weights: 1.0}
-    elif isinstance(weights, (list, tuple)):
-        weights = {str(k): 1.0 for k in weights}
-    if not isinstance(weights, dict) or not weights:
-        raise AugmentConfigError(f"{key}.kinds: give {{kind: weight}} (or a list of kinds); kinds: {', '.join(KINDS)}")
-    for kind, weight in weights.items():
-        if kind not in KINDS:
-            raise AugmentConfigError(f"{key}.kinds: unknown noise kind {kind!r}; known: {', '.join(KINDS)}")
-        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0:
-            raise AugmentConfigError(f"{key}.kinds.{kind}: a weight is a number >= 0; got {weight!r}")
-    weights = {k: float(w) for k, w in weights.items() if w > 0}
-    if not weights:
-        raise AugmentConfigError(f"{key}.kinds: at least one kind needs a weight > 0")
-    return weights
+    known = ", ".join(KINDS)
+    return weights(cfg.get("kinds"), f"{key}.kinds", KINDS, shape=f"{{kind: weight}} (or a list of kinds); kinds: {known}",
+                   unknown=lambda kind: f"unknown noise kind {kind!r}; known: {known}", noun="kind")
 
 
 class Noise(Step):

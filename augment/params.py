@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Collection
 
 import numpy as np
 
@@ -123,3 +123,25 @@ def energy(audio: np.ndarray) -> float:
 
 def rms(audio: np.ndarray) -> float:
     return float(np.sqrt(energy(audio) / len(audio))) if len(audio) else 0.0
+
+
+def weights(value: Any, key: str, known: Collection[str], *, shape: str, unknown: Callable[[str], str], noun: str) -> dict[str, float]:
+    """A weighted choice among `known` names, given as one name, a list (equal weights) or
+    {name: weight}. Returns the names with a weight > 0, in the order given; at least one must stay.
+    `shape` says what a valid value looks like, `unknown(name)` what is wrong with a name, `noun` what
+    the names are."""
+    if isinstance(value, str):
+        value = {value: 1.0}
+    elif isinstance(value, (list, tuple)):
+        value = {str(name): 1.0 for name in value}
+    if not isinstance(value, dict) or not value:
+        raise AugmentConfigError(f"{key}: give {shape}")
+    for name, weight in value.items():
+        if name not in known:
+            raise AugmentConfigError(f"{key}: {unknown(name)}")
+        if isinstance(weight, bool) or not isinstance(weight, (int, float)) or weight < 0:
+            raise AugmentConfigError(f"{key}.{name}: a weight is a number >= 0; got {weight!r}")
+    chosen = {str(name): float(weight) for name, weight in value.items() if weight > 0}
+    if not chosen:
+        raise AugmentConfigError(f"{key}: at least one {noun} needs a weight > 0")
+    return chosen
