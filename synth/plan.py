@@ -116,6 +116,7 @@ def build_plan(
                 voice=voice,
                 prosody=prosody.draw(item_seed),
                 seed=item_seed,
-                split=split.split_of(seed, entry.text, voice.id),
+                # speaker-disjoint means base-voice-disjoint: pseudo-speakers of one voice share a split
+                split=split.split_of(seed, entry.text, str(voice.extra.get("base_voice", voice.id))),
             )
             item_index += 1

@@ -26,8 +26,8 @@ from synth.prompts import read_prompts
 from synth.qc import QCThresholds
 from synth.render import OutputFailure, RenderSettings, render
 from synth.summary import summarize
+from synth.voice_selection import run_voices
 from voices.assign import VoiceAssigner
-from voices.catalog import load_catalog, load_catalogs, select_voices
 
 log = logging.getLogger("synth")
 
@@ -62,9 +62,8 @@ def build_parts(cfg: DictConfig) -> RunParts:
     if not (shard[1] >= 1 and 0 <= shard[0] < shard[1]):
         raise ConfigError(f"shard.index must be in [0, shard.count) and shard.count >= 1; got index={shard[0]}, count={shard[1]}")
     try:
-        names = voices_cfg.catalog
-        catalog = load_catalog(names) if isinstance(names, str) else load_catalogs([str(n) for n in names])
-        voices = select_voices(catalog, accents=voices_cfg.get("accents"), genders=voices_cfg.get("genders"), ids=voices_cfg.get("ids"))
+        engine_options = OmegaConf.to_container(cfg.get("engines") or {}, resolve=True)
+        voices = run_voices(OmegaConf.to_container(voices_cfg, resolve=True), engine_options)
         assigner = VoiceAssigner(voices, int(voices_cfg.per_prompt), int(cfg.seed))
         prosody = ProsodyRanges(*(_range(cfg, f"voices.prosody.{n}") for n in ("rate", "pitch", "volume")))
         split = SplitRule(dev=float(cfg.split.dev), test=float(cfg.split.test), by=str(cfg.split.by))
@@ -81,6 +80,7 @@ def build_parts(cfg: DictConfig) -> RunParts:
             qc=QCThresholds(**OmegaConf.to_container(cfg.qc.thresholds)),
             keep_failed_qc=bool(cfg.qc.keep_failed),
             asr=AsrSettings.from_config(OmegaConf.to_container(cfg.qc.get("asr") or {}, resolve=True)),
+            align_words=_aligner_wanted(cfg),
         )
         if not 8000 <= settings.sample_rate <= 96000:
             raise ConfigError(f"output.sample_rate must be between 8000 and 96000 Hz; got {settings.sample_rate}")
@@ -103,6 +103,21 @@ def build_parts(cfg: DictConfig) -> RunParts:
         return build_plan(read_source(), assigner, int(cfg.seed), prosody, split)
 
     return RunParts(plan_factory, settings, executor, shard)
+
+
+def _aligner_wanted(cfg: DictConfig) -> bool:
+    """words.align: forced alignment for engines without word times, if pocketsphinx is installed."""
+    wanted = (cfg.get("words") or {}).get("align", False)
+    if not isinstance(wanted, bool):
+        raise ConfigError(f"words.align must be true or false; got {wanted!r}")
+    if wanted:
+        import importlib.util
+
+        if importlib.util.find_spec("pocketsphinx") is None:
+            log.warning("words.align: pocketsphinx is not installed (pip install '.[asr]'): "
+                        "voices whose engine gives no word times get words: null")
+            return False
+    return wanted
 
 
 PROMPT_SOURCES = ("file", "templates")

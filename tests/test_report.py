@@ -79,7 +79,7 @@ def test_card_counts_what_the_manifest_holds(corpus):
     assert "speaker-disjoint" in card and "Voices in more than one split: 0." in card  # split.by=speaker
     assert counts(card, "By device profile") == {"none": len(rows)}
     assert "Clean speech" in section(card, "Augmentation")
-    assert table(card, "Licences of the voices") == {"GPL-3.0-or-later (eSpeak NG)": [str(len({r["speaker"]["id"] for r in rows})), "espeak"]}
+    assert table(card, "Licences of the voices") == {"GPL-3.0-or-later (eSpeak NG)": [str(len({r["speaker"]["id"] for r in rows})), "espeak", "yes"]}
     assert "split:\n  dev: 0.2" in section(card, "Config")  # the run's config.yaml, verbatim
     assert sorted(p.name for p in (corpus / "report").glob("*.png")) == ["accent_counts.png", "duration_hist.png"]
     for png in (corpus / "report").glob("*.png"):

@@ -313,6 +313,7 @@ def test_to_speaker(espeak_voices):
         "gender": "female",
         "locale": "en-US",
         "license": "GPL-3.0-or-later (eSpeak NG)",
+        "commercial_use": True,
     }
 
 

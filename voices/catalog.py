@@ -48,6 +48,10 @@ REQUIRED_FIELDS: tuple[str, ...] = (
     "gender",
     "license",
 )
+# Optional typed fields: what a voice's licence allows. `commercial_use` may be true, false or
+# absent (unknown); the licence filter (voices.licenses=commercial) keeps only voices marked true.
+LICENSE_FIELDS: tuple[str, ...] = ("license_terms", "commercial_use", "license_file")
+LICENSE_FILTERS: tuple[str, ...] = ("any", "commercial")
 GENDERS: tuple[str, ...] = ("female", "male")
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]+$")
 _PACKAGE = "voices"
@@ -72,10 +76,14 @@ class Voice:
     # Engine-specific keys. Excluded from hashing (dicts are unhashable) but
     # still part of equality.
     extra: dict[str, Any] = field(default_factory=dict, hash=False)
+    license_terms: str = ""
+    commercial_use: bool | None = None  # None: the catalog does not say (treated as "not allowed")
+    license_file: str = ""
 
-    def to_speaker(self) -> dict[str, str]:
-        """The manifest's ``speaker`` object."""
-        return {
+    def to_speaker(self) -> dict[str, Any]:
+        """The manifest's ``speaker`` object: the contract's fields, the licence terms, and for a
+        pseudo-speaker (voices/pseudo_speakers.py) its base voice and the perturbation applied."""
+        speaker: dict[str, Any] = {
             "id": self.id,
             "engine": self.engine,
             "voice": self.engine_voice,
@@ -83,7 +91,12 @@ class Voice:
             "gender": self.gender,
             "locale": self.locale,
             "license": self.license,
+            "commercial_use": self.commercial_use,
         }
+        for key in ("base_voice", "perturbation"):
+            if key in self.extra:
+                speaker[key] = self.extra[key]
+        return speaker
 
 
 # --------------------------------------------------------------------------- loading
@@ -208,9 +221,21 @@ def _parse(text: str, label: str) -> list[Voice]:
         if entry_errors:
             errors.extend(entry_errors)
             continue
-        extra = {k: v for k, v in merged.items() if k not in REQUIRED_FIELDS and k != "extra"}
+        licence = {}
+        for fld in LICENSE_FIELDS:
+            value = merged.get(fld)
+            if value is None:
+                continue
+            wanted = bool if fld == "commercial_use" else str
+            if not isinstance(value, wanted):
+                entry_errors.append(f"{where}: field {fld!r} must be {'true or false' if wanted is bool else 'a string'}, got {value!r}")
+            licence[fld] = value
+        if entry_errors:
+            errors.extend(entry_errors)
+            continue
+        extra = {k: v for k, v in merged.items() if k not in REQUIRED_FIELDS and k not in LICENSE_FIELDS and k != "extra"}
         extra.update(extra_raw)
-        voices.append(Voice(**{f: merged[f] for f in REQUIRED_FIELDS}, extra=extra))
+        voices.append(Voice(**{f: merged[f] for f in REQUIRED_FIELDS}, extra=extra, **licence))
     if errors:
         n = len(errors)
         raise CatalogError(f"{n} error{'s' if n > 1 else ''} in voice catalog:\n  " + "\n  ".join(errors))
@@ -240,12 +265,18 @@ def select_voices(
     accents: str | Iterable[str] | None = None,
     genders: str | Iterable[str] | None = None,
     ids: str | Iterable[str] | None = None,
+    licenses: str = "any",
 ) -> list[Voice]:
     """Filter ``voices`` (keeping their order).  ``None`` means "no filter".
+
+    :param licenses: ``"any"``, or ``"commercial"`` to keep only voices whose catalog entry says
+        ``commercial_use: true`` (an entry that does not say is left out).
 
     Unknown accents / genders / voice ids raise :class:`CatalogError` listing the
     known values; so does a selection that matches no voice.
     """
+    if licenses not in LICENSE_FILTERS:
+        raise CatalogError(f"unknown licence filter {licenses!r} (voices.licenses); known: {', '.join(LICENSE_FILTERS)}")
     accents_l, genders_l, ids_l = _as_list(accents), _as_list(genders), _as_list(ids)
     if accents_l is not None:
         _check_known("accent", accents_l, (v.accent for v in voices))
@@ -259,10 +290,12 @@ def select_voices(
         if (accents_l is None or v.accent in accents_l)
         and (genders_l is None or v.gender in genders_l)
         and (ids_l is None or v.id in ids_l)
+        and (licenses == "any" or v.commercial_use is True)
     ]
     if not out:
         crit = ", ".join(
-            f"{k}={v}" for k, v in (("accents", accents_l), ("genders", genders_l), ("ids", ids_l)) if v is not None
+            f"{k}={v}" for k, v in (("accents", accents_l), ("genders", genders_l), ("ids", ids_l),
+                                    ("licenses", None if licenses == "any" else licenses)) if v is not None
         )
         raise CatalogError(f"no voices match the selection ({crit or 'empty catalog'})")
     return out

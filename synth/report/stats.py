@@ -32,7 +32,8 @@ class CorpusStats:
     total: Group = field(default_factory=Group)
     durations: list[float] = field(default_factory=list)
     by: dict[str, dict[str, Group]] = field(default_factory=lambda: {d: {} for d in DIMENSIONS})
-    licences: dict[str, dict[str, set]] = field(default_factory=dict)  # licence -> {"voices", "engines"}
+    licences: dict[str, dict[str, set]] = field(default_factory=dict)  # licence -> {"voices", "engines", "commercial_use"}
+    base_voices: set = field(default_factory=set)  # catalog voices behind the speaker ids (pseudo-speakers share one)
     languages: Counter = field(default_factory=Counter)
     vocabulary: set = field(default_factory=set)
     prompts_by_split: dict[str, set] = field(default_factory=dict)
@@ -104,9 +105,12 @@ def gather(root: Path) -> CorpusStats:
                   "engine": speaker["engine"], "device": device_of(row)}
         for dimension, value in values.items():
             _add(stats.by[dimension].setdefault(str(value), Group()), seconds, voice)
-        licence = stats.licences.setdefault(str(speaker.get("license") or "unknown"), {"voices": set(), "engines": set()})
+        licence = stats.licences.setdefault(str(speaker.get("license") or "unknown"),
+                                            {"voices": set(), "engines": set(), "commercial_use": set()})
         licence["voices"].add(voice)
         licence["engines"].add(speaker["engine"])
+        licence["commercial_use"].add(speaker.get("commercial_use"))
+        stats.base_voices.add(str(speaker.get("base_voice") or voice))
         stats.languages[row.get("language") or "unknown"] += 1
         stats.vocabulary.update(row["transcript"].split())
         # a 64-bit digest per prompt, not the text: the card's memory stays small for big corpora
