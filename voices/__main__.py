@@ -4,6 +4,8 @@
     python -m voices espeak_en --accent en-us --accent en-gb --gender female
     python -m voices path/to/catalog.yaml --set piper.voices_dir=/data/piper-voices
     python -m voices vctk --available      # only the voices this machine can render
+    python -m voices add DIR_OR_NAME... -o CATALOG.yaml [--download --voices-dir DIR] [--gender …]
+                                           # catalog entries for Piper voices (see voices/add.py)
 """
 
 from __future__ import annotations
@@ -59,7 +61,13 @@ def table(voices: Sequence[Voice], available: Sequence[tuple[bool, str]]) -> str
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m voices", description="List TTS voices from the voice catalogs.")
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["add"]:  # a subcommand: no shipped catalog is named "add" (a file by that name: ./add)
+        from voices.add import main as add_main
+
+        return add_main(argv[1:])
+    parser = argparse.ArgumentParser(prog="python -m voices", description="List TTS voices from the voice catalogs; "
+                                     "`python -m voices add --help` writes catalog entries for Piper voices.")
     parser.add_argument(
         "catalogs", nargs="*", help=f"catalog names or YAML paths (default: all shipped: {', '.join(catalog_names())})"
     )

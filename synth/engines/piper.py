@@ -393,85 +393,8 @@ class PiperEngine:
         self._voices.clear()
 
 
-# --------------------------------------------------------------------------- a folder as a catalog
-
-
-def scan_voices(folder: str | os.PathLike) -> list[dict]:
-    """Catalog entries (dicts) for every Piper voice under `folder`, one per speaker, from each .onnx.json.
-
-    Piper's configs name the language and dataset but not the speaker's gender or accent: entries get
-    the locale's accent and `gender: null`, which the catalog loader refuses until someone fills it in
-    (speakers of a VCTK-based voice take theirs from voices/vctk.yaml).
-    """
-    entries = []
-    vctk = _vctk_speakers()
-    for config_path in sorted(Path(folder).glob("**/*.onnx.json")):
-        model = config_path.with_suffix("")
-        if not model.is_file():
-            continue
-        config = read_voice_config(config_path)
-        language = config.get("language", {})
-        code = language.get("code") or config.get("espeak", {}).get("voice", "und")
-        locale = code.replace("_", "-")
-        dataset = config.get("dataset") or model.stem
-        base = {
-            "engine": "piper",
-            "language": (language.get("family") or locale.split("-")[0]).lower(),
-            "locale": locale,
-            "accent": locale.lower(),
-            "accent_name": " ".join(x for x in (language.get("name_english"), f"({language['country_english']})" if language.get("country_english") else None) if x) or locale,
-            "gender": None,
-            "license": "see the voice's MODEL_CARD (Piper voices carry their dataset's licence)",
-            "dataset": dataset,
-            "model": str(model),
-        }
-        speakers = config.get("speaker_id_map") or {}
-        if int(config.get("num_speakers", 1)) <= 1 or not speakers:
-            entries.append({"id": f"piper-{model.stem}".replace("_", "-").replace(".", "-"), "engine_voice": model.stem, **base})
-            continue
-        for name in sorted(speakers, key=lambda s: speakers[s]):
-            entry = {"id": f"piper-{model.stem}-{name}".replace("_", "-").replace(".", "-"), "engine_voice": f"{model.stem}#{name}", **base, "speaker": name}
-            if name in vctk:
-                entry.update({k: vctk[name][k] for k in ("accent", "accent_name", "gender", "age", "region") if k in vctk[name]})
-            entries.append(entry)
-    return entries
-
-
-def _vctk_speakers() -> dict[str, dict]:
-    try:
-        from voices.catalog import load_catalog
-
-        return {v.extra.get("speaker", v.engine_voice.rpartition("#")[2]): {**v.extra, "accent": v.accent, "accent_name": v.accent_name, "gender": v.gender} for v in load_catalog("vctk")}
-    except Exception:
-        return {}
-
-
-def main(argv: list[str] | None = None) -> int:
-    import argparse
-    import sys
-
-    import yaml
-
-    parser = argparse.ArgumentParser(prog="python -m synth.engines.piper", description="Write a voice catalog for a folder of Piper voices.")
-    parser.add_argument("folder", help="folder holding <voice>.onnx + <voice>.onnx.json files (searched recursively)")
-    parser.add_argument("-o", "--output", help="catalog YAML to write (default: stdout)")
-    args = parser.parse_args(argv)
-    entries = scan_voices(args.folder)
-    if not entries:
-        print(f"error: no Piper voices (<name>.onnx with <name>.onnx.json) under {args.folder}", file=sys.stderr)
-        return 2
-    header = (
-        f"# Piper voices under {args.folder}, scanned by `python -m synth.engines.piper`.\n"
-        "# Fill in every `gender: null` (and correct accents) before use; run with\n"
-        f"#   engines.piper.voices_dir={Path(args.folder).resolve()} voices.catalog=<this file>\n"
-    )
-    text = header + yaml.safe_dump({"voices": entries}, sort_keys=False, allow_unicode=True)
-    if args.output:
-        Path(args.output).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
-    return 0
-
+# Catalog entries for a folder of Piper voices (or voices to download): `speechforge voices add` (voices/add.py).
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit("python -m synth.engines.piper has moved: speechforge voices add DIR -o CATALOG.yaml "
+                     "(or python -m voices add DIR -o CATALOG.yaml)")
