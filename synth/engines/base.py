@@ -58,6 +58,12 @@ ENGINES = {
     "mbrola": "synth.engines.mbrola:MbrolaEngine",
     "piper": "synth.engines.piper:PiperEngine",
     "coqui": "synth.engines.coqui:CoquiEngine",
+    "rhvoice": "synth.engines.rhvoice:RHVoiceEngine",
+    "flite": "synth.engines.flite:FliteEngine",
+    "festival": "synth.engines.festival:FestivalEngine",
+    "pico": "synth.engines.pico:PicoEngine",
+    "kokoro": "synth.engines.kokoro:KokoroEngine",
+    "hibari": "synth.engines.hibari:HibariEngine",
 }
 
 
