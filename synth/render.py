@@ -27,6 +27,7 @@ class RenderSettings:
     augment_key: str = ""  # identifies `augment` across pickling, for the per-worker chain cache
     run_token: str = ""  # one per invocation; changes nothing that is written
     asr: asr_check.AsrSettings | None = None  # pocketsphinx round trip (qc.asr), or None when off
+    align_words: bool = False  # words.align: word times from a forced aligner where the engine gives none
 
 
 # One engine per (worker process, engine name), started on first use and reused for every item.
@@ -82,10 +83,19 @@ def _render(item: WorkItem, settings: RenderSettings) -> list[dict] | Rejection:
         reason = f"failed {len(failures)} times: {failures[-1]}"
         return Rejection(item.id, "render", reason, {"voice": item.voice.id, "text": item.prompt.text[:200]})
     words = spoken_words(item.spoken.spoken)
+    audio = synthesis.audio
+    if item.voice.extra.get("perturbation"):  # a pseudo-speaker: its warp keeps every sample's time, so word times stay valid
+        from voices.pseudo_speakers import apply
+
+        audio = apply(item.voice, audio, synthesis.sample_rate, seed=item.seed)
     timed = None
-    if synthesis.word_events is not None and len(synthesis.audio):
-        timed = word_times(item.spoken.spoken, words, synthesis.word_events, synthesis.boundaries, synthesis.audio, synthesis.sample_rate)
-    clean = audio_io.resample(synthesis.audio, synthesis.sample_rate, settings.sample_rate)
+    if synthesis.word_events is not None and len(audio):
+        timed = word_times(item.spoken.spoken, words, synthesis.word_events, synthesis.boundaries, audio, synthesis.sample_rate)
+    clean = audio_io.resample(audio, synthesis.sample_rate, settings.sample_rate)
+    if timed is None and settings.align_words:  # no times from the engine: a forced aligner's, marked as such
+        from synth.align import align_words
+
+        timed = align_words(clean, settings.sample_rate, item.spoken.transcript)
     # QC judges the render itself; augmentation clips and adds noise on purpose.
     checks = qc.check(clean, settings.sample_rate, len(words), settings.qc)
     asr = asr_check.check_item(settings.asr, item.seed, clean, settings.sample_rate, item.spoken.transcript)
