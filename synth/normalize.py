@@ -381,15 +381,20 @@ def to_spoken(text: str) -> SpokenForm:
     return SpokenForm(spoken=spoken, transcript=" ".join(spoken_words(spoken)))
 
 
-def builtin_spoken_texts() -> list[str]:
-    """The built-in prompts in the spoken form the engine is fed (for babble and benchmarks)."""
+def builtin_spoken_forms() -> list[SpokenForm]:
+    """The built-in prompts that can be spoken, in spoken form (for babble, tests and benchmarks)."""
     from synth.prompts import Prompt, read_prompts
 
-    texts = []
+    forms = []
     for entry in read_prompts(None):
         if isinstance(entry, Prompt):
             try:
-                texts.append(to_spoken(entry.text).spoken)
+                forms.append(to_spoken(entry.text))
             except NormalizationError:
                 pass
-    return texts
+    return forms
+
+
+def builtin_spoken_texts() -> list[str]:
+    """The built-in prompts in the spoken form the engine is fed."""
+    return [form.spoken for form in builtin_spoken_forms()]

@@ -9,6 +9,7 @@ or data is missing either stops the run with the reason and the install step
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Mapping, Sequence
 
@@ -81,5 +82,7 @@ def run_voices(voices_cfg: Mapping, engine_options: Mapping[str, Mapping]) -> li
     if per_voice not in (None, 1):
         from voices.pseudo_speakers import expand
 
-        voices = expand(voices, per_voice)
+        # The base voice is speaker 0 of its family: its rows name it as base, with no perturbation.
+        voices = [v if "base_voice" in v.extra else dataclasses.replace(v, extra={**v.extra, "base_voice": v.id, "perturbation": None})
+                  for v in expand(voices, per_voice)]
     return voices

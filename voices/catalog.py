@@ -93,9 +93,9 @@ class Voice:
             "license": self.license,
             "commercial_use": self.commercial_use,
         }
-        for key in ("base_voice", "perturbation"):
-            if key in self.extra:
-                speaker[key] = self.extra[key]
+        if "base_voice" in self.extra:  # a run with voices.speakers_per_voice > 1: every row names both
+            speaker["base_voice"] = self.extra["base_voice"]
+            speaker["perturbation"] = self.extra.get("perturbation")
         return speaker
 
 

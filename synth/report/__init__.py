@@ -26,9 +26,18 @@ def write_report(corpus_dir) -> Path:
     exports = sorted(p.name for p in (root / "exports").glob("*") if p.name in EXPORTERS) if (root / "exports").is_dir() else []
     name = root.resolve().name
 
+    speakers = []
+    if len(stats.total.voices) > len(stats.base_voices):  # pseudo-speakers: measure that they are distinct
+        from synth.exporters.common import iter_manifest
+        from synth.report.speakers import speakers_section
+
+        rows = (row for _, row, error in iter_manifest(root) if not error)
+        speakers = speakers_section(root, rows, len(stats.base_voices), len(stats.total.voices))
+
     def build(folder: Path) -> None:
         plots = draw_all(stats, folder)
-        (folder / CARD).write_text(render_card(stats, name, read_config(root), plots, exports), encoding="utf-8")
+        card = render_card(stats, name, read_config(root), plots, exports, speakers)
+        (folder / CARD).write_text(card, encoding="utf-8")
 
     return replace_dir(root / "report", build) / CARD
 

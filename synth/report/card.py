@@ -43,7 +43,9 @@ def _front_matter(stats: CorpusStats, name: str) -> list[str]:
     return ["---", yaml.safe_dump(meta, sort_keys=False).strip(), "---", ""]
 
 
-def render_card(stats: CorpusStats, name: str, config_text: str | None, plots: dict[str, str], exports: list[str]) -> str:
+def render_card(stats: CorpusStats, name: str, config_text: str | None, plots: dict[str, str], exports: list[str],
+                speakers: list[str] | None = None) -> str:
+    """The card's Markdown. `speakers`: the measured "Speakers" section (synth/report/speakers.py), if any."""
     total = stats.total
     config = yaml.safe_load(config_text) if config_text else {}
     split_by = ((config or {}).get("split") or {}).get("by")
@@ -67,6 +69,7 @@ def render_card(stats: CorpusStats, name: str, config_text: str | None, plots: d
         if dimension == "device" and set(stats.by["device"]) <= {NO_DEVICE}:
             out += ["No device profile was applied (`none`).", ""]
         out += table([dimension, "utterances", "hours", "voices"], _group_rows(stats, dimension))
+    out += speakers or []
     out += _augmentation(stats)
     out += _licences(stats, config or {})
     out += ["## Quality control", ""]
