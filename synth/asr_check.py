@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from synth.audio_io import resample, to_pcm16
+from synth.manifest import read_manifest
 
 ASR_RATE = 16000  # the shipped acoustic model's rate
 
@@ -192,21 +193,21 @@ def corpus_wer(root: Path, sample: int | None = 200, seed: int = 0, lm: str = "d
     """WER of a corpus's clean rows on a random sample, overall and per engine, voice and accent."""
     import soundfile as sf
 
-    rows = [json.loads(line) for line in (root / "manifest.jsonl").read_text().splitlines() if line.strip()]
-    clean = [r for r in rows if not r.get("augment")]
+    rows = list(read_manifest(root / "manifest.jsonl"))
+    clean = [r for r in rows if not r.augment]
     pool = clean or rows  # an augmented-only corpus: measure what there is, and say so
     if sample is not None and sample < len(pool):
         pool = [pool[i] for i in sorted(np.random.default_rng(seed).choice(len(pool), sample, replace=False))]
     with tempfile.TemporaryDirectory() as tmp:
-        lm_path = write_language_model((r["transcript"] for r in rows), Path(tmp) / "corpus.arpa") if lm == "corpus" else None
+        lm_path = write_language_model((r.transcript for r in rows), Path(tmp) / "corpus.arpa") if lm == "corpus" else None
         checker = AsrChecker(max_wer=None, lm_path=lm_path)
         totals = defaultdict(lambda: [0, 0, 0, 0])  # errors, words, items, oov words
         for row in pool:
-            audio, rate = sf.read(root / row["audio_filepath"], dtype="float32")
-            errors, words = word_errors(row["transcript"], checker.transcribe(audio, rate))
-            oov = len(checker.out_of_vocabulary(row["transcript"]))
-            speaker = row["speaker"]
-            for key in ("all", f"engine={speaker['engine']}", f"accent={speaker['accent']}", f"voice={speaker['id']}"):
+            audio, rate = sf.read(root / row.audio_filepath, dtype="float32")
+            errors, words = word_errors(row.transcript, checker.transcribe(audio, rate))
+            oov = len(checker.out_of_vocabulary(row.transcript))
+            speaker = row.speaker
+            for key in ("all", f"engine={speaker.engine}", f"accent={speaker.accent}", f"voice={speaker.id}"):
                 for i, value in enumerate((errors, words, 1, oov)):
                     totals[key][i] += value
     groups = {k: {"wer": round(e / w, 4) if w else None, "items": n, "words": w, "oov_rate": round(o / w, 4) if w else None}

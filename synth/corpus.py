@@ -7,11 +7,12 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 import yaml
 
+from synth import manifest
 from synth.audio_io import sha256_file
+from synth.manifest import ManifestError, Utterance
 from synth.plan import rejection_key
 
 MANIFEST, REJECTS, CONFIG, SUMMARY = "manifest.jsonl", "rejects.jsonl", "config.yaml", "summary.json"
@@ -43,39 +44,6 @@ def config_differences(old, new, prefix="") -> list[str]:
             out += config_differences(old.get(key, "<absent>"), new.get(key, "<absent>"), f"{prefix}{key}.")
         return out
     return [] if old == new else [f"{prefix.rstrip('.')}: {old!r} -> {new!r}"]
-
-
-def _whole_lines(path: Path) -> Iterator[tuple[dict, int]]:
-    """(row, bytes it occupies) for each whole line; stops at a torn or unparsable last line."""
-    if not path.exists():
-        return
-    with open(path, "rb") as handle:
-        for line in handle:
-            if not line.endswith(b"\n"):
-                return
-            try:
-                yield json.loads(line), len(line)
-            except json.JSONDecodeError:
-                return
-
-
-def iter_jsonl_rows(path: Path) -> Iterator[dict]:
-    """Whole rows of a JSONL file, one at a time."""
-    return (row for row, _ in _whole_lines(path))
-
-
-def read_jsonl_rows(path: Path) -> tuple[list[dict], int]:
-    """Whole rows of a JSONL file and the byte length they occupy; a torn last line is not a row."""
-    rows, good_bytes = [], 0
-    for row, size in _whole_lines(path):
-        rows.append(row)
-        good_bytes += size
-    return rows, good_bytes
-
-
-def item_id(row: dict) -> str:
-    """The work item a manifest row belongs to (paired rows share their item's id as `pair.stem`)."""
-    return row["pair"]["stem"] if "pair" in row else row["id"]
 
 
 @dataclass
@@ -127,61 +95,56 @@ class Corpus:
             shutil.rmtree(self.root / folder, ignore_errors=True)
 
     def _load_finished(self) -> None:
-        """Keep rows whose audio is intact; cut torn lines; forget rows whose audio is not."""
-        rows, good_bytes = read_jsonl_rows(self.root / MANIFEST)
-        intact = [r for r in rows if self._audio_intact(r)]
+        """Keep rows whose audio is intact; cut torn lines; forget rows whose audio is not (or that
+        are not rows at all): those items are rendered again."""
+        found = manifest.scan(self.root / MANIFEST)
+        intact = [u for u in map(_utterance, found.rows) if u is not None and self._audio_intact(u)]
         # A paired item (clean + augmented) is finished only when both of its rows are.
         roles: dict[str, set] = {}
-        for r in intact:
-            if "pair" in r:
-                roles.setdefault(r["pair"]["stem"], set()).add(r["pair"]["role"])
-        intact = [r for r in intact if "pair" not in r or len(roles[r["pair"]["stem"]]) == 2]
-        self.dropped_rows = len(rows) - len(intact)
-        if self.dropped_rows:
-            self._rewrite(MANIFEST, intact)
+        for u in intact:
+            if u.pair is not None:
+                roles.setdefault(u.pair.stem, set()).add(u.pair.role)
+        intact = [u for u in intact if u.pair is None or len(roles[u.pair.stem]) == 2]
+        self.dropped_rows = len(found.rows) - len(intact)
+        if self.dropped_rows or not found.clean:
+            manifest.rewrite(self.root / MANIFEST, intact)  # each row written back as it was read
         else:
-            self._truncate(MANIFEST, good_bytes)
-        rejects, good_bytes = read_jsonl_rows(self.root / REJECTS)
-        self._truncate(REJECTS, good_bytes)
+            manifest.truncate(self.root / MANIFEST, found.whole_bytes)
+        rejects = manifest.scan(self.root / REJECTS)
+        if rejects.clean:
+            manifest.truncate(self.root / REJECTS, rejects.whole_bytes)
+        else:
+            manifest.rewrite(self.root / REJECTS, rejects.rows)
         for stale in (self.root / "audio").rglob(".*.tmp"):  # half-written files of a killed run
             stale.unlink(missing_ok=True)
-        self.done_ids = {item_id(r) for r in intact} | {rejection_key(r) for r in rejects}
+        self.done_ids = {u.item_id for u in intact} | {rejection_key(r) for r in rejects.rows}
         self.resumed_rows = len(intact)
 
     def refresh_done_ids(self) -> None:
         """The ids finished in the label files as they stand (rows are appended only after their audio)."""
-        self.done_ids = {item_id(r) for r in iter_jsonl_rows(self.root / MANIFEST)} | {
-            rejection_key(r) for r in iter_jsonl_rows(self.root / REJECTS)
+        self.done_ids = manifest.resumed_ids(self.root / MANIFEST) | {
+            rejection_key(r) for r in manifest.read_jsonl(self.root / REJECTS)
         }
 
-    def _audio_intact(self, row: dict) -> bool:
-        path = self.root / row["audio_filepath"]
-        return path.is_file() and sha256_file(path) == row["sha256"]
+    def _audio_intact(self, row: Utterance) -> bool:
+        path = self.root / row.audio_filepath
+        return path.is_file() and sha256_file(path) == row.sha256
 
-    def _truncate(self, name: str, size: int) -> None:
-        path = self.root / name
-        if path.exists() and path.stat().st_size != size:
-            with open(path, "r+b") as handle:
-                handle.truncate(size)
-
-    def _rewrite(self, name: str, rows: list[dict]) -> None:
-        tmp = self.root / f".{name}.tmp"
-        with open(tmp, "w", encoding="utf-8") as handle:
-            handle.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
-        os.replace(tmp, self.root / name)
-
-    def append(self, name: str, row: dict) -> None:
+    def append(self, name: str, row: Utterance | dict) -> None:
         """One write per line with O_APPEND: a kill leaves at most one torn line, cut on resume."""
-        line = (json.dumps(row, ensure_ascii=False) + "\n").encode("utf-8")
-        fd = os.open(self.root / name, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        try:
-            os.write(fd, line)
-        finally:
-            os.close(fd)
+        manifest.append_line(self.root / name, row)
 
     def reorder(self, name: str, positions: dict[str, int]) -> None:
         """Put rows back in plan order (needed only when a resumed run re-rendered dropped rows).
         The sort is stable: a pair's clean row stays before its augmented one."""
-        rows, _ = read_jsonl_rows(self.root / name)
-        rows.sort(key=lambda r: positions.get(item_id(r), len(positions)))
-        self._rewrite(name, rows)
+        rows = list(manifest.read_manifest(self.root / name))
+        rows.sort(key=lambda u: positions.get(u.item_id, len(positions)))
+        manifest.rewrite(self.root / name, rows)
+
+
+def _utterance(row: dict) -> Utterance | None:
+    """The row as an Utterance, or None when it breaks the contract (its item is rendered again)."""
+    try:
+        return Utterance.from_dict(row)
+    except ManifestError:
+        return None

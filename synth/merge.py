@@ -21,7 +21,8 @@ from pathlib import Path
 import yaml
 from omegaconf import OmegaConf
 
-from synth.corpus import CONFIG, MANIFEST, REJECTS, Corpus, CorpusError, content_config, config_differences, item_id, read_jsonl_rows
+from synth.corpus import CONFIG, MANIFEST, REJECTS, Corpus, CorpusError, content_config, config_differences
+from synth.manifest import read_jsonl, read_manifest
 from synth.plan import WorkItem, rejection_key
 from synth.run import build_parts, finish, plan_positions
 
@@ -74,22 +75,20 @@ def merge(root: str | os.PathLike) -> dict:
     expected = {task.id for task in parts.plan_factory() if isinstance(task, WorkItem)}
     rows, rejects, seen_rejects = [], [], set()
     for shard in shards:
-        shard_rows, _ = read_jsonl_rows(shard / MANIFEST)
-        shard_rejects, _ = read_jsonl_rows(shard / REJECTS)
-        rows += [(r, shard) for r in shard_rows]
-        for r in shard_rejects:  # every shard reports the prompt-level rejections: keep one
+        rows += [(u, shard) for u in read_manifest(shard / MANIFEST)]  # each written back byte for byte
+        for r in read_jsonl(shard / REJECTS):  # every shard reports the prompt-level rejections: keep one
             if rejection_key(r) not in seen_rejects:
                 seen_rejects.add(rejection_key(r))
                 rejects.append(r)
-    done = {item_id(r) for r, _ in rows} | {r["id"] for r in rejects if r.get("id")}
+    done = {u.item_id for u, _ in rows} | {r["id"] for r in rejects if r.get("id")}
     unfinished = expected - done
     if unfinished:
         raise CorpusError(f"{root}: {len(unfinished)} items are not finished in any shard (e.g. {sorted(unfinished)[0]}); resume the shards first")
     corpus = Corpus.open(root, config, "overwrite")  # a corpus merged before is replaced
-    rows.sort(key=lambda pair: positions[item_id(pair[0])])
+    rows.sort(key=lambda pair: positions[pair[0].item_id])
     rejects.sort(key=lambda r: positions.get(rejection_key(r), len(positions)))
     for row, shard in rows:
-        _link(shard / row["audio_filepath"], root / row["audio_filepath"])
+        _link(shard / row.audio_filepath, root / row.audio_filepath)
         corpus.append(MANIFEST, row)
     for row in rejects:
         corpus.append(REJECTS, row)

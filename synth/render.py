@@ -8,6 +8,7 @@ from pathlib import Path
 
 from synth import asr_check, audio_io, qc
 from synth.engines.base import Engine, EngineError, create_engine
+from synth.manifest import QC, AppliedStep, Pair, Prompt, Prosody, Speaker, Utterance, Word
 from synth.normalize import spoken_words
 from synth.plan import Rejection, WorkItem
 from synth.word_times import word_times
@@ -103,28 +104,32 @@ def _render(item: WorkItem, settings: RenderSettings) -> list[dict] | Rejection:
         checks = qc.merge(checks, [], asr=asr)
     if not checks["passed"] and not settings.keep_failed_qc:
         return _qc_rejection(item, checks)
+    # The labels every row of this item shares, as Utterance fields (a misspelt name is a TypeError, not a silent None).
     common = {
         "text": item.prompt.text,
         "transcript": item.spoken.transcript,
         "language": item.voice.language,
-        "speaker": item.voice.to_speaker(),
-        "prosody": synthesis.prosody.to_dict(),
+        "speaker": Speaker.from_dict(item.voice.to_speaker()),
+        "prosody": Prosody.from_dict(synthesis.prosody.to_dict()),
+        "words": [Word.from_dict(w) for w in timed] if timed else None,
         "seed": item.seed,
         "split": item.split,
-        "qc": checks,
-        "prompt": {"id": item.prompt.id, **item.prompt.fields},
+        "qc": QC.from_dict(checks),
+        "prompt": Prompt.from_dict({"id": item.prompt.id, **item.prompt.fields}),
     }
     if settings.augment is None:
-        return [_write(item.id, item, clean, timed, [], None, common, settings)]
+        return [_write(item.id, clean, common, settings)]
     result = _chain(settings).apply(clean, settings.sample_rate, item.seed)
-    augmented = {**common, "qc": qc.merge(checks, qc.check_augmentation(result.applied, settings.qc))}
-    if not augmented["qc"]["passed"] and not settings.keep_failed_qc:
-        return _qc_rejection(item, augmented["qc"])
+    augmented_checks = qc.merge(checks, qc.check_augmentation(result.applied, settings.qc))
+    if not augmented_checks["passed"] and not settings.keep_failed_qc:
+        return _qc_rejection(item, augmented_checks)
+    augmented = {**common, "qc": QC.from_dict(augmented_checks), "augment": [AppliedStep.from_dict(s) for s in result.applied],
+                 "device": result.device}
     if not settings.augment.paired:
-        return [_write(item.id, item, result.audio, timed, result.applied, result.device, augmented, settings)]
+        return [_write(item.id, result.audio, augmented, settings)]
     return [
-        _write(f"{item.id}-clean", item, clean, timed, [], None, {**common, "pair": {"stem": item.id, "role": "clean"}}, settings),
-        _write(f"{item.id}-aug", item, result.audio, timed, result.applied, result.device, {**augmented, "pair": {"stem": item.id, "role": "augmented"}}, settings),
+        _write(f"{item.id}-clean", clean, {**common, "pair": Pair(stem=item.id, role="clean")}, settings),
+        _write(f"{item.id}-aug", result.audio, {**augmented, "pair": Pair(stem=item.id, role="augmented")}, settings),
     ]
 
 
@@ -146,32 +151,21 @@ def _qc_rejection(item: WorkItem, checks: dict) -> Rejection:
     return Rejection(item.id, "qc", "; ".join(checks["reasons"]), {"qc": checks, "voice": item.voice.id, "text": item.prompt.text[:200]})
 
 
-def _write(row_id: str, item: WorkItem, audio, timed, applied: list, device, common: dict, settings: RenderSettings) -> dict:
+def _write(row_id: str, audio, labels: dict, settings: RenderSettings) -> dict:
+    """Encode and write `audio`, then return its manifest row: `labels` (Utterance fields shared by the
+    item's rows, words as timed on the item's audio) plus what this file alone decides."""
     pcm = audio_io.to_pcm16(audio)
     data = audio_io.encode(pcm, settings.sample_rate, settings.audio_format)
-    relpath = f"audio/{item.voice.id}/{row_id}.{settings.audio_format}"
+    relpath = f"audio/{labels['speaker'].id}/{row_id}.{settings.audio_format}"
     audio_io.write_atomic(Path(settings.out_dir) / relpath, data)
     duration = len(pcm) / settings.sample_rate
-    words = None
-    if timed:
-        words = [dict(w) for w in timed]
-        for entry in words:  # resampling can shorten the signal by a fraction of a sample
-            entry["end"] = min(entry["end"], round(duration, 3))
-            entry["start"] = min(entry["start"], entry["end"] - 0.001)
-    row = {
-        "id": row_id,
-        "audio_filepath": relpath,
-        "duration": round(duration, 4),
-        "sample_rate": settings.sample_rate,
-        **{k: common[k] for k in ("text", "transcript", "language", "speaker", "prosody")},
-        "words": words,
-        "augment": applied,
-        "seed": item.seed,
-        "sha256": audio_io.sha256_bytes(data),
-        **{k: common[k] for k in ("split", "qc", "prompt")},
-    }
-    if device is not None:
-        row["device"] = device
-    if "pair" in common:
-        row["pair"] = common["pair"]
-    return row
+    words = labels["words"]
+    row = Utterance(
+        id=row_id,
+        audio_filepath=relpath,
+        duration=round(duration, 4),
+        sample_rate=settings.sample_rate,
+        sha256=audio_io.sha256_bytes(data),
+        **{"augment": [], **labels, "words": [w.within(duration) for w in words] if words else None},
+    )
+    return row.to_dict()  # a plain dict crosses the process boundary; the parent appends it as is

@@ -5,23 +5,24 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from synth.corpus import MANIFEST, REJECTS, iter_jsonl_rows
+from synth.corpus import MANIFEST, REJECTS
+from synth.manifest import read_jsonl, read_manifest
 
 
 def summarize(root: Path, run_stats: dict) -> dict:
     """Streams the label files: memory does not grow with the corpus."""
     utterances, seconds = 0, 0.0
-    rejects = Counter(r.get("stage") for r in iter_jsonl_rows(root / REJECTS))
+    rejects = Counter(r.get("stage") for r in read_jsonl(root / REJECTS))
     by = {key: Counter() for key in ("voice", "accent", "gender", "engine", "split", "device")}
-    for r in iter_jsonl_rows(root / MANIFEST):
+    for row in read_manifest(root / MANIFEST):
         utterances += 1
-        seconds += r["duration"]
-        by["voice"][r["speaker"]["id"]] += 1
-        by["accent"][r["speaker"]["accent"]] += 1
-        by["gender"][r["speaker"]["gender"]] += 1
-        by["engine"][r["speaker"]["engine"]] += 1
-        by["split"][r["split"]] += 1
-        by["device"][r.get("device") or "none"] += 1
+        seconds += row.duration
+        by["voice"][row.speaker.id] += 1
+        by["accent"][row.speaker.accent] += 1
+        by["gender"][row.speaker.gender] += 1
+        by["engine"][row.speaker.engine] += 1
+        by["split"][row.split] += 1
+        by["device"][row.device or "none"] += 1
     return {
         "utterances": utterances,
         "hours": round(seconds / 3600, 4),

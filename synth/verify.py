@@ -1,7 +1,8 @@
 """`speechforge verify CORPUS_DIR`: is this corpus what its manifest says it is?
 
-Every row: required fields, a well-formed unique id, a file that exists inside the corpus, decodes,
-and has the row's sample rate, duration and sha256; word times agree with the transcript. Every
+Every row: the manifest contract (synth.manifest.validate: required fields, none misspelt, a
+well-formed id and split, word times that spell the transcript), a unique id, and a file that
+exists inside the corpus, decodes, and has the row's sample rate, duration and sha256. Every
 export under exports/: holds exactly the manifest's (QC-passed) rows per split, with the same
 durations, transcripts and audio. summary.json: counts the manifest's rows."""
 
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -19,66 +19,35 @@ from synth.audio_io import sha256_file
 from synth.corpus import MANIFEST, SUMMARY
 from synth.exporters import EXPORTERS
 from synth.exporters.agreement import Expected, cap
-from synth.exporters.common import SPLITS, audio_path, iter_manifest
+from synth.exporters.common import audio_path
+from synth.manifest import ManifestError, Utterance, read_lines, validate
 
-REQUIRED = ("id", "audio_filepath", "duration", "sample_rate", "text", "transcript", "language", "speaker",
-            "prosody", "words", "augment", "seed", "sha256", "split", "qc", "prompt")
-SPEAKER_REQUIRED = ("id", "engine", "voice", "accent", "gender", "locale", "license")
-ID_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
 DURATION_TOLERANCE_S = 1e-4  # the manifest rounds samples/rate to 4 decimals
 
 
-def _fields_problems(where: str, row: dict) -> list[str]:
-    problems = []
-    missing = [k for k in REQUIRED if k not in row]
-    if missing:
-        problems.append(f"{where}: missing field(s) {', '.join(missing)}")
-    speaker = row.get("speaker")
-    if isinstance(speaker, dict):
-        missing = [k for k in SPEAKER_REQUIRED if k not in speaker]
-        if missing:
-            problems.append(f"{where}: speaker lacks {', '.join(missing)}")
-    elif "speaker" in row:
-        problems.append(f"{where}: speaker must be an object")
-    if "id" in row and not (isinstance(row["id"], str) and ID_PATTERN.fullmatch(row["id"])):
-        problems.append(f"{where}: id {row['id']!r} must use only [A-Za-z0-9_-]")
-    if "split" in row and row["split"] not in SPLITS:
-        problems.append(f"{where}: split {row['split']!r} is not one of {', '.join(SPLITS)}")
-    words = row.get("words")
-    if isinstance(words, list) and isinstance(row.get("transcript"), str):
-        if [w.get("word") for w in words] != row["transcript"].split():
-            problems.append(f"{where}: word times do not spell the transcript {row['transcript']!r}")
-    return problems
-
-
-def _audio_problems(root: Path, where: str, row: dict) -> list[str]:
-    relative = Path(str(row["audio_filepath"]))
+def _audio_problems(root: Path, where: str, row: Utterance) -> list[str]:
+    relative = Path(str(row.audio_filepath))
     if relative.is_absolute() or ".." in relative.parts:
         return [f"{where}: audio_filepath {str(relative)!r} must be relative, inside the corpus"]
     path = root / relative
     if not path.is_file():
         return [f"{where}: audio file {str(relative)!r} does not exist"]
     problems = []
-    if sha256_file(path) != row["sha256"]:
+    if sha256_file(path) != row.sha256:
         problems.append(f"{where}: {relative} sha256 differs from the manifest (file changed or truncated)")
     try:
         # read every frame: a truncated FLAC keeps its header's frame count, so sf.info would pass
         audio, rate = sf.read(str(path), dtype="int16", always_2d=True)
     except (sf.LibsndfileError, RuntimeError, EOFError) as exc:
         return problems + [f"{where}: {relative} does not decode ({exc})"]
-    if rate != row["sample_rate"]:
-        problems.append(f"{where}: {relative} is {rate} Hz, the manifest says {row['sample_rate']}")
+    if rate != row.sample_rate:
+        problems.append(f"{where}: {relative} is {rate} Hz, the manifest says {row.sample_rate}")
     if audio.shape[1] != 1:
         problems.append(f"{where}: {relative} has {audio.shape[1]} channels, expected mono")
     duration = len(audio) / rate
-    if abs(duration - float(row["duration"])) > DURATION_TOLERANCE_S:
-        problems.append(f"{where}: {relative} lasts {duration:.4f} s, the manifest says {row['duration']}")
+    if abs(duration - float(row.duration)) > DURATION_TOLERANCE_S:
+        problems.append(f"{where}: {relative} lasts {duration:.4f} s, the manifest says {row.duration}")
     return problems
-
-
-def _complete(row: dict) -> bool:
-    speaker = row.get("speaker")
-    return all(k in row for k in REQUIRED) and isinstance(speaker, dict) and all(k in speaker for k in SPEAKER_REQUIRED)
 
 
 def _check_rows(root: Path) -> tuple[list[str], dict[str, Expected | None], int, float]:
@@ -86,28 +55,31 @@ def _check_rows(root: Path) -> tuple[list[str], dict[str, Expected | None], int,
     to compare with, so exports are not blamed for it as well)."""
     problems, expected, first_line = [], {}, {}
     rows, seconds = 0, 0.0
-    for number, row, error in iter_manifest(root):
-        where = f"{MANIFEST}:{number}"
-        if error:
-            problems.append(f"{where}: {error}")
+    for line in read_lines(root / MANIFEST):
+        where = f"{MANIFEST}:{line.number}"
+        if line.error:
+            problems.append(f"{where}: {line.error}")
             continue
         rows += 1
-        row_id = row.get("id") if isinstance(row.get("id"), str) else None
+        raw = line.row
+        row_id = raw.get("id") if isinstance(raw.get("id"), str) else None
         if row_id is not None:
             where += f" ({row_id})"
             if row_id in first_line:
                 problems.append(f"{where}: duplicate id, first on line {first_line[row_id]}")
-            first_line.setdefault(row_id, number)
-        problems += _fields_problems(where, row)
-        if not _complete(row):
+            first_line.setdefault(row_id, line.number)
+        problems += [f"{where}: {p}" for p in validate(raw)]
+        try:
+            row = Utterance.from_dict(raw, where)
+        except ManifestError:  # validate has said why
             if row_id is not None:
                 expected.setdefault(row_id, None)
             continue
         problems += _audio_problems(root, where, row)
-        seconds += float(row["duration"])
-        if first_line[row_id] == number and (row.get("qc") or {}).get("passed", True) is not False:
-            expected[row_id] = Expected(row["split"], float(row["duration"]), row["transcript"], audio_path(root, row),
-                                        row["sha256"], row["speaker"]["id"], row["speaker"]["gender"])
+        seconds += float(row.duration)
+        if first_line[row_id] == line.number and row.delivered:
+            expected[row_id] = Expected(row.split, float(row.duration), row.transcript, audio_path(root, row),
+                                        row.sha256, row.speaker.id, row.speaker.gender)
     return problems, expected, rows, seconds
 
 

@@ -19,6 +19,7 @@ from synth.corpus import MANIFEST
 from synth.exporters import hf, kaldi, lhotse_sets, nemo, webdataset_shards
 from synth.exporters.agreement import Expected
 from synth.exporters.common import ExportError, check_options, replace_dir
+from synth.manifest import ManifestError
 
 
 @dataclass(frozen=True)
@@ -94,7 +95,7 @@ def main(argv=None) -> int:
                 options[name] = {"absolute_paths": args.absolute_paths == "true"}
     try:
         written = export_corpus(args.corpus_dir, formats, options)
-    except (ExportError, OSError) as exc:
+    except (ExportError, ManifestError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     for name, path in written.items():

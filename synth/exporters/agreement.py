@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 DURATION_TOLERANCE_S = 1e-3  # exports may hold the exact samples/rate, the manifest 4 decimals
 MAX_PROBLEMS_PER_KIND = 20  # one broken export should not bury the other findings
@@ -93,9 +91,3 @@ def _same_file(a: Path, b: Path) -> bool:
     except OSError:
         return False
 
-
-def read_jsonl(path: Path) -> Iterator[dict]:
-    with open(path, encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                yield json.loads(line)

@@ -1,88 +1,60 @@
-"""What every exporter shares: reading the manifest as a stream, the rows that go into exports,
+"""What every exporter shares: the manifest's rows (synth.manifest) as a stream, the rows that go into exports,
 the labels they carry, and replacing an output folder in one step."""
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from pathlib import Path
 from typing import Callable, Iterator
 
 from synth.corpus import MANIFEST
+from synth.manifest import SPLITS, Utterance, dumps, read_manifest
 
-SPLITS = ("train", "dev", "test")
+__all__ = ["SPLITS", "ExportError", "JsonlPerSplit", "audio_path", "check_options", "export_rows", "labels",
+           "replace_dir"]
 
 
 class ExportError(ValueError):
     """An export cannot be written as asked; the message names the input at fault."""
 
 
-def iter_manifest(root: Path) -> Iterator[tuple[int, dict | None, str | None]]:
-    """(line number, row or None, error or None) for each line of manifest.jsonl, read lazily.
-    A torn last line (a run still writing, or killed) is reported, never half-parsed."""
-    with open(Path(root) / MANIFEST, "rb") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.endswith(b"\n"):
-                yield number, None, "torn last line (no newline): is a run still writing?"
-                return
-            if not line.strip():
-                yield number, None, "blank line"
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield number, None, f"not JSON ({exc.msg})"
-                continue
-            if not isinstance(row, dict):
-                yield number, None, "not a JSON object"
-                continue
-            yield number, row, None
-
-
-def export_rows(root: Path) -> Iterator[dict]:
+def export_rows(root: Path) -> Iterator[Utterance]:
     """The rows that belong in exports: whole rows whose QC passed (failed rows stay, flagged, in
-    the manifest only, so nobody trains on them by accident)."""
-    for _, row, _ in iter_manifest(root):
-        if row is not None and (row.get("qc") or {}).get("passed", True) is not False:
+    the manifest only, so nobody trains on them by accident). A row that breaks the manifest
+    contract stops the export (ManifestError naming its line and field): better no export than one
+    that silently lacks a label."""
+    for row in read_manifest(Path(root) / MANIFEST):
+        if row.delivered:
             yield row
 
 
-def audio_path(root: Path, row: dict) -> Path:
-    return Path(root).resolve() / row["audio_filepath"]
+def audio_path(root: Path, row: Utterance) -> Path:
+    return Path(root).resolve() / row.audio_filepath
 
 
-def device_of(row: dict) -> str | None:
-    """The device profile's name, or None for none."""
-    device = row.get("device")
-    if isinstance(device, dict):  # tolerate a richer device record: name it by its profile
-        device = device.get("name") or device.get("profile")
-    return str(device) if device else None
-
-
-def labels(row: dict) -> dict:
+def labels(row: Utterance) -> dict:
     """The labels every export carries, flat, in one fixed order (the manifest stays canonical)."""
-    speaker = row["speaker"]
-    pair = row.get("pair") or {}
+    speaker, pair = row.speaker, row.pair
     return {
-        "id": row["id"],
-        "transcript": row["transcript"],
-        "text": row["text"],
-        "duration": float(row["duration"]),
-        "sample_rate": int(row["sample_rate"]),
-        "language": row["language"],
-        "speaker_id": speaker["id"],
-        "engine": speaker["engine"],
-        "voice": speaker["voice"],
-        "accent": speaker["accent"],
-        "gender": speaker["gender"],
-        "locale": speaker["locale"],
-        "license": speaker["license"],
-        "split": row["split"],
-        "device": device_of(row),
-        "pair_stem": pair.get("stem"),
-        "pair_role": pair.get("role"),
-        "prompt_id": (row.get("prompt") or {}).get("id"),
+        "id": row.id,
+        "transcript": row.transcript,
+        "text": row.text,
+        "duration": float(row.duration),
+        "sample_rate": int(row.sample_rate),
+        "language": row.language,
+        "speaker_id": speaker.id,
+        "engine": speaker.engine,
+        "voice": speaker.voice,
+        "accent": speaker.accent,
+        "gender": speaker.gender,
+        "locale": speaker.locale,
+        "license": speaker.license,
+        "split": row.split,
+        "device": row.device_name,
+        "pair_stem": pair.stem if pair else None,
+        "pair_role": pair.role if pair else None,
+        "prompt_id": row.prompt.id,
     }
 
 
@@ -132,7 +104,7 @@ class JsonlPerSplit:
             path = self.path_of(split)
             path.parent.mkdir(parents=True, exist_ok=True)
             self.handles[split] = open(path, "w", encoding="utf-8")
-        self.handles[split].write(json.dumps(entry, ensure_ascii=False) + "\n")
+        self.handles[split].write(dumps(entry))
 
     def __enter__(self) -> "JsonlPerSplit":
         return self

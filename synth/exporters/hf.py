@@ -13,8 +13,9 @@ import json
 import os
 from pathlib import Path
 
-from synth.exporters.agreement import Expected, Found, compare, read_jsonl, split_counts
+from synth.exporters.agreement import Expected, Found, compare, split_counts
 from synth.exporters.common import JsonlPerSplit, audio_path, export_rows, labels
+from synth.manifest import Utterance, read_jsonl
 
 NAME = "hf"
 OPTIONS: dict = {}
@@ -22,22 +23,23 @@ SPLIT_DIRS = {"train": "train", "dev": "validation", "test": "test"}  # the name
 METADATA = "metadata.jsonl"
 
 
-def metadata_row(row: dict, file_name: str) -> dict:
+def metadata_row(row: Utterance, file_name: str) -> dict:
     flat = labels(row)
     flat.pop("split")  # the folder says it
     for key in ("device", "pair_stem", "pair_role", "prompt_id"):
         flat[key] = flat[key] or ""
-    prosody = row["prosody"]
+    prosody = row.prosody
+    words = None if row.words is None else [w.to_dict() for w in row.words]
     return {
         "file_name": file_name,
         **flat,
-        "prosody_rate": float(prosody["rate"]),
-        "prosody_pitch": float(prosody["pitch"]),
-        "prosody_volume": float(prosody["volume"]),
-        "seed": int(row["seed"]),
-        "augment": json.dumps(row.get("augment") or [], ensure_ascii=False, sort_keys=True),
-        "words": json.dumps(row.get("words"), ensure_ascii=False),
-        "prompt": json.dumps(row.get("prompt") or {}, ensure_ascii=False, sort_keys=True),
+        "prosody_rate": float(prosody.rate),
+        "prosody_pitch": float(prosody.pitch),
+        "prosody_volume": float(prosody.volume),
+        "seed": int(row.seed),
+        "augment": json.dumps([s.to_dict() for s in row.augment], ensure_ascii=False, sort_keys=True),
+        "words": json.dumps(words, ensure_ascii=False),
+        "prompt": json.dumps(row.prompt.to_dict(), ensure_ascii=False, sort_keys=True),
     }
 
 
@@ -57,9 +59,9 @@ def write(root: Path, out: Path, options: dict) -> None:
     final = root / "exports" / NAME
     with JsonlPerSplit(lambda split: out / split / METADATA) as metadata:
         for row in export_rows(root):
-            split = SPLIT_DIRS[row["split"]]
+            split = SPLIT_DIRS[row.split]
             source = audio_path(root, row)
-            file_name = f"{row['id']}{source.suffix}"
+            file_name = f"{row.id}{source.suffix}"
             metadata.write(split, metadata_row(row, file_name))  # creates the split's folder with its first row
             link(source, out / split / file_name, final / split)
 
@@ -73,7 +75,8 @@ def check(root: Path, out: Path, expected: dict[str, Expected]) -> list[str]:
                 problems.append(f"hf/{folder}: no {METADATA} but the manifest has {counts[split]} {split} utterance(s)")
             continue
         found = {}
-        for entry in read_jsonl(metadata):
-            found[entry["id"]] = Found(entry["duration"], entry["transcript"], (out / folder / entry["file_name"]).resolve())
+        for entry in read_jsonl(metadata, strict=True):  # the export's own columns (see labels), not a manifest row
+            row_id, duration, transcript, file_name = (entry[column] for column in ("id", "duration", "transcript", "file_name"))
+            found[row_id] = Found(duration, transcript, (out / folder / file_name).resolve())
         problems += compare(f"hf/{folder}", found, expected, split, root)
     return problems

@@ -74,16 +74,16 @@ def write(root: Path, out: Path, options: dict) -> None:
     spk_utts = defaultdict(lambda: defaultdict(list))
     genders = defaultdict(dict)
     for row in export_rows(root):
-        split, speaker = row["split"], row["speaker"]["id"]
-        utt = utterance_id(row["id"], speaker)
+        split, speaker = row.split, row.speaker.id
+        utt = utterance_id(row.id, speaker)
         source = audio_path(root, row)
         shown = str(source) if options["absolute_paths"] else os.path.relpath(source, root.resolve())
         files[split]["wav.scp"].append(f"{utt} {wav_entry(source, shown)}")
-        files[split]["text"].append(f"{utt} {row['transcript']}")
+        files[split]["text"].append(f"{utt} {row.transcript}")
         files[split]["utt2spk"].append(f"{utt} {speaker}")
-        files[split]["utt2dur"].append(f"{utt} {row['duration']}")
+        files[split]["utt2dur"].append(f"{utt} {row.duration}")
         spk_utts[split][speaker].append(utt)
-        genders[split][speaker] = KALDI_GENDER.get(row["speaker"]["gender"])
+        genders[split][speaker] = KALDI_GENDER.get(row.speaker.gender)
     for split in files:
         _check_speaker_prefixes(set(spk_utts[split]))
         files[split]["spk2utt"] = [f"{s} {' '.join(c_sorted(u))}" for s, u in spk_utts[split].items()]

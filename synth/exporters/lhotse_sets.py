@@ -20,6 +20,7 @@ import soundfile as sf
 
 from synth.exporters.agreement import Expected, Found, compare, split_counts
 from synth.exporters.common import SPLITS, audio_path, export_rows, labels
+from synth.manifest import Utterance, read_jsonl
 
 NAME = "lhotse"
 OPTIONS = {"absolute_paths": False}
@@ -30,10 +31,10 @@ def file_name(kind: str, split: str) -> str:
     return f"{PREFIX}_{kind}_{split}.jsonl.gz"
 
 
-def recording(row: dict, source: Path, shown: str) -> dict:
+def recording(row: Utterance, source: Path, shown: str) -> dict:
     info = sf.info(str(source))  # exact sample count: the manifest's duration is rounded
     return {
-        "id": row["id"],
+        "id": row.id,
         "sources": [{"type": "file", "channels": [0], "source": shown}],
         "sampling_rate": info.samplerate,
         "num_samples": info.frames,
@@ -42,28 +43,29 @@ def recording(row: dict, source: Path, shown: str) -> dict:
     }
 
 
-def supervision(row: dict, duration: float) -> dict:
+def supervision(row: Utterance, duration: float) -> dict:
     custom = labels(row)
     for key in ("id", "transcript", "duration", "language", "speaker_id", "gender"):
         custom.pop(key)
     custom = {k: v for k, v in custom.items() if v is not None}
     # lhotse's loader turns dict values of `custom` that look like its own manifests into objects
     # (a dict with "width" becomes an Image): free-form prompt fields travel as a JSON string.
-    custom.update(augment=row.get("augment") or [], prosody=row["prosody"], prompt=json.dumps(row.get("prompt") or {}, sort_keys=True))
+    custom.update(augment=[s.to_dict() for s in row.augment], prosody=row.prosody.to_dict(),
+                  prompt=json.dumps(row.prompt.to_dict(), sort_keys=True))
     segment = {
-        "id": row["id"],
-        "recording_id": row["id"],
+        "id": row.id,
+        "recording_id": row.id,
         "start": 0.0,
         "duration": duration,
         "channel": 0,
-        "text": row["transcript"],
-        "language": row["language"],
-        "speaker": row["speaker"]["id"],
-        "gender": row["speaker"]["gender"],
+        "text": row.transcript,
+        "language": row.language,
+        "speaker": row.speaker.id,
+        "gender": row.speaker.gender,
         "custom": custom,
     }
-    if row.get("words"):
-        segment["alignment"] = {"word": [[w["word"], w["start"], round(w["end"] - w["start"], 4)] for w in row["words"]]}
+    if row.words:
+        segment["alignment"] = {"word": [[w.word, w.start, round(w.end - w.start, 4)] for w in row.words]}
     return segment
 
 
@@ -77,7 +79,7 @@ def write(root: Path, out: Path, options: dict) -> None:
     corpus = root.resolve()
     try:
         for row in export_rows(root):
-            split = row["split"]
+            split = row.split
             if split not in handles:
                 handles[split] = {kind: _open(out / file_name(kind, split)) for kind in ("recordings", "supervisions")}
             source = audio_path(root, row)
@@ -93,8 +95,7 @@ def write(root: Path, out: Path, options: dict) -> None:
 
 
 def _read(path: Path) -> list[dict]:
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+    return list(read_jsonl(path, strict=True))  # lhotse's own items, gzipped; a torn one is damage
 
 
 def check(root: Path, out: Path, expected: dict[str, Expected]) -> list[str]:

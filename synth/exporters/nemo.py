@@ -11,14 +11,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from synth.exporters.agreement import Expected, Found, compare, read_jsonl, split_counts
+from synth.exporters.agreement import Expected, Found, compare, split_counts
 from synth.exporters.common import SPLITS, JsonlPerSplit, audio_path, export_rows, labels
+from synth.manifest import Utterance, read_jsonl
 
 NAME = "nemo"
 OPTIONS = {"absolute_paths": False}
 
 
-def manifest_entry(row: dict, path: str) -> dict:
+def manifest_entry(row: Utterance, path: str) -> dict:
     extra = labels(row)
     return {
         "audio_filepath": path,
@@ -28,8 +29,8 @@ def manifest_entry(row: dict, path: str) -> dict:
         "speaker": extra.pop("speaker_id"),
         "text_as_written": extra.pop("text"),
         **extra,
-        "augment": row.get("augment") or [],
-        "words": row.get("words"),
+        "augment": [s.to_dict() for s in row.augment],
+        "words": None if row.words is None else [w.to_dict() for w in row.words],
     }
 
 
@@ -39,7 +40,7 @@ def write(root: Path, out: Path, options: dict) -> None:
         for row in export_rows(root):
             source = audio_path(root, row)
             path = str(source) if options["absolute_paths"] else os.path.relpath(source, final)
-            manifests.write(row["split"], manifest_entry(row, path))
+            manifests.write(row.split, manifest_entry(row, path))
 
 
 def check(root: Path, out: Path, expected: dict[str, Expected]) -> list[str]:
@@ -52,7 +53,7 @@ def check(root: Path, out: Path, expected: dict[str, Expected]) -> list[str]:
             continue
         found = {
             entry["id"]: Found(entry["duration"], entry["text"], (out / entry["audio_filepath"]).resolve())
-            for entry in read_jsonl(manifest)
+            for entry in read_jsonl(manifest, strict=True)
         }
         problems += compare(f"nemo/{split}.jsonl", found, expected, split, root)
     return problems

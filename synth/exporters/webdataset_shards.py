@@ -59,11 +59,11 @@ def write(root: Path, out: Path, options: dict) -> None:
     writers: dict[str, _SplitWriter] = {}
     try:
         for row in export_rows(root):
-            split = row["split"]
+            split = row.split
             writer = writers.setdefault(split, _SplitWriter(out, split, shard_size))
             source = audio_path(root, row)
-            label = json.dumps(row, ensure_ascii=False, sort_keys=True).encode("utf-8")
-            writer.add(row["id"], [(source.suffix.lstrip(".").lower(), source.read_bytes()), ("json", label)])
+            label = json.dumps(row.to_dict(), ensure_ascii=False, sort_keys=True).encode("utf-8")
+            writer.add(row.id, [(source.suffix.lstrip(".").lower(), source.read_bytes()), ("json", label)])
     finally:
         for writer in writers.values():
             writer.close()

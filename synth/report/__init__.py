@@ -28,10 +28,10 @@ def write_report(corpus_dir) -> Path:
 
     speakers = []
     if len(stats.total.voices) > len(stats.base_voices):  # pseudo-speakers: measure that they are distinct
-        from synth.exporters.common import iter_manifest
+        from synth.manifest import read_manifest
         from synth.report.speakers import speakers_section
 
-        rows = (row for _, row, error in iter_manifest(root) if not error)
+        rows = read_manifest(root / MANIFEST)
         speakers = speakers_section(root, rows, len(stats.base_voices), len(stats.total.voices))
 
     def build(folder: Path) -> None:

@@ -15,18 +15,18 @@ MAX_SPEAKERS = 40
 RENDERS_PER_SPEAKER = 3
 
 
-def sample_renders(root: Path, rows) -> list[tuple]:
+def sample_renders(root: Path, rows) -> list[tuple]:  # rows: synth.manifest.Utterance
     """(speaker id, audio, sample rate, prompt text) for up to MAX_SPEAKERS speakers with enough clean rows."""
     import soundfile as sf
 
     paths = defaultdict(list)
     for row in rows:
-        speaker = row["speaker"]["id"]
-        if row.get("augment") or len(paths[speaker]) >= RENDERS_PER_SPEAKER:
+        speaker = row.speaker.id
+        if row.augment or len(paths[speaker]) >= RENDERS_PER_SPEAKER:
             continue
         if len(paths) > MAX_SPEAKERS and speaker not in paths:
             continue
-        paths[speaker].append((row["audio_filepath"], " ".join(row["text"].casefold().split())))
+        paths[speaker].append((row.audio_filepath, " ".join(row.text.casefold().split())))
     chosen = [s for s, files in paths.items() if len(files) >= 2][:MAX_SPEAKERS]
     renders = []
     for speaker in chosen:

@@ -9,8 +9,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from synth.corpus import REJECTS, read_jsonl_rows
-from synth.exporters.common import device_of as device_name, iter_manifest
+from synth.corpus import MANIFEST, REJECTS
+from synth.manifest import AppliedStep, ManifestError, Utterance, read_jsonl, read_lines
 
 DIMENSIONS = ("split", "accent", "gender", "engine", "device")
 NO_DEVICE = "none"
@@ -56,20 +56,18 @@ class CorpusStats:
         return sum(1 for n in counts.values() if n > 1)
 
 
-def device_of(row: dict) -> str:
-    return device_name(row) or NO_DEVICE
+def device_of(row: Utterance) -> str:
+    return row.device_name or NO_DEVICE
 
 
 def _number(value) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
-def _augment(stats: CorpusStats, steps: list) -> None:
+def _augment(stats: CorpusStats, steps: list[AppliedStep]) -> None:
     names = set()
-    for step in steps or []:
-        if not isinstance(step, dict):
-            continue
-        name, params = str(step.get("name")), step.get("params") or {}
+    for step in steps:
+        name, params = str(step.name), step.params if isinstance(step.params, dict) else {}
         names.add(name)
         if name == "noise":
             snr = _number(params.get("snr_db"))  # measured; the target only when nothing was measured
@@ -93,36 +91,39 @@ def _add(group: Group, seconds: float, voice: str) -> None:
 
 def gather(root: Path) -> CorpusStats:
     stats = CorpusStats()
-    for _, row, error in iter_manifest(root):
-        if error:
+    for line in read_lines(root / MANIFEST):
+        try:
+            if line.error:
+                raise ManifestError(line.error)
+            row = Utterance.from_dict(line.row, f"{MANIFEST}:{line.number}")
+        except ManifestError:  # torn, not JSON, or not a row: counted, and the card says to verify
             stats.unreadable_lines += 1
             continue
-        speaker, seconds = row["speaker"], float(row["duration"])
-        voice = speaker["id"]
+        speaker, seconds = row.speaker, float(row.duration)
+        voice = speaker.id
         _add(stats.total, seconds, voice)
         stats.durations.append(seconds)
-        values = {"split": row["split"], "accent": speaker["accent"], "gender": speaker["gender"],
-                  "engine": speaker["engine"], "device": device_of(row)}
+        values = {"split": row.split, "accent": speaker.accent, "gender": speaker.gender,
+                  "engine": speaker.engine, "device": device_of(row)}
         for dimension, value in values.items():
             _add(stats.by[dimension].setdefault(str(value), Group()), seconds, voice)
-        licence = stats.licences.setdefault(str(speaker.get("license") or "unknown"),
+        licence = stats.licences.setdefault(str(speaker.license or "unknown"),
                                             {"voices": set(), "engines": set(), "commercial_use": set()})
         licence["voices"].add(voice)
-        licence["engines"].add(speaker["engine"])
-        licence["commercial_use"].add(speaker.get("commercial_use"))
-        stats.base_voices.add(str(speaker.get("base_voice") or voice))
-        stats.languages[row.get("language") or "unknown"] += 1
-        stats.vocabulary.update(row["transcript"].split())
+        licence["engines"].add(speaker.engine)
+        licence["commercial_use"].add(speaker.commercial_use)
+        stats.base_voices.add(str(speaker.base_voice or voice))
+        stats.languages[row.language or "unknown"] += 1
+        stats.vocabulary.update(row.transcript.split())
         # a 64-bit digest per prompt, not the text: the card's memory stays small for big corpora
-        key = hashlib.blake2b(" ".join(row["text"].casefold().split()).encode(), digest_size=8).digest()
-        stats.prompts_by_split.setdefault(row["split"], set()).add(key)
-        _augment(stats, row.get("augment"))
-        if row.get("pair"):
-            stats.pair_roles[str(row["pair"].get("role"))] += 1
-        if (row.get("qc") or {}).get("passed", True) is False:
+        key = hashlib.blake2b(" ".join(row.text.casefold().split()).encode(), digest_size=8).digest()
+        stats.prompts_by_split.setdefault(row.split, set()).add(key)
+        _augment(stats, row.augment)
+        if row.pair is not None:
+            stats.pair_roles[str(row.pair.role)] += 1
+        if not row.delivered:
             stats.qc_failed_kept += 1
-    rejects, _ = read_jsonl_rows(root / REJECTS)
-    stats.rejects_by_stage.update(str(r.get("stage")) for r in rejects)
+    stats.rejects_by_stage.update(str(r.get("stage")) for r in read_jsonl(root / REJECTS))
     return stats
 
 

@@ -15,14 +15,18 @@ from pathlib import Path
 
 import numpy as np
 
+from synth.corpus import MANIFEST
+from synth.manifest import read_jsonl
 from synth.review.stats import sample_size
 
 
 def read_manifest(root: Path) -> list[dict]:
-    path = root / "manifest.jsonl"
+    """The manifest's rows as read (synth.manifest's one JSONL policy: a torn last line is no row).
+    Plain dicts: sampling needs only id, sha256, speaker, device and qc, and must work on any row."""
+    path = root / MANIFEST
     if not path.is_file():
         raise FileNotFoundError(f"{root}: no manifest.jsonl; is it a corpus folder?")
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return list(read_jsonl(path))
 
 
 def population(rows: list[dict], include_failed: bool = False) -> list[dict]:
@@ -82,7 +86,7 @@ def draw(root: Path, max_error: float, confidence: float, allowed_errors: int = 
     chosen = [chosen[i] for i in rng.permutation(len(chosen))]
     taken = {r["id"] for r in chosen}
     extra = [r for r in rows if r["id"] not in taken and ((r.get("qc") or {}).get("asr") or {}).get("flagged")][:with_flagged]
-    manifest_sha = hashlib.sha256((root / "manifest.jsonl").read_bytes()).hexdigest()
+    manifest_sha = hashlib.sha256((root / MANIFEST).read_bytes()).hexdigest()
     meta = {
         "format": "speechforge-review-sample/1",
         "corpus": str(root),
