@@ -24,7 +24,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 from benchmarks.common import append_results  # noqa: E402
 
-NATURAL = ["rhvoice_en", "flite_en", "festival_en", "pico_en", "kokoro_en", "hibari_en", "piper_en"]
+NATURAL = ["natural_en"]
 
 
 def cpu_seconds() -> float:

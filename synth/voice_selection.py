@@ -82,7 +82,12 @@ def run_voices(voices_cfg: Mapping, engine_options: Mapping[str, Mapping]) -> li
     if per_voice not in (None, 1):
         from voices.pseudo_speakers import expand
 
+        # A voice whose licence forbids derivatives (allow_derivatives: false, e.g. CC-BY-ND) stays one speaker.
+        kept_whole = [v.id for v in voices if v.extra.get("allow_derivatives", True) is False]
+        if kept_whole:
+            log.info("voices.speakers_per_voice: %s not perturbed (their licence allows no derivatives)", ", ".join(kept_whole))
+        expanded = [speaker for v in voices for speaker in expand([v], 1 if v.id in kept_whole else per_voice)]
         # The base voice is speaker 0 of its family: its rows name it as base, with no perturbation.
         voices = [v if "base_voice" in v.extra else dataclasses.replace(v, extra={**v.extra, "base_voice": v.id, "perturbation": None})
-                  for v in expand(voices, per_voice)]
+                  for v in expanded]
     return voices

@@ -116,3 +116,44 @@ def test_run_voices_reads_the_group_keys():
            "unavailable": "error", "speakers_per_voice": 1}
     voices = run_voices(cfg, {})
     assert len(voices) == 6 and {v.accent for v in voices} == {"en-us"}
+
+
+def test_a_catalog_of_catalogs(tmp_path):
+    natural = load_catalog("natural_en")
+    engines = {v.engine for v in natural}
+    assert engines == {"rhvoice", "flite", "festival", "pico", "kokoro", "hibari", "piper"}
+    assert len(natural) == sum(len(load_catalog(n)) for n in
+                               ("rhvoice_en", "flite_en", "festival_en", "pico_en", "kokoro_en", "hibari_en", "piper_en"))
+    bad = _write_catalog(tmp_path, "include: rhvoice_en\n")
+    with pytest.raises(CatalogError, match="holds only 'include: \\[catalog, ...\\]'"):
+        load_catalog(bad)
+    missing = _write_catalog(tmp_path, "include: [no_such_catalog]\n")
+    with pytest.raises(CatalogError, match="unknown catalog 'no_such_catalog'"):
+        load_catalog(missing)
+
+
+def test_natural_voices_make_a_deterministic_corpus(compose_cfg, tmp_path):
+    """voices=natural_en end to end: every natural engine that is installed, pseudo-speakers, aligner, two workers."""
+    prompts = tmp_path / "p.txt"
+    prompts.write_text("Turn on the kitchen lights.\nWhat's the weather like in Edinburgh tomorrow?\n"
+                       "Set a timer for 15 minutes.\nPlay some jazz in the living room.\n")
+    common = ["voices=natural_en", "voices.speakers_per_voice=2", "voices.per_prompt=5", f"prompts.path={prompts}"]
+    generate(compose_cfg(*common, "n_jobs=2", f"output.dir={tmp_path / 'two'}"))
+    generate(compose_cfg(*common, "n_jobs=1", f"output.dir={tmp_path / 'one'}", "output.report=false"))
+    assert (tmp_path / "one" / "manifest.jsonl").read_bytes() == (tmp_path / "two" / "manifest.jsonl").read_bytes()
+    rows = check_corpus(tmp_path / "two")
+    assert len(rows) == 20 and len({r["speaker"]["id"] for r in rows}) >= 15  # 5 distinct per prompt
+    assert len({r["speaker"]["engine"] for r in rows}) >= 4 and len({r["speaker"]["accent"] for r in rows}) >= 4
+    for r in rows:
+        assert r["words"] is not None and "base_voice" in r["speaker"] and "perturbation" in r["speaker"]
+
+
+def test_no_derivatives_voices_are_not_turned_into_pseudo_speakers():
+    cfg = {"catalog": "rhvoice_en", "accents": None, "genders": None, "ids": None, "licenses": "any",
+           "unavailable": "skip", "speakers_per_voice": 3}
+    voices = run_voices(cfg, {})
+    by_base = {}
+    for v in voices:
+        by_base.setdefault(v.extra["base_voice"], []).append(v.id)
+    assert by_base["rhvoice-en-x-ru-lyubov"] == ["rhvoice-en-x-ru-lyubov"]  # CC-BY-NC-ND: one speaker only
+    assert len(by_base["rhvoice-en-us-bdl"]) == 3

@@ -1,6 +1,7 @@
 """Voice catalogs: YAML data files shipped in this package, loaded into :class:`Voice`.
 
-A catalog file is either a plain YAML list of voice entries, or a mapping::
+A catalog file is a plain YAML list of voice entries, ``include: [catalog, ...]`` (the voices of
+other catalogs, e.g. ``natural_en``), or a mapping::
 
     defaults: {engine: espeak, language: en, license: ...}   # optional
     voices:
@@ -140,7 +141,22 @@ def load_catalog(name_or_path: str | Path) -> list[Voice]:
             )
         label = str(path)
         text = path.read_text(encoding="utf-8")
-    return _parse(text, label)
+    included = _included(text, label)
+    return load_catalogs(included) if included is not None else _parse(text, label)
+
+
+def _included(text: str, label: str) -> list[str] | None:
+    """The catalogs a catalog of catalogs names (a mapping holding only ``include: [names]``), or None."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return None  # _parse reports it
+    if not isinstance(data, dict) or "include" not in data:
+        return None
+    names = data["include"]
+    if set(data) != {"include"} or not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+        raise CatalogError(f"{label}: a catalog of catalogs holds only 'include: [catalog, ...]' (non-empty list of names)")
+    return names
 
 
 def load_catalogs(names: Iterable[str | Path]) -> list[Voice]:
