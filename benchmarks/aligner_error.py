@@ -30,8 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.common import append_results  # noqa: E402
 from synth.align import Aligner, aligner  # noqa: E402
 from synth.engines import Prosody, create_engine  # noqa: E402
-from synth.normalize import NormalizationError, to_spoken  # noqa: E402
-from synth.prompts import Prompt, read_prompts  # noqa: E402
+from synth.normalize import builtin_spoken_forms  # noqa: E402
 from synth.word_times import word_times  # noqa: E402
 
 # (label, engine name, voice, pronunciation routes to measure): engines that give their own word times.
@@ -43,19 +42,6 @@ REFERENCES = [
     ("RHVoice slt", "rhvoice", "slt", ("auto",)),
     ("Flite slt", "flite", "slt", ("auto",)),
 ]
-
-
-def prompts(n: int) -> list:
-    forms = []
-    for entry in read_prompts(None):
-        if isinstance(entry, Prompt):
-            try:
-                forms.append(to_spoken(entry.text))
-            except NormalizationError:
-                continue
-        if len(forms) == n:
-            break
-    return forms
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -114,7 +100,7 @@ def main() -> None:
     parser.add_argument("--engines", default="", help="comma-separated engine names to run (default: all)")
     parser.add_argument("--no-record", action="store_true", help="print only; do not append to RESULTS.md")
     args = parser.parse_args()
-    forms = prompts(args.prompts)
+    forms = builtin_spoken_forms()[: args.prompts]
     lines = [(f"first {len(forms)} built-in prompts; |aligner start - engine start| on the words the engine "
               "timed itself (its estimated words left out; the aligner's estimated ones counted)"), "",
              ("| reference | utts (failed) | words compared | median ms | p90 ms | share > 100 ms | median signed ms "

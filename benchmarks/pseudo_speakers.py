@@ -44,22 +44,6 @@ SOURCES = {
 }
 
 
-def forms(n: int):
-    from synth.normalize import NormalizationError, to_spoken
-    from synth.prompts import Prompt, read_prompts
-
-    out = []
-    for entry in read_prompts(None):
-        if isinstance(entry, Prompt):
-            try:
-                out.append(to_spoken(entry.text))
-            except NormalizationError:
-                continue
-        if len(out) == n:
-            break
-    return out
-
-
 def render_all(name: str, texts: list[str]):
     """(audio float32, rate) per text from the base voice `name`."""
     import soundfile as sf
@@ -93,6 +77,7 @@ def render_all(name: str, texts: list[str]):
 def measure_voice(name: str, n_prompts: int, n_speakers: int) -> dict:
     from synth.asr_check import AsrChecker, word_errors
     from voices.catalog import load_catalog
+    from synth.normalize import builtin_spoken_forms
     from voices.distinctness import distinctness
     from voices.pseudo_speakers import apply, expand, voice_ranges
 
@@ -101,7 +86,7 @@ def measure_voice(name: str, n_prompts: int, n_speakers: int) -> dict:
     template = load_catalog("piper_en")[0]
     base = replace(template, id=name, gender=gender, engine="bench", engine_voice=name, extra=dict(SOURCES[name][2]))
     speakers = expand([base], n_speakers + 1)
-    fs = forms(n_prompts)
+    fs = builtin_spoken_forms()[:n_prompts]
     renders = render_all(name, [f.spoken for f in fs])
     asr = AsrChecker(max_wer=None)
     audio_s = sum(len(a) / r for a, r in renders)

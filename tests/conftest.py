@@ -103,3 +103,35 @@ def pytest_runtest_makereport(item, call):
     if os.environ.get("CI") == "true" and report.skipped and not hasattr(report, "wasxfail"):
         report.outcome = "failed"
         report.longrepr = f"skipped in CI, where every test must run: {report.longrepr}"
+
+
+def engine_fixture(name: str, **options):
+    """A module-scoped fixture holding one real engine `name`, closed after the module's tests."""
+    from synth.engines import create_engine
+
+    @pytest.fixture(scope="module")
+    def engine():
+        eng = create_engine(name, **options)
+        yield eng
+        eng.close()
+
+    return engine
+
+
+def unless_installed(engine: str, catalog: str, what: str):
+    """A skip mark for a test module whose catalog's voices are not all renderable here (CI: a failure)."""
+    from synth.engines.base import voice_available
+    from voices.catalog import load_catalog
+
+    missing = sorted({why for v in load_catalog(catalog) for ok, why in [voice_available(engine, v.engine_voice)] if not ok})
+    return pytest.mark.skipif(bool(missing), reason=f"{what} not installed ({'; '.join(missing)[:300]})")
+
+
+def fresh_process_digest(engine: str, text: str, voice: str, seed: int, **prosody) -> str:
+    """sha256 of the samples the same request gives in a new Python process (nothing rendered before)."""
+    import subprocess
+
+    code = ("import hashlib; from synth.engines.base import create_engine, Prosody; "
+            f"s = create_engine({engine!r}).synthesize({text!r}, {voice!r}, Prosody(**{prosody!r}), seed={seed}); "
+            "print(hashlib.sha256(s.audio.tobytes()).hexdigest())")
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO).stdout.strip()

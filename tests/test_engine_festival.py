@@ -14,22 +14,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.conftest import engine_fixture, unless_installed  # noqa: E402
 from synth.engines.base import EngineError, Prosody, create_engine, voice_available
 from voices.catalog import load_catalog
 
 REPO = Path(__file__).resolve().parent.parent
 CATALOG = load_catalog("festival_en")
 VOICES = [v.engine_voice for v in CATALOG]
-MISSING = sorted({why for v in VOICES for ok, why in [voice_available("festival", v)] if not ok})
-pytestmark = pytest.mark.skipif(bool(MISSING), reason=f"Festival or its voices not installed ({'; '.join(MISSING)[:300]})")
+pytestmark = unless_installed("festival", "festival_en", "Festival or its voices")
 TEXT = "set a timer for fifteen minutes. what's the weather like in edinburgh tomorrow?"
 
 
-@pytest.fixture(scope="module")
-def engine():
-    eng = create_engine("festival", timeout_s=60)
-    yield eng
-    eng.close()
+engine = engine_fixture("festival", timeout_s=60)
 
 
 def digest(out) -> str:

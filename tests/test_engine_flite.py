@@ -11,22 +11,18 @@ import sys
 import numpy as np
 import pytest
 
+from tests.conftest import engine_fixture, unless_installed  # noqa: E402
 from synth.engines.base import EngineError, Prosody, create_engine, voice_available
 from voices.catalog import load_catalog
 
 CATALOG = load_catalog("voices/flite_en.yaml")
-MISSING = sorted({why for v in CATALOG for ok, why in [voice_available("flite", v.engine_voice)] if not ok})
-pytestmark = pytest.mark.skipif(bool(MISSING), reason=f"Flite not installed ({'; '.join(MISSING)[:300]})")
+pytestmark = unless_installed("flite", "flite_en", "Flite")
 VOICES = [v.engine_voice for v in CATALOG]
 TEXT = "set a timer for fifteen minutes, then turn off the kitchen lights. what's the weather like in edinburgh tomorrow?"
 LONG = "please turn the volume down to forty percent and remind me to buy eggs, milk and bread before the shop closes"
 
 
-@pytest.fixture(scope="module")
-def engine():
-    eng = create_engine("flite", timeout_s=30)
-    yield eng
-    eng.close()
+engine = engine_fixture("flite", timeout_s=30)
 
 
 def digest(out) -> str:

@@ -4,14 +4,13 @@ Needs the pip package hibari-tts (CI installs it); without it locally these test
 """
 
 import hashlib
-import subprocess
-import sys
 from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from tests.conftest import fresh_process_digest  # noqa: E402
 from synth.engines.base import EngineError, Prosody, create_engine, voice_available
 from voices.catalog import load_catalog
 
@@ -70,13 +69,7 @@ def test_same_bytes_whatever_came_before_and_in_a_fresh_process(engine, base):
     assert digest(again.audio) == digest(base.audio)
     other_seed = engine.synthesize(TEXT, "heart", Prosody(), seed=2)
     assert digest(other_seed.audio) != digest(base.audio) and len(other_seed.audio) == len(base.audio)
-    code = (
-        "import hashlib; from synth.engines.base import create_engine, Prosody; "
-        f"s = create_engine('hibari').synthesize({TEXT!r}, 'heart', Prosody(), seed=1); "
-        "print(hashlib.sha256(s.audio.tobytes()).hexdigest())"
-    )
-    fresh = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
-    assert fresh == digest(base.audio)
+    assert fresh_process_digest("hibari", TEXT, "heart", 1) == digest(base.audio)
 
 
 def test_recorded_prosody_is_what_is_measured(engine, base):

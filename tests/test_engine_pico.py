@@ -4,24 +4,20 @@ Needs Debian's libttspico-utils (non-free; CI installs it); without it locally t
 """
 
 import hashlib
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
-from synth.engines.base import EngineError, Prosody, create_engine, voice_available
+from tests.conftest import engine_fixture, unless_installed, fresh_process_digest  # noqa: E402
+from synth.engines.base import EngineError, Prosody, voice_available
 from voices.catalog import load_catalog
 
 CATALOG = load_catalog("pico_en")
-MISSING = sorted({why for v in CATALOG for ok, why in [voice_available("pico", v.engine_voice)] if not ok})
-pytestmark = pytest.mark.skipif(bool(MISSING), reason=f"SVOX Pico not installed ({'; '.join(MISSING)[:300]})")
+pytestmark = unless_installed("pico", "pico_en", "SVOX Pico")
 TEXT = "set a timer for fifteen minutes. what's the weather like in edinburgh tomorrow?"
 
 
-@pytest.fixture(scope="module")
-def engine():
-    return create_engine("pico", timeout_s=30)
+engine = engine_fixture("pico", timeout_s=30)
 
 
 def digest(audio: np.ndarray) -> str:
@@ -51,13 +47,7 @@ def test_same_bytes_whatever_came_before_and_in_a_fresh_process(engine):
     engine.synthesize("something else entirely.", "en-US", Prosody(rate=0.7, pitch=1.3), seed=9)
     b = engine.synthesize(TEXT, "en-GB", Prosody(rate=1.1), seed=3)
     assert digest(a.audio) == digest(b.audio)
-    code = (
-        "import hashlib; from synth.engines.base import create_engine, Prosody; "
-        f"s = create_engine('pico').synthesize({TEXT!r}, 'en-GB', Prosody(rate=1.1), seed=3); "
-        "print(hashlib.sha256(s.audio.tobytes()).hexdigest())"
-    )
-    fresh = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
-    assert fresh == digest(a.audio)
+    assert fresh_process_digest("pico", TEXT, "en-GB", 3, rate=1.1) == digest(a.audio)
 
 
 @pytest.mark.parametrize("voice", ["en-US", "en-GB"])

@@ -13,13 +13,13 @@ import sys
 import numpy as np
 import pytest
 
+from tests.conftest import engine_fixture, unless_installed  # noqa: E402
 from synth.engines.base import EngineError, Prosody, create_engine, voice_available
 from synth.engines.rhvoice import choose_backend, installed_voices
 from voices.catalog import load_catalog
 
 CATALOG = load_catalog("rhvoice_en")
-MISSING = sorted({why for v in CATALOG for ok, why in [voice_available("rhvoice", v.engine_voice)] if not ok})
-pytestmark = pytest.mark.skipif(bool(MISSING), reason=f"RHVoice not installed ({'; '.join(MISSING)[:300]})")
+pytestmark = unless_installed("rhvoice", "rhvoice_en", "RHVoice")
 try:
     HAS_LIBRARY = choose_backend("library")[0] == "library"
 except EngineError:
@@ -28,11 +28,7 @@ needs_library = pytest.mark.skipif(not HAS_LIBRARY, reason="RHVoice's C API (Deb
 TEXT = "set a timer for fifteen minutes. what's the weather like in edinburgh tomorrow?"
 
 
-@pytest.fixture(scope="module")
-def engine():
-    e = create_engine("rhvoice", timeout_s=30)
-    yield e
-    e.close()
+engine = engine_fixture("rhvoice", timeout_s=30)
 
 
 def level(audio):

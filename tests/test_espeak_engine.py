@@ -80,7 +80,7 @@ def test_word_events_point_at_words(engine):
 
 def test_unknown_engine_lists_known():
     with pytest.raises(EngineError, match="known: espeak"):
-        create_engine("festival")
+        create_engine("festivox")
 
 
 def test_breathy_voice_same_bytes_in_a_later_process(engine):
