@@ -157,3 +157,10 @@ def test_no_derivatives_voices_are_not_turned_into_pseudo_speakers():
         by_base.setdefault(v.extra["base_voice"], []).append(v.id)
     assert by_base["rhvoice-en-x-ru-lyubov"] == ["rhvoice-en-x-ru-lyubov"]  # CC-BY-NC-ND: one speaker only
     assert len(by_base["rhvoice-en-us-bdl"]) == 3
+
+
+def test_catalogs_of_catalogs_are_not_listed_twice():
+    from voices.catalog import catalog_names, load_catalogs
+
+    assert "natural_en" not in catalog_names() and "natural_en" in catalog_names(aggregates=True)
+    assert len(load_catalogs(catalog_names())) == len({v.id for v in load_catalogs(catalog_names())})

@@ -113,9 +113,11 @@ def _shipped() -> dict[str, Any]:
     return out
 
 
-def catalog_names() -> list[str]:
-    """Names (file stems) of the YAML catalogs shipped in the ``voices`` package."""
-    return sorted(_shipped())
+def catalog_names(aggregates: bool = False) -> list[str]:
+    """Names (file stems) of the YAML catalogs shipped in the ``voices`` package. Catalogs of catalogs
+    (``include:``, e.g. natural_en) hold no voices of their own and are left out unless `aggregates`."""
+    shipped = _shipped()
+    return sorted(n for n, res in shipped.items() if aggregates or _included(res.read_text(encoding="utf-8"), n) is None)
 
 
 def load_catalog(name_or_path: str | Path) -> list[Voice]:
