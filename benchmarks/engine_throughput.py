@@ -76,6 +76,9 @@ def measure(catalog: str, voice, written: list[str], spoken: list[str]) -> dict:
             for name, path in paths.items():
                 run = one_run([f"voices.catalog={catalog}", f"voices.ids=[{voice.id}]", "voices.per_prompt=1",
                                "voices.unavailable=error", f"augment={profile}", "n_jobs=1", f"prompts.path={path}",
+                               # the engine-alone figure renders at the voice's default prosody: so does this
+                               # (Pico, for one, renders three times to realize a rate other than 1)
+                               "voices.prosody.rate=[1.0,1.0]", "voices.prosody.pitch=[1.0,1.0]",
                                "output.report=false"])
                 runs[name] = (run["audio_s"], run["cpu_s"])
             out[profile] = marginal(runs)
