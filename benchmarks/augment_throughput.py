@@ -14,7 +14,6 @@ and appended to RESULTS.md.
 from __future__ import annotations
 
 import argparse
-import resource
 import statistics
 import sys
 import time
@@ -22,15 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import append_results, builtin_spoken_texts  # noqa: E402
+from benchmarks.common import append_results, builtin_spoken_texts, cpu_seconds  # noqa: E402
 
 VOICE = "en-us+f3"
 RATE = 16000
-
-
-def cpu_seconds() -> float:
-    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def load_profile(name: str, overrides: list[str]) -> dict:

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import os
 import platform
+import resource
 import subprocess
 import time
 from pathlib import Path
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
+
+
+def cpu_seconds() -> float:
+    """CPU seconds of this process and its waited-for children (engine helpers, workers)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def builtin_spoken_texts() -> list[str]:

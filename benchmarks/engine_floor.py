@@ -11,24 +11,17 @@ from __future__ import annotations
 
 import argparse
 import ctypes
-import resource
 import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import append_results, builtin_spoken_texts  # noqa: E402
+from benchmarks.common import append_results, builtin_spoken_texts, cpu_seconds  # noqa: E402
 from synth.engines import Prosody, create_engine  # noqa: E402
 from synth.engines.espeak_zygote import AUDIO_OUTPUT_SYNCHRONOUS, CALLBACK, ESPEAK_CHARS_UTF8, POS_CHARACTER  # noqa: E402
 
 VOICE = "en-us+f3"
-
-
-def cpu_seconds() -> float:
-    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def in_process(texts: list[str]) -> tuple[float, float]:

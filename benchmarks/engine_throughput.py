@@ -13,14 +13,13 @@ pipeline measurement, so the figures are steady-state costs per utterance.
 from __future__ import annotations
 
 import argparse
-import resource
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import append_results  # noqa: E402
+from benchmarks.common import append_results, cpu_seconds  # noqa: E402
 from benchmarks.default_run import one_run  # noqa: E402
 
 # (catalog, voice id) measured per engine: a voice each engine ships here.
@@ -35,11 +34,6 @@ VOICES = {
     "kokoro": ("kokoro_en", None),
     "hibari": ("hibari_en", None),
 }
-
-
-def cpu_seconds() -> float:
-    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def engine_alone(voice, texts: list[str]) -> tuple[float, float]:

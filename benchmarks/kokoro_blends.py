@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -26,6 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np
+
+from benchmarks.common import cpu_seconds  # noqa: E402
 
 BASE = ["jm_kumo", "jf_gongitsune", "jf_nezumi"]
 CANDIDATES = BASE + [
@@ -41,11 +42,6 @@ CANDIDATES = BASE + [
     "jf_gongitsune:0.6+jm_kumo:0.4",
 ]
 ASR_RATE = 16000
-
-
-def cpu_seconds() -> float:
-    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def builtin_items(n: int) -> list[tuple[str, str]]:

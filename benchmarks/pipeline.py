@@ -25,13 +25,11 @@ from __future__ import annotations
 import argparse
 import io
 import random
-import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
@@ -39,14 +37,9 @@ import soundfile as sf
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import append_results, builtin_spoken_texts  # noqa: E402
+from benchmarks.common import append_results, builtin_spoken_texts, cpu_seconds  # noqa: E402
 from benchmarks.default_run import one_run  # noqa: E402
 from benchmarks.engine_floor import fork_per_item  # noqa: E402
-
-
-def cpu_seconds() -> float:
-    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def naive(texts: list[str]) -> tuple[float, float]:

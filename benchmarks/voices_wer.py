@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import sys
 from collections import Counter
 from pathlib import Path
@@ -22,14 +21,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
-from benchmarks.common import append_results  # noqa: E402
+from benchmarks.common import append_results, cpu_seconds  # noqa: E402
 
 NATURAL = ["natural_en"]
-
-
-def cpu_seconds() -> float:
-    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def builtin_items(n: int) -> list[tuple[str, str]]:

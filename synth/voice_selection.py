@@ -25,6 +25,27 @@ def catalog_voices(names) -> list[Voice]:
     return load_catalog(names) if isinstance(names, str) else load_catalogs([str(n) for n in names])
 
 
+def availability(voices: Sequence[Voice], engine_options: Mapping[str, Mapping]) -> list[tuple[bool, str]]:
+    """(can render here, why not) per voice, asking each engine once per engine voice.
+
+    :param engine_options: ``engines.<name>.*``, as each engine's answer may depend on them
+        (e.g. ``engines.piper.voices_dir``).
+    """
+    from synth.engines.base import voice_available
+
+    cache: dict[tuple[str, str], tuple[bool, str]] = {}
+    out = []
+    for v in voices:
+        key = (v.engine, v.engine_voice)
+        if key not in cache:
+            try:
+                cache[key] = voice_available(v.engine, v.engine_voice, **dict(engine_options.get(v.engine) or {}))
+            except Exception as exc:  # a broken optional backend is a missing one, with its reason
+                cache[key] = (False, f"{type(exc).__name__}: {exc}")
+        out.append(cache[key])
+    return out
+
+
 def available_voices(voices: Sequence[Voice], engine_options: Mapping[str, Mapping], policy: str) -> list[Voice]:
     """The voices this machine can render. `policy` says what happens to the others:
     ``error`` raises with every missing voice and why, ``skip`` drops them with a logged note.
@@ -34,18 +55,8 @@ def available_voices(voices: Sequence[Voice], engine_options: Mapping[str, Mappi
     """
     if policy not in UNAVAILABLE_POLICIES:
         raise CatalogError(f"voices.unavailable must be one of {', '.join(UNAVAILABLE_POLICIES)}; got {policy!r}")
-    from synth.engines.base import voice_available
-
-    verdicts: dict[tuple[str, str], tuple[bool, str]] = {}
     kept, missing = [], []
-    for voice in voices:
-        key = (voice.engine, voice.engine_voice)
-        if key not in verdicts:
-            try:
-                verdicts[key] = voice_available(voice.engine, voice.engine_voice, **dict(engine_options.get(voice.engine) or {}))
-            except Exception as exc:  # a broken optional backend is a missing one, with its reason
-                verdicts[key] = (False, f"{type(exc).__name__}: {exc}")
-        ok, why = verdicts[key]
+    for voice, (ok, why) in zip(voices, availability(voices, engine_options)):
         if ok:
             kept.append(voice)
         else:

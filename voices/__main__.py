@@ -29,22 +29,6 @@ def _engine_options(pairs: list[str] | None) -> dict[str, dict[str, str]]:
     return options
 
 
-def availability(voices: Sequence[Voice], options: dict[str, dict[str, str]]) -> list[tuple[bool, str]]:
-    from synth.engines.base import voice_available
-
-    cache: dict[tuple[str, str], tuple[bool, str]] = {}
-    out = []
-    for v in voices:
-        key = (v.engine, v.engine_voice)
-        if key not in cache:
-            try:
-                cache[key] = voice_available(v.engine, v.engine_voice, **options.get(v.engine, {}))
-            except Exception as exc:  # a broken optional backend must not hide the catalog
-                cache[key] = (False, f"{type(exc).__name__}: {exc}")
-        out.append(cache[key])
-    return out
-
-
 def table(voices: Sequence[Voice], available: Sequence[tuple[bool, str]]) -> str:
     columns = (*TABLE_COLUMNS[:-1], "available", TABLE_COLUMNS[-1])
     rows = []
@@ -85,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
     except CatalogError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    from synth.voice_selection import availability
+
     available = availability(voices, options)
     if args.available:
         kept = [(v, a) for v, a in zip(voices, available) if a[0]]
