@@ -93,10 +93,6 @@ def _render(item: WorkItem, settings: RenderSettings) -> list[dict] | Rejection:
     if synthesis.word_events is not None and len(audio):
         timed = word_times(item.spoken.spoken, words, synthesis.word_events, synthesis.boundaries, audio, synthesis.sample_rate)
     clean = audio_io.resample(audio, synthesis.sample_rate, settings.sample_rate)
-    if timed is None and settings.align_words:  # no times from the engine: a forced aligner's, marked as such
-        from synth.align import align_words
-
-        timed = align_words(clean, settings.sample_rate, item.spoken.transcript)
     # QC judges the render itself; augmentation clips and adds noise on purpose.
     checks = qc.check(clean, settings.sample_rate, len(words), settings.qc)
     asr = asr_check.check_item(settings.asr, item.seed, clean, settings.sample_rate, item.spoken.transcript)
@@ -104,6 +100,10 @@ def _render(item: WorkItem, settings: RenderSettings) -> list[dict] | Rejection:
         checks = qc.merge(checks, [], asr=asr)
     if not checks["passed"] and not settings.keep_failed_qc:
         return _qc_rejection(item, checks)
+    if timed is None and settings.align_words:  # no times from the engine: a forced aligner's, marked as such
+        from synth.align import align_words
+
+        timed = align_words(clean, settings.sample_rate, item.spoken.transcript)
     # The labels every row of this item shares, as Utterance fields (a misspelt name is a TypeError, not a silent None).
     common = {
         "text": item.prompt.text,
