@@ -32,7 +32,9 @@ def find_audio(folder: str | Path, key: str) -> list[Path]:
     else:
         files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in AUDIO_SUFFIXES)
     if not files:
-        raise AugmentConfigError(f"{key}: {str(root)!r} holds no audio files; expected any of {', '.join(AUDIO_SUFFIXES)}")
+        raise AugmentConfigError(
+            f"{key}: {str(root)!r} holds no audio files; expected any of {', '.join(AUDIO_SUFFIXES)}"
+        )
     return files
 
 

@@ -46,8 +46,12 @@ def step_rng(seed: int, path: str) -> np.random.Generator:
         streams[path] = (bit_generator, np.random.Generator(bit_generator))
     bit_generator, generator = streams[path]
     digest = hashlib.blake2b(f"{int(seed) & 0xFFFFFFFF}/{path}".encode(), digest_size=32).digest()
-    bit_generator.state = {"bit_generator": "PCG64", "has_uint32": 0, "uinteger": 0,
-                           "state": {"state": int.from_bytes(digest[:16], "little"), "inc": int.from_bytes(digest[16:], "little") | 1}}
+    bit_generator.state = {
+        "bit_generator": "PCG64",
+        "has_uint32": 0,
+        "uinteger": 0,
+        "state": {"state": int.from_bytes(digest[:16], "little"), "inc": int.from_bytes(digest[16:], "little") | 1},
+    }
     return generator
 
 
@@ -172,8 +176,9 @@ def prepare(augment_cfg: dict | None, sample_rate: int, seed: int) -> PreparedAu
         raise AugmentConfigError(f"augment.paired: expected true or false; got {cfg.get('paired')!r}")
     if not isinstance(sample_rate, int) or sample_rate < 8000:
         raise AugmentConfigError(f"output.sample_rate: augmentation needs at least 8000 Hz; got {sample_rate!r}")
-    ctx = Context(sample_rate=sample_rate, cache_dir=cache_root(cfg.get("cache_dir")),
-                  run_seed=int(seed), devices=devices)
+    ctx = Context(
+        sample_rate=sample_rate, cache_dir=cache_root(cfg.get("cache_dir")), run_seed=int(seed), devices=devices
+    )
     specs = tuple(prepare_step(name, step_cfg, f"augment.steps.{name}", ctx) for name, step_cfg in steps.items())
     if devices and not any(spec.factory == "augment.device.Device" for spec in specs):
         prepare_profiles(devices, list(devices), ctx)  # unused devices are still checked: typos surface now
@@ -184,5 +189,7 @@ def prepare(augment_cfg: dict | None, sample_rate: int, seed: int) -> PreparedAu
         except AugmentConfigError:
             raise
         except Exception as exc:  # e.g. a codec backend that is missing: better now than in every worker
-            raise AugmentConfigError(f"augment: the chain failed its start-up test run: {type(exc).__name__}: {exc}") from exc
+            raise AugmentConfigError(
+                f"augment: the chain failed its start-up test run: {type(exc).__name__}: {exc}"
+            ) from exc
     return prepared

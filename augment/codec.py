@@ -24,7 +24,9 @@ class Resample(Step):
     @classmethod
     def prepare(cls, cfg, key, ctx: Context):
         rate = spec(cfg, "rate", key, lo=4000, hi=192000, digits=0)
-        if any(int(v) != v for v in rate.choices or (rate.low, rate.high)) or (not rate.choices and rate.low != rate.high):
+        if any(int(v) != v for v in rate.choices or (rate.low, rate.high)) or (
+            not rate.choices and rate.low != rate.high
+        ):
             raise AugmentConfigError(f"{key}.rate: a rate in Hz or {{choose: [rates]}}; got a range")
         ctx.sample_rate = int(rate.bounds[0])  # later steps must fit the lowest rate this may pick
         return {"rate": dataclasses.replace(rate, choices=tuple(int(v) for v in rate.choices))}
@@ -67,8 +69,10 @@ class Codec(Step):
         kind = cfg.get("kind", "mulaw")
         kinds = [kind] if isinstance(kind, str) else kind
         if not isinstance(kinds, list) or not kinds or any(k not in CODECS for k in kinds):
-            raise AugmentConfigError(f"{key}.kind: {kind!r} is not known; valid: {', '.join(CODECS)} (or a list to choose from); "
-                                     "for MP3 use _target_: audiomentations.Mp3Compression")
+            raise AugmentConfigError(
+                f"{key}.kind: {kind!r} is not known; valid: {', '.join(CODECS)} (or a list to choose from); "
+                "for MP3 use _target_: audiomentations.Mp3Compression"
+            )
         bits = spec(cfg, "bits", key, lo=2, hi=16, digits=0, default=8)
         return {"kinds": tuple(kinds), "bits": bits}
 

@@ -26,7 +26,11 @@ def prepare_profiles(devices: dict, names: list[str], ctx: Context) -> dict[str,
         sub = dataclasses.replace(ctx, in_device=True)  # its own rate as it goes: resample steps change it
         specs = []
         for step_name, step_cfg in steps.items():
-            if isinstance(step_cfg, dict) and step_cfg.get("type", step_name) == "device" and "_target_" not in step_cfg:
+            if (
+                isinstance(step_cfg, dict)
+                and step_cfg.get("type", step_name) == "device"
+                and "_target_" not in step_cfg
+            ):
                 raise AugmentConfigError(f"{key}.{step_name}: a device cannot contain another device step")
             specs.append(prepare_step(step_name, step_cfg, f"{key}.{step_name}", sub))
         profiles[name] = tuple(specs)
@@ -41,9 +45,14 @@ class Device(Step):
         if ctx.in_device:
             raise AugmentConfigError(f"{key}: a device cannot contain another device step")
         known = sorted(ctx.devices)
-        choose = weights(cfg.get("choose"), f"{key}.choose", ctx.devices,
-                         shape=f"a device name, a list of names or {{name: weight}}; known devices: {known}",
-                         unknown=lambda name: f"unknown device {name!r}; known (augment.devices): {known}", noun="device")
+        choose = weights(
+            cfg.get("choose"),
+            f"{key}.choose",
+            ctx.devices,
+            shape=f"a device name, a list of names or {{name: weight}}; known devices: {known}",
+            unknown=lambda name: f"unknown device {name!r}; known (augment.devices): {known}",
+            noun="device",
+        )
         profiles = prepare_profiles(ctx.devices, list(ctx.devices), ctx)  # all checked, even unpicked ones
         return {"profiles": {name: profiles[name] for name in choose}, "weights": choose}
 
@@ -54,5 +63,7 @@ class Device(Step):
         self.probabilities = np.array([weights[name] / total for name in self.names])
 
     def pick(self, rng: np.random.Generator) -> tuple[str, list]:
-        name = self.names[int(rng.choice(len(self.names), p=self.probabilities))] if len(self.names) > 1 else self.names[0]
+        name = (
+            self.names[int(rng.choice(len(self.names), p=self.probabilities))] if len(self.names) > 1 else self.names[0]
+        )
         return name, self.profiles[name]

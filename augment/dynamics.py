@@ -31,7 +31,9 @@ class Gain(Step):
 
 def _frames_db(audio: np.ndarray, hop: int, reduce) -> np.ndarray:
     n = max(1, -(-len(audio) // hop))
-    padded = np.pad(np.abs(audio) if reduce is np.max else np.square(audio, dtype=np.float64), (0, n * hop - len(audio)))
+    padded = np.pad(
+        np.abs(audio) if reduce is np.max else np.square(audio, dtype=np.float64), (0, n * hop - len(audio))
+    )
     values = reduce(padded.reshape(n, hop), axis=1)
     if reduce is np.mean:
         values = np.sqrt(values)
@@ -96,8 +98,15 @@ class AGC(Step):
         hop_s = hop / sample_rate
         curve = _smooth(want, float(want[0]), _coefficient(self.attack_ms, hop_s), _coefficient(self.release_ms, hop_s))
         out = audio * _per_sample(curve, hop, len(audio))
-        return out, sample_rate, {"target_dbfs": target, "gain_db_min": round(float(curve.min()), 2),
-                                  "gain_db_max": round(float(curve.max()), 2)}
+        return (
+            out,
+            sample_rate,
+            {
+                "target_dbfs": target,
+                "gain_db_min": round(float(curve.min()), 2),
+                "gain_db_max": round(float(curve.max()), 2),
+            },
+        )
 
 
 class Limiter(Step):
@@ -107,15 +116,19 @@ class Limiter(Step):
 
     @classmethod
     def prepare(cls, cfg, key, ctx):
-        return {"threshold": spec(cfg, "threshold_db", key, lo=-60, hi=0, digits=2),
-                "release_ms": number(cfg, "release_ms", key, lo=0, hi=5000, default=60)}
+        return {
+            "threshold": spec(cfg, "threshold_db", key, lo=-60, hi=0, digits=2),
+            "release_ms": number(cfg, "release_ms", key, lo=0, hi=5000, default=60),
+        }
 
     def __init__(self, threshold: Spec, release_ms: float):
         self.threshold, self.release_ms = threshold, release_ms
 
     def apply(self, audio, sample_rate, rng):
         threshold = self.threshold.draw(rng)
-        if not len(audio) or db(float(np.max(np.abs(audio)))) <= threshold:  # nothing to limit (the usual case after AGC)
+        if (
+            not len(audio) or db(float(np.max(np.abs(audio)))) <= threshold
+        ):  # nothing to limit (the usual case after AGC)
             return audio, sample_rate, {"threshold_db": threshold, "gain_reduction_db_max": 0.0}
         hop = max(1, sample_rate // 500)  # 2 ms frames
         need = np.minimum(0.0, threshold - _frames_db(audio, hop, np.max))
@@ -125,7 +138,11 @@ class Limiter(Step):
         curve = _smooth(need, 0.0, 1.0, _coefficient(self.release_ms, hop / sample_rate))
         curve = np.minimum(curve, need)
         out = audio * _per_sample(curve, hop, len(audio))
-        return out, sample_rate, {"threshold_db": threshold, "gain_reduction_db_max": round(max(0.0, float(-curve.min())), 2)}
+        return (
+            out,
+            sample_rate,
+            {"threshold_db": threshold, "gain_reduction_db_max": round(max(0.0, float(-curve.min())), 2)},
+        )
 
 
 class Clipping(Step):
@@ -149,11 +166,23 @@ class Clipping(Step):
         target = self.ratio.draw(rng)
         magnitude = np.abs(audio)
         if not len(audio) or magnitude.max() <= 0:
-            return audio, sample_rate, {"clip_ratio_target": target, "clip_ratio": 0.0, "ceiling_db": self.ceiling_db, "gain_db": 0.0}
+            return (
+                audio,
+                sample_rate,
+                {"clip_ratio_target": target, "clip_ratio": 0.0, "ceiling_db": self.ceiling_db, "gain_db": 0.0},
+            )
         level = float(np.quantile(magnitude, 1.0 - target)) if target > 0 else float(magnitude.max())
         level = level if level > 0 else float(magnitude[magnitude > 0].min())
         clipped = float(np.mean(magnitude > level))
         gain = 10 ** (self.ceiling_db / 20) / level
         out = np.clip(audio, -level, level) * np.float32(gain)
-        return out.astype(np.float32), sample_rate, {"clip_ratio_target": target, "clip_ratio": round(clipped, 6),
-                                                     "ceiling_db": self.ceiling_db, "gain_db": round(db(gain), 3)}
+        return (
+            out.astype(np.float32),
+            sample_rate,
+            {
+                "clip_ratio_target": target,
+                "clip_ratio": round(clipped, 6),
+                "ceiling_db": self.ceiling_db,
+                "gain_db": round(db(gain), 3),
+            },
+        )

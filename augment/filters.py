@@ -41,7 +41,7 @@ def causal(sos: np.ndarray, audio: np.ndarray, delay: int) -> np.ndarray:
     x = np.asarray(audio, dtype=np.float32)
     if delay > 0:
         x = np.concatenate([x, np.zeros(delay, dtype=np.float32)])
-    return np.ascontiguousarray(signal.sosfilt(sos, x)[max(delay, 0):], dtype=np.float32)
+    return np.ascontiguousarray(signal.sosfilt(sos, x)[max(delay, 0) :], dtype=np.float32)
 
 
 @lru_cache(maxsize=512)
@@ -94,12 +94,18 @@ class BandPass(LinearFilter):
         if low is None and high is None:
             raise AugmentConfigError(f"{key}: give low_hz, high_hz or both (Hz)")
         if high is not None and high.bounds[1] >= nyquist:
-            raise AugmentConfigError(f"{key}.high_hz: {high.bounds[1]} Hz is not below the Nyquist frequency "
-                                     f"{nyquist:g} Hz of the audio at this point of the chain ({ctx.sample_rate} Hz)")
+            raise AugmentConfigError(
+                f"{key}.high_hz: {high.bounds[1]} Hz is not below the Nyquist frequency "
+                f"{nyquist:g} Hz of the audio at this point of the chain ({ctx.sample_rate} Hz)"
+            )
         if low is not None and low.bounds[1] >= nyquist:
-            raise AugmentConfigError(f"{key}.low_hz: {low.bounds[1]} Hz is not below the Nyquist frequency {nyquist:g} Hz")
+            raise AugmentConfigError(
+                f"{key}.low_hz: {low.bounds[1]} Hz is not below the Nyquist frequency {nyquist:g} Hz"
+            )
         if low is not None and high is not None and low.bounds[1] >= high.bounds[0]:
-            raise AugmentConfigError(f"{key}: low_hz (up to {low.bounds[1]}) must stay below high_hz (from {high.bounds[0]})")
+            raise AugmentConfigError(
+                f"{key}: low_hz (up to {low.bounds[1]}) must stay below high_hz (from {high.bounds[0]})"
+            )
         order = int(number(cfg, "order", key, lo=1, hi=12, default=4))
         shape = cfg.get("shape", "butter")
         if shape not in SHAPES:
@@ -127,10 +133,16 @@ def rbj_biquad(kind: str, freq: float, gain_db: float, q: float, rate: int) -> n
     else:
         sign = 1 if kind == "low_shelf" else -1
         root = 2 * math.sqrt(a) * alpha
-        b = [a * ((a + 1) - sign * (a - 1) * cos_w0 + root), sign * 2 * a * ((a - 1) - sign * (a + 1) * cos_w0),
-             a * ((a + 1) - sign * (a - 1) * cos_w0 - root)]
-        den = [(a + 1) + sign * (a - 1) * cos_w0 + root, -sign * 2 * ((a - 1) + sign * (a + 1) * cos_w0),
-               (a + 1) + sign * (a - 1) * cos_w0 - root]
+        b = [
+            a * ((a + 1) - sign * (a - 1) * cos_w0 + root),
+            sign * 2 * a * ((a - 1) - sign * (a + 1) * cos_w0),
+            a * ((a + 1) - sign * (a - 1) * cos_w0 - root),
+        ]
+        den = [
+            (a + 1) + sign * (a - 1) * cos_w0 + root,
+            -sign * 2 * ((a - 1) + sign * (a + 1) * cos_w0),
+            (a + 1) + sign * (a - 1) * cos_w0 - root,
+        ]
     return np.array([*(c / den[0] for c in b), 1.0, den[1] / den[0], den[2] / den[0]])
 
 
@@ -151,9 +163,12 @@ class Equalizer(LinearFilter):
             kind = band.get("kind", "peak")
             if kind not in BAND_KINDS:
                 raise AugmentConfigError(f"{bkey}.kind: {kind!r} is not known; valid: {', '.join(BAND_KINDS)}")
-            prepared[str(name)] = (kind, spec(band, "freq_hz", bkey, lo=1.0, hi=ctx.sample_rate / 2 * 0.98, digits=1),
-                                   spec(band, "gain_db", bkey, lo=-40, hi=40, digits=2),
-                                   spec(band, "q", bkey, lo=0.05, hi=30, digits=3, default=0.707))
+            prepared[str(name)] = (
+                kind,
+                spec(band, "freq_hz", bkey, lo=1.0, hi=ctx.sample_rate / 2 * 0.98, digits=1),
+                spec(band, "gain_db", bkey, lo=-40, hi=40, digits=2),
+                spec(band, "q", bkey, lo=0.05, hi=30, digits=3, default=0.707),
+            )
         return {"bands": prepared}
 
     def __init__(self, bands: dict):

@@ -47,9 +47,13 @@ def coloured(rng: np.random.Generator, n: int, sample_rate: int, exponent: float
     if exponent == 0:
         return _unit(rng.standard_normal(n, dtype=np.float32))
     bank = _bank(sample_rate, float(exponent))
-    start, backwards, sign = int(rng.integers(len(bank))), bool(rng.integers(2)), np.float32(1 - 2 * int(rng.integers(2)))
+    start, backwards, sign = (
+        int(rng.integers(len(bank))),
+        bool(rng.integers(2)),
+        np.float32(1 - 2 * int(rng.integers(2))),
+    )
     source = bank[::-1] if backwards else bank
-    window = source[start:start + n] if start + n <= len(bank) else source[(start + np.arange(n)) % len(bank)]
+    window = source[start : start + n] if start + n <= len(bank) else source[(start + np.arange(n)) % len(bank)]
     return _unit(window * sign)
 
 
@@ -70,7 +74,7 @@ def hum(rng: np.random.Generator, n: int, sample_rate: int, mains: Spec) -> tupl
     for k in range(1, 9):
         if k * mains_hz >= sample_rate / 2:
             break
-        amplitude = float(rng.uniform(0.3, 1.0)) / k ** 0.8 * (1.5 if k == 2 else 1.0)
+        amplitude = float(rng.uniform(0.3, 1.0)) / k**0.8 * (1.5 if k == 2 else 1.0)
         out += np.float32(amplitude) * _tone(k * mains_hz, rng.uniform(0, 2 * np.pi), length, sample_rate)
         harmonics.append(round(amplitude, 3))
     out = _unit(np.resize(out, n)) + np.float32(0.03) * coloured(rng, n, sample_rate, 1.0)

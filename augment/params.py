@@ -10,9 +10,10 @@ Drawn floats are rounded *before* use, so the label holds exactly the value that
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Collection
+from typing import Any
 
 import numpy as np
 
@@ -47,8 +48,15 @@ def _number(value: Any, key: str) -> float:
     return float(value)
 
 
-def spec(cfg: dict, name: str, key: str, lo: float | None = None, hi: float | None = None, digits: int = 3,
-         default: Any = None) -> Spec:
+def spec(
+    cfg: dict,
+    name: str,
+    key: str,
+    lo: float | None = None,
+    hi: float | None = None,
+    digits: int = 3,
+    default: Any = None,
+) -> Spec:
     """Parse cfg[name] as a value spec; `lo`/`hi` bound every value it can take."""
     full = f"{key}.{name}"
     value = cfg.get(name, default)
@@ -73,7 +81,9 @@ def spec(cfg: dict, name: str, key: str, lo: float | None = None, hi: float | No
     return result
 
 
-def number(cfg: dict, name: str, key: str, lo: float | None = None, hi: float | None = None, default: Any = None) -> float:
+def number(
+    cfg: dict, name: str, key: str, lo: float | None = None, hi: float | None = None, default: Any = None
+) -> float:
     value = cfg.get(name, default)
     if value is None:
         raise AugmentConfigError(f"{key}.{name}: missing; expected a number")
@@ -125,7 +135,9 @@ def rms(audio: np.ndarray) -> float:
     return float(np.sqrt(energy(audio) / len(audio))) if len(audio) else 0.0
 
 
-def weights(value: Any, key: str, known: Collection[str], *, shape: str, unknown: Callable[[str], str], noun: str) -> dict[str, float]:
+def weights(
+    value: Any, key: str, known: Collection[str], *, shape: str, unknown: Callable[[str], str], noun: str
+) -> dict[str, float]:
     """A weighted choice among `known` names, given as one name, a list (equal weights) or
     {name: weight}. Returns the names with a weight > 0, in the order given; at least one must stay.
     `shape` says what a valid value looks like, `unknown(name)` what is wrong with a name, `noun` what

@@ -33,21 +33,27 @@ def _locate(target: str, key: str):
 def _check_target(target: Any, key: str, nested: bool) -> None:
     if not isinstance(target, str) or not target.startswith(ALLOWED_PREFIXES):
         raise AugmentConfigError(
-            f"{key}: _target_ {target!r} is not allowed; only audiomentations.* transforms and augment.* steps may be instantiated")
+            f"{key}: _target_ {target!r} is not allowed; only audiomentations.* transforms and augment.* steps may be instantiated"
+        )
     if target.startswith("augment."):
         from augment.step import BUILTIN
 
         if nested or target not in BUILTIN.values():
             where = "as a step's _target_" if not nested else "only as a step's own _target_, not nested"
-            raise AugmentConfigError(f"{key}: _target_ {target!r} is not an augment step usable here ({where}); "
-                                     f"known: {sorted(BUILTIN.values())}")
+            raise AugmentConfigError(
+                f"{key}: _target_ {target!r} is not an augment step usable here ({where}); "
+                f"known: {sorted(BUILTIN.values())}"
+            )
         return
     from audiomentations.core.composition import BaseCompose
     from audiomentations.core.transforms_interface import BaseTransform
 
     obj = _locate(target, key)
-    if not (inspect.isclass(obj) and obj.__module__.startswith("audiomentations")
-            and issubclass(obj, (BaseTransform, BaseCompose))):
+    if not (
+        inspect.isclass(obj)
+        and obj.__module__.startswith("audiomentations")
+        and issubclass(obj, (BaseTransform, BaseCompose))
+    ):
         raise AugmentConfigError(f"{key}: _target_ {target!r} is not an audiomentations transform class; refused")
 
 
@@ -100,7 +106,9 @@ def prepare_raw(cfg: dict, key: str, ctx) -> dict:
         instantiate(config)
     except Exception as exc:  # audiomentations validates in __init__ with ValueError/AssertionError/TypeError
         cause = exc.__cause__ or exc
-        raise AugmentConfigError(f"{key}: {cfg['_target_']} refused its arguments: {type(cause).__name__}: {cause}") from exc
+        raise AugmentConfigError(
+            f"{key}: {cfg['_target_']} refused its arguments: {type(cause).__name__}: {cause}"
+        ) from exc
     return {"config": config}
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from augment.audio_files import find_audio, read_mono
-from augment.cache import bank_key, load_bank, require_bank, save_bank
+from augment.cache import bank_key, require_bank, save_bank
 from augment.errors import AugmentConfigError
 from augment.params import Spec
 from augment.rt60 import direct_to_reverberant_db, schroeder_rt60, trim_tail
@@ -41,7 +41,11 @@ def _place(rng: np.random.Generator, dims: list[float], distance: float):
     margin = [min(WALL_MARGIN_M, d / 4) for d in dims]
     for _ in range(50):
         mic_z = float(np.clip(rng.uniform(*MIC_HEIGHT_M), margin[2], dims[2] - margin[2]))
-        mic = [float(rng.uniform(margin[0], dims[0] - margin[0])), float(rng.uniform(margin[1], dims[1] - margin[1])), mic_z]
+        mic = [
+            float(rng.uniform(margin[0], dims[0] - margin[0])),
+            float(rng.uniform(margin[1], dims[1] - margin[1])),
+            mic_z,
+        ]
         src_z = float(np.clip(rng.uniform(*SOURCE_HEIGHT_M), margin[2], dims[2] - margin[2]))
         dz = src_z - mic_z
         if abs(dz) >= distance:
@@ -54,7 +58,9 @@ def _place(rng: np.random.Generator, dims: list[float], distance: float):
     return None
 
 
-def simulate_one(rng: np.random.Generator, dims_spec: list[Spec], rt60_spec: Spec, distance_spec: Spec, sample_rate: int):
+def simulate_one(
+    rng: np.random.Generator, dims_spec: list[Spec], rt60_spec: Spec, distance_spec: Spec, sample_rate: int
+):
     import pyroomacoustics as pra
 
     for _ in range(200):
@@ -74,31 +80,49 @@ def simulate_one(rng: np.random.Generator, dims_spec: list[Spec], rt60_spec: Spe
         room.compute_rir()
         delay = pra.constants.get("frac_delay_length") // 2 + distance / pra.constants.get("c") * sample_rate
         rir = _aligned(room.rir[0][0], int(round(delay)))
-        meta = {"rt60_target": rt60, "room_dim": dims, "distance": round(math.dist(mic, src), 3),
-                "absorption": round(float(absorption), 4), "max_order": int(max_order),
-                "mic": [round(v, 3) for v in mic], "source": [round(v, 3) for v in src]}
+        meta = {
+            "rt60_target": rt60,
+            "room_dim": dims,
+            "distance": round(math.dist(mic, src), 3),
+            "absorption": round(float(absorption), 4),
+            "max_order": int(max_order),
+            "mic": [round(v, 3) for v in mic],
+            "source": [round(v, 3) for v in src],
+        }
         return rir, meta
     raise AugmentConfigError(
         f"cannot build a room from room_dim_m={[(s.low, s.high) for s in dims_spec]}, rt60_s=({rt60_spec.low}, {rt60_spec.high}), "
         f"distance_m=({distance_spec.low}, {distance_spec.high}) in 200 draws: the RT60 is too short for rooms that size, "
-        "or the distance does not fit inside them")
+        "or the distance does not fit inside them"
+    )
 
 
 def _finish(rir: np.ndarray, meta: dict, rir_id: str, sample_rate: int) -> dict:
     rt60 = schroeder_rt60(rir, sample_rate)
-    return {"rir_id": rir_id, "rt60": round(rt60, 4) if rt60 is not None else None,
-            "drr_db": direct_to_reverberant_db(rir, sample_rate), **meta}
+    return {
+        "rir_id": rir_id,
+        "rt60": round(rt60, 4) if rt60 is not None else None,
+        "drr_db": direct_to_reverberant_db(rir, sample_rate),
+        **meta,
+    }
 
 
-def simulated_bank(key: str, dims: list[Spec], rt60: Spec, distance: Spec, size: int, seed: int,
-                   sample_rate: int, cache_dir: Path) -> Path:
+def simulated_bank(
+    key: str, dims: list[Spec], rt60: Spec, distance: Spec, size: int, seed: int, sample_rate: int, cache_dir: Path
+) -> Path:
     """Build (or find) the bank; returns its folder."""
     import pyroomacoustics as pra
 
-    params = {"dims": [(s.low, s.high, s.choices) for s in dims], "rt60": (rt60.low, rt60.high, rt60.choices),
-              "distance": (distance.low, distance.high, distance.choices), "size": size, "seed": seed,
-              "sample_rate": sample_rate, "pyroomacoustics": pra.__version__,
-              "heights": (SOURCE_HEIGHT_M, MIC_HEIGHT_M, WALL_MARGIN_M)}
+    params = {
+        "dims": [(s.low, s.high, s.choices) for s in dims],
+        "rt60": (rt60.low, rt60.high, rt60.choices),
+        "distance": (distance.low, distance.high, distance.choices),
+        "size": size,
+        "seed": seed,
+        "sample_rate": sample_rate,
+        "pyroomacoustics": pra.__version__,
+        "heights": (SOURCE_HEIGHT_M, MIC_HEIGHT_M, WALL_MARGIN_M),
+    }
     ident = bank_key("rir-sim", params)
     folder = cache_dir / "rirs" / ident
     if (folder / "index.json").exists():

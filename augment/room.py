@@ -23,17 +23,23 @@ class Room(Step):
     @classmethod
     def prepare(cls, cfg: dict, key: str, ctx: Context) -> dict:
         if cfg.get("folder") is not None:  # measured RIRs replace simulation; its settings are then unused
-            return {"bank": str(rir_bank.folder_bank(f"{key}.folder", str(cfg["folder"]), ctx.sample_rate, ctx.cache_dir)),
-                    "rate": ctx.sample_rate}
+            return {
+                "bank": str(rir_bank.folder_bank(f"{key}.folder", str(cfg["folder"]), ctx.sample_rate, ctx.cache_dir)),
+                "rate": ctx.sample_rate,
+            }
         dims_cfg = cfg.get("room_dim_m")
         if not isinstance(dims_cfg, dict) or set(dims_cfg) != set(AXES):
-            raise AugmentConfigError(f"{key}.room_dim_m: a mapping {{x, y, z}} of metres, each a value spec; got {dims_cfg!r}")
+            raise AugmentConfigError(
+                f"{key}.room_dim_m: a mapping {{x, y, z}} of metres, each a value spec; got {dims_cfg!r}"
+            )
         dims = [spec(dims_cfg, axis, f"{key}.room_dim_m", lo=1.0, hi=100.0, digits=2) for axis in AXES]
         rt60 = spec(cfg, "rt60_s", key, lo=0.05, hi=5.0, digits=3)
         distance = spec(cfg, "distance_m", key, lo=0.05, hi=50.0, digits=2)
         if distance.bounds[0] > max(max(d.bounds[1] for d in dims[:2]) - 2 * rir_bank.WALL_MARGIN_M, 0):
-            raise AugmentConfigError(f"{key}.distance_m: from {distance.bounds[0]} m does not fit in rooms of at most "
-                                     f"{[d.bounds[1] for d in dims]} m")
+            raise AugmentConfigError(
+                f"{key}.distance_m: from {distance.bounds[0]} m does not fit in rooms of at most "
+                f"{[d.bounds[1] for d in dims]} m"
+            )
         size = int(number(cfg, "bank_size", key, lo=1, hi=10000, default=32))
         seed = cfg.get("bank_seed", 0)
         seed = ctx.run_seed if seed is None else int(number(cfg, "bank_seed", key, lo=0))
@@ -46,7 +52,9 @@ class Room(Step):
 
     def apply(self, audio, sample_rate, rng):
         if sample_rate != self.rate:  # e.g. after a resample step that may pick several rates
-            raise ValueError(f"the room step's RIRs are at {self.rate} Hz; the audio reaching it is at {sample_rate} Hz")
+            raise ValueError(
+                f"the room step's RIRs are at {self.rate} Hz; the audio reaching it is at {sample_rate} Hz"
+            )
         i = int(rng.integers(len(self.rirs)))
         # one FFT pair over the whole utterance: measured 8% cheaper than overlap-add for these
         # lengths (1-5 s of speech, RIRs of 0.1-1.7 s)

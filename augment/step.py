@@ -101,12 +101,15 @@ def prepare_step(name: str, cfg: dict, key: str, ctx: Context) -> StepSpec:
     if target is not None:
         dotted = str(target)
         if dotted not in BUILTIN.values():
-            raise AugmentConfigError(f"{key}._target_: {dotted!r} is not an augment step; known: {sorted(BUILTIN.values())}")
+            raise AugmentConfigError(
+                f"{key}._target_: {dotted!r} is not an augment step; known: {sorted(BUILTIN.values())}"
+            )
     else:
         kind = cfg.get("type", name)
         if kind not in BUILTIN:
             raise AugmentConfigError(
-                f"{key}: unknown step type {kind!r}; give type: one of {sorted(BUILTIN)}, or _target_: an audiomentations.* transform")
+                f"{key}: unknown step type {kind!r}; give type: one of {sorted(BUILTIN)}, or _target_: an audiomentations.* transform"
+            )
         dotted = BUILTIN[kind]
     cls = step_class(dotted)
     check_keys(cfg, key, COMMON_KEYS | set(cls.KEYS))

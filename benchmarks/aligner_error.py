@@ -56,8 +56,9 @@ def measure(engine_name: str, voice: str, forms: list, routes: tuple[str, ...]) 
     except Exception as error:  # noqa: BLE001  (missing package, library or engine module: skip it)
         return f"engine unavailable: {error}"
     aligners = {route: aligner() if route == "auto" else Aligner(route) for route in routes}
-    tallies = {route: {"diffs": [], "signed": [], "words": 0, "measured": 0, "failed": 0, "cpu_s": 0.0}
-               for route in routes}
+    tallies = {
+        route: {"diffs": [], "signed": [], "words": 0, "measured": 0, "failed": 0, "cpu_s": 0.0} for route in routes
+    }
     audio_s = 0.0
     try:
         for seed, form in enumerate(forms):
@@ -85,13 +86,21 @@ def measure(engine_name: str, voice: str, forms: list, routes: tuple[str, ...]) 
                         tally["signed"].append(got["start"] - ref["start"])
     finally:
         engine.close()
-    return {route: {
-        "utterances": len(forms), "failed": t["failed"], "words": t["words"], "compared": len(t["diffs"]),
-        "median_ms": 1000 * statistics.median(t["diffs"]), "p90_ms": 1000 * percentile(t["diffs"], 0.9),
-        "bias_ms": 1000 * statistics.median(t["signed"]), "measured_share": t["measured"] / t["words"],
-        "over_100ms": sum(d > 0.1 for d in t["diffs"]) / len(t["diffs"]),
-        "cpu_per_audio_s": t["cpu_s"] / audio_s,
-    } for route, t in tallies.items()}
+    return {
+        route: {
+            "utterances": len(forms),
+            "failed": t["failed"],
+            "words": t["words"],
+            "compared": len(t["diffs"]),
+            "median_ms": 1000 * statistics.median(t["diffs"]),
+            "p90_ms": 1000 * percentile(t["diffs"], 0.9),
+            "bias_ms": 1000 * statistics.median(t["signed"]),
+            "measured_share": t["measured"] / t["words"],
+            "over_100ms": sum(d > 0.1 for d in t["diffs"]) / len(t["diffs"]),
+            "cpu_per_audio_s": t["cpu_s"] / audio_s,
+        }
+        for route, t in tallies.items()
+    }
 
 
 def main() -> None:
@@ -101,10 +110,18 @@ def main() -> None:
     parser.add_argument("--no-record", action="store_true", help="print only; do not append to RESULTS.md")
     args = parser.parse_args()
     forms = builtin_spoken_forms()[: args.prompts]
-    lines = [(f"first {len(forms)} built-in prompts; |aligner start - engine start| on the words the engine "
-              "timed itself (its estimated words left out; the aligner's estimated ones counted)"), "",
-             ("| reference | utts (failed) | words compared | median ms | p90 ms | share > 100 ms | median signed ms "
-              "| aligned share | CPU s per audio s |"), "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        (
+            f"first {len(forms)} built-in prompts; |aligner start - engine start| on the words the engine "
+            "timed itself (its estimated words left out; the aligner's estimated ones counted)"
+        ),
+        "",
+        (
+            "| reference | utts (failed) | words compared | median ms | p90 ms | share > 100 ms | median signed ms "
+            "| aligned share | CPU s per audio s |"
+        ),
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     skipped = []
     wanted = set(filter(None, args.engines.split(",")))
     for label, engine_name, voice, routes in REFERENCES:
@@ -116,9 +133,17 @@ def main() -> None:
             continue
         for route, f in by_route.items():
             name = label if route == "auto" else f"{label}, every word via {route}"
-            cells = [name, f"{f['utterances']} ({f['failed']})", f"{f['compared']}/{f['words']}",
-                     f"{f['median_ms']:.0f}", f"{f['p90_ms']:.0f}", f"{f['over_100ms']:.3f}", f"{f['bias_ms']:+.0f}",
-                     f"{f['measured_share']:.3f}", f"{f['cpu_per_audio_s']:.3f}"]
+            cells = [
+                name,
+                f"{f['utterances']} ({f['failed']})",
+                f"{f['compared']}/{f['words']}",
+                f"{f['median_ms']:.0f}",
+                f"{f['p90_ms']:.0f}",
+                f"{f['over_100ms']:.3f}",
+                f"{f['bias_ms']:+.0f}",
+                f"{f['measured_share']:.3f}",
+                f"{f['cpu_per_audio_s']:.3f}",
+            ]
             lines.append("| " + " | ".join(cells) + " |")
             print(lines[-1], flush=True)
     lines += ["", *skipped] if skipped else []

@@ -67,7 +67,10 @@ def step_costs(texts: list[str], chain) -> list[str]:
     from synth.engines import Prosody, create_engine
 
     engine = create_engine("espeak")
-    clips = [resample(o.audio, o.sample_rate, RATE) for o in (engine.synthesize(t, VOICE, Prosody(), i) for i, t in enumerate(texts[:40]))]
+    clips = [
+        resample(o.audio, o.sample_rate, RATE)
+        for o in (engine.synthesize(t, VOICE, Prosody(), i) for i, t in enumerate(texts[:40]))
+    ]
     engine.close()
     total_s = sum(len(c) for c in clips) / RATE
     rows = []
@@ -93,7 +96,12 @@ def main() -> None:
     parser.add_argument("--prompts", type=int, default=300)
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--profile", default="default")
-    parser.add_argument("--override", action="append", default=[], help="Hydra override for the augment node, e.g. augment.steps.room.p=1")
+    parser.add_argument(
+        "--override",
+        action="append",
+        default=[],
+        help="Hydra override for the augment node, e.g. augment.steps.room.p=1",
+    )
     parser.add_argument("--steps", action="store_true", help="also time each step alone")
     parser.add_argument("--no-record", action="store_true", help="print only; do not append to RESULTS.md")
     args = parser.parse_args()
@@ -115,17 +123,28 @@ def main() -> None:
             devices = drawn or devices
     rows = [(name, statistics.median(v), min(v), max(v)) for name, v in speeds.items()]
     ratio = rows[1][1] / rows[0][1]
-    lines = [f"{len(texts)} built-in prompts, voice {VOICE}, {RATE} Hz, {args.repeats} interleaved repeats; audio seconds per CPU second "
-             f"(this process + engine helper + its children); chain prepared in {prepare_s:.1f} s before timing (banks cached after the first run)",
-             "", "| mode | median | min | max |", "|---|---|---|---|"]
+    lines = [
+        f"{len(texts)} built-in prompts, voice {VOICE}, {RATE} Hz, {args.repeats} interleaved repeats; audio seconds per CPU second "
+        f"(this process + engine helper + its children); chain prepared in {prepare_s:.1f} s before timing (banks cached after the first run)",
+        "",
+        "| mode | median | min | max |",
+        "|---|---|---|---|",
+    ]
     lines += [f"| {n} | {m:.0f} | {lo:.0f} | {hi:.0f} |" for n, m, lo, hi in rows]
-    lines += ["", f"augmented / engine alone = {ratio:.2f} (target >= 0.40)",
-              f"devices drawn per run: {', '.join(f'{k}: {v}' for k, v in sorted(devices.items(), key=lambda kv: str(kv[0])))}"]
+    lines += [
+        "",
+        f"augmented / engine alone = {ratio:.2f} (target >= 0.40)",
+        f"devices drawn per run: {', '.join(f'{k}: {v}' for k, v in sorted(devices.items(), key=lambda kv: str(kv[0])))}",
+    ]
     if args.steps:
         lines += ["", *step_costs(texts, chain)]
     print("\n".join(lines))
     if not args.no_record:
-        append_results(f"Augmentation throughput (augment={args.profile})", " ".join(["benchmarks/augment_throughput.py", *sys.argv[1:]]), lines)
+        append_results(
+            f"Augmentation throughput (augment={args.profile})",
+            " ".join(["benchmarks/augment_throughput.py", *sys.argv[1:]]),
+            lines,
+        )
 
 
 if __name__ == "__main__":

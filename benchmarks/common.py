@@ -29,15 +29,28 @@ def machine() -> str:
         cpu = next(l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name"))
     except (OSError, StopIteration):
         cpu = platform.processor() or "unknown CPU"
-    return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    return (
+        f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
 
 
 def append_results(title: str, command: str, lines: list[str]) -> None:
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=RESULTS.parent).stdout.strip()
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=RESULTS.parent
+        ).stdout.strip()
     except OSError:
         commit = "?"
-    block = [f"## {title}", "", f"- when: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, commit {commit or '?'}",
-             f"- machine: {machine()}", f"- command: `python {command}`", "", *lines, "", ""]
+    block = [
+        f"## {title}",
+        "",
+        f"- when: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, commit {commit or '?'}",
+        f"- machine: {machine()}",
+        f"- command: `python {command}`",
+        "",
+        *lines,
+        "",
+        "",
+    ]
     with open(RESULTS, "a", encoding="utf-8") as handle:
         handle.write("\n".join(block))

@@ -35,10 +35,18 @@ def one_run(overrides: list[str], split: bool = False) -> dict:
     its children (benchmarks/generate_split.py)."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "corpus"
-        script = [str(REPO / "benchmarks" / "generate_split.py"), str(Path(tmp) / "split.json")] if split else [str(REPO / "generate.py")]
+        script = (
+            [str(REPO / "benchmarks" / "generate_split.py"), str(Path(tmp) / "split.json")]
+            if split
+            else [str(REPO / "generate.py")]
+        )
         cpu0, wall0 = children_cpu(), time.perf_counter()
-        proc = subprocess.Popen([sys.executable, *script, "progress=false", f"output.dir={out}", *overrides],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, *script, "progress=false", f"output.dir={out}", *overrides],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         first_file = None
         while proc.poll() is None:
             if first_file is None and (out / "manifest.jsonl").exists() and (out / "manifest.jsonl").stat().st_size:
@@ -50,8 +58,16 @@ def one_run(overrides: list[str], split: bool = False) -> dict:
         summary = json.loads((out / "summary.json").read_text())
         parts = json.loads((Path(tmp) / "split.json").read_text()) if split else {}
     audio = summary["seconds"]
-    return {"utterances": summary["utterances"], "audio_s": audio, "wall_s": wall, "cpu_s": cpu,
-            "per_cpu_s": audio / cpu, "per_wall_s": audio / wall, "first_file_s": first_file, **parts}
+    return {
+        "utterances": summary["utterances"],
+        "audio_s": audio,
+        "wall_s": wall,
+        "cpu_s": cpu,
+        "per_cpu_s": audio / cpu,
+        "per_wall_s": audio / wall,
+        "first_file_s": first_file,
+        **parts,
+    }
 
 
 def main() -> None:

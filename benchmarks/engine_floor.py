@@ -93,14 +93,21 @@ def main() -> None:
             results[name].append(audio / cpu)
     rows = [(name, statistics.median(v), min(v), max(v)) for name, v in results.items()]
     ratio = rows[1][1] / rows[0][1]
-    lines = [f"{len(texts)} built-in prompts, voice {VOICE}, {args.repeats} interleaved repeats; audio seconds per CPU second", "",
-             "| engine mode | median | min | max |", "|---|---|---|---|"]
+    lines = [
+        f"{len(texts)} built-in prompts, voice {VOICE}, {args.repeats} interleaved repeats; audio seconds per CPU second",
+        "",
+        "| engine mode | median | min | max |",
+        "|---|---|---|---|",
+    ]
     lines += [f"| {n} | {m:.0f} | {lo:.0f} | {hi:.0f} |" for n, m, lo, hi in rows]
     lines += ["", f"fork-per-item / in-process = {ratio:.2f}"]
     piper = [piper_floor(texts[:40]) for _ in range(args.repeats)]
     if all(piper):
         speeds = [a / c for a, c in piper]
-        lines += ["", f"Piper (en_US-joe-medium, 1 thread, first 40 prompts, model loaded before timing): median {statistics.median(speeds):.1f} audio s per CPU s"]
+        lines += [
+            "",
+            f"Piper (en_US-joe-medium, 1 thread, first 40 prompts, model loaded before timing): median {statistics.median(speeds):.1f} audio s per CPU s",
+        ]
     print("\n".join(lines))
     append_results("Engine floor (eSpeak NG)", " ".join(sys.argv), lines)
 

@@ -68,12 +68,22 @@ def measure(catalog: str, voice, written: list[str], spoken: list[str]) -> dict:
         for profile in ("none", "default"):
             runs = {}
             for name, path in paths.items():
-                run = one_run([f"voices.catalog={catalog}", f"voices.ids=[{voice.id}]", "voices.per_prompt=1",
-                               "voices.unavailable=error", f"augment={profile}", "n_jobs=1", f"prompts.path={path}",
-                               # the engine-alone figure renders at the voice's default prosody: so does this
-                               # (Pico, for one, renders three times to realize a rate other than 1)
-                               "voices.prosody.rate=[1.0,1.0]", "voices.prosody.pitch=[1.0,1.0]",
-                               "output.report=false"])
+                run = one_run(
+                    [
+                        f"voices.catalog={catalog}",
+                        f"voices.ids=[{voice.id}]",
+                        "voices.per_prompt=1",
+                        "voices.unavailable=error",
+                        f"augment={profile}",
+                        "n_jobs=1",
+                        f"prompts.path={path}",
+                        # the engine-alone figure renders at the voice's default prosody: so does this
+                        # (Pico, for one, renders three times to realize a rate other than 1)
+                        "voices.prosody.rate=[1.0,1.0]",
+                        "voices.prosody.pitch=[1.0,1.0]",
+                        "output.report=false",
+                    ]
+                )
                 runs[name] = (run["audio_s"], run["cpu_s"])
             out[profile] = marginal(runs)
     return out
@@ -98,10 +108,13 @@ def main() -> None:
             except NormalizationError:
                 continue
             written.append(p.text)
-    lines = [f"first {len(written)} built-in prompts, one voice per engine, n_jobs=1, marginal cost "
-             f"({len(written) // 2} vs {len(written)} prompts); audio s per CPU s, whole process tree", "",
-             "| engine | voice | engine alone | pipeline, augment=none | overhead | pipeline, augment=default | overhead |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        f"first {len(written)} built-in prompts, one voice per engine, n_jobs=1, marginal cost "
+        f"({len(written) // 2} vs {len(written)} prompts); audio s per CPU s, whole process tree",
+        "",
+        "| engine | voice | engine alone | pipeline, augment=none | overhead | pipeline, augment=default | overhead |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for name in args.engines.split(","):
         catalog, voice_id = VOICES[name]
         try:
@@ -115,13 +128,20 @@ def main() -> None:
             lines.append(f"| {name} | {voice.id} | not available: {why} | | | | |")
             continue
         r = measure(catalog, voice, written, spoken)
-        lines.append(f"| {name} | {voice.id} | {r['engine']:.1f} | {r['none']:.1f} | {r['engine'] / r['none'] - 1:+.1%} | "
-                     f"{r['default']:.1f} | {r['engine'] / r['default'] - 1:+.1%} |")
+        lines.append(
+            f"| {name} | {voice.id} | {r['engine']:.1f} | {r['none']:.1f} | {r['engine'] / r['none'] - 1:+.1%} | "
+            f"{r['default']:.1f} | {r['engine'] / r['default'] - 1:+.1%} |"
+        )
         print(lines[-1], flush=True)
-    lines += ["", "overhead = engine alone / pipeline − 1: the pipeline's CPU beyond the engine's own, per audio second "
-              "(with augment=default it includes the room, noise and device chain)."]
+    lines += [
+        "",
+        "overhead = engine alone / pipeline − 1: the pipeline's CPU beyond the engine's own, per audio second "
+        "(with augment=default it includes the room, noise and device chain).",
+    ]
     print("\n".join(lines))
-    append_results("Engines bare and through the pipeline", " ".join(["benchmarks/engine_throughput.py", *sys.argv[1:]]), lines)
+    append_results(
+        "Engines bare and through the pipeline", " ".join(["benchmarks/engine_throughput.py", *sys.argv[1:]]), lines
+    )
 
 
 if __name__ == "__main__":

@@ -29,7 +29,9 @@ def _report(path: str) -> None:
     from synth.render import close_engines
 
     close_engines()  # waits for the helpers, so their CPU time is counted as children
-    Path(path).write_text(json.dumps({"self_cpu_s": _cpu(resource.RUSAGE_SELF), "children_cpu_s": _cpu(resource.RUSAGE_CHILDREN)}))
+    Path(path).write_text(
+        json.dumps({"self_cpu_s": _cpu(resource.RUSAGE_SELF), "children_cpu_s": _cpu(resource.RUSAGE_CHILDREN)})
+    )
 
 
 if __name__ == "__main__":

@@ -91,20 +91,29 @@ def measure(voice: str, items: list[tuple[str, str]]) -> dict:
         pitch = parselmouth.Sound(audio.astype(np.float64), ASR_RATE).to_pitch().selected_array["frequency"]
         f0s += list(pitch[pitch > 0])
         mfccs.append(librosa.feature.mfcc(y=audio, sr=ASR_RATE, n_mfcc=21)[1:])
-    return {"voice": voice, "wer": errors / words, "speed": seconds / used, "f0": float(np.median(f0s)),
-            "mfcc": np.concatenate(mfccs, axis=1).mean(axis=1)}
+    return {
+        "voice": voice,
+        "wer": errors / words,
+        "speed": seconds / used,
+        "f0": float(np.median(f0s)),
+        "mfcc": np.concatenate(mfccs, axis=1).mean(axis=1),
+    }
 
 
 def table(results: list[dict]) -> list[str]:
-    lines = ["| voice | WER | speed | median F0 Hz | nearest voice | MFCC dist | F0 gap st |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        "| voice | WER | speed | median F0 Hz | nearest voice | MFCC dist | F0 gap st |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in results:
         others = [o for o in results if o is not r]
         near = min(others, key=lambda o: float(np.linalg.norm(r["mfcc"] - o["mfcc"]))) if others else None
         dist = float(np.linalg.norm(r["mfcc"] - near["mfcc"])) if near else float("nan")
         gap = 12 * np.log2(r["f0"] / near["f0"]) if near else float("nan")
-        lines.append(f"| {r['voice']} | {r['wer']:.3f} | {r['speed']:.2f} | {r['f0']:.0f} | "
-                     f"{near['voice'] if near else '-'} | {dist:.1f} | {gap:+.1f} |")
+        lines.append(
+            f"| {r['voice']} | {r['wer']:.3f} | {r['speed']:.2f} | {r['f0']:.0f} | "
+            f"{near['voice'] if near else '-'} | {dist:.1f} | {gap:+.1f} |"
+        )
     return lines
 
 

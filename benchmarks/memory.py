@@ -57,9 +57,19 @@ def measure(n: int) -> dict:
         prompts = Path(tmp) / "prompts.txt"
         write_prompts(prompts, n)
         started = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, str(REPO / "generate.py"), "progress=false", "voices.per_prompt=1",
-                                 f"prompts.path={prompts}", f"output.dir={Path(tmp) / 'corpus'}"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [
+                sys.executable,
+                str(REPO / "generate.py"),
+                "progress=false",
+                "voices.per_prompt=1",
+                f"prompts.path={prompts}",
+                f"output.dir={Path(tmp) / 'corpus'}",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         main_kb, worker_kb = 0, 0
         while proc.poll() is None:
             main_kb = max(main_kb, high_water_kb(proc.pid))
@@ -69,7 +79,13 @@ def measure(n: int) -> dict:
         if proc.returncode != 0:
             raise SystemExit(proc.stderr.read())
         rows = sum(1 for _ in open(Path(tmp) / "corpus" / "manifest.jsonl"))
-    return {"prompts": n, "rows": rows, "main_mb": main_kb / 1024, "worker_mb": worker_kb / 1024, "wall_s": time.perf_counter() - started}
+    return {
+        "prompts": n,
+        "rows": rows,
+        "main_mb": main_kb / 1024,
+        "worker_mb": worker_kb / 1024,
+        "wall_s": time.perf_counter() - started,
+    }
 
 
 def main() -> None:
@@ -77,11 +93,20 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 20000])
     args = parser.parse_args()
     results = [measure(n) for n in args.sizes]
-    lines = ["| prompts | rows | main process peak RSS MB | largest worker/helper peak RSS MB | wall s |", "|---|---|---|---|---|"]
-    lines += [f"| {r['prompts']} | {r['rows']} | {r['main_mb']:.1f} | {r['worker_mb']:.1f} | {r['wall_s']:.0f} |" for r in results]
+    lines = [
+        "| prompts | rows | main process peak RSS MB | largest worker/helper peak RSS MB | wall s |",
+        "|---|---|---|---|---|",
+    ]
+    lines += [
+        f"| {r['prompts']} | {r['rows']} | {r['main_mb']:.1f} | {r['worker_mb']:.1f} | {r['wall_s']:.0f} |"
+        for r in results
+    ]
     first, last = results[0], results[-1]
-    lines += ["", f"main process: {last['main_mb'] / first['main_mb'] - 1:+.1%} from {first['prompts']} to {last['prompts']} prompts; "
-              f"largest worker: {last['worker_mb'] / first['worker_mb'] - 1:+.1%}"]
+    lines += [
+        "",
+        f"main process: {last['main_mb'] / first['main_mb'] - 1:+.1%} from {first['prompts']} to {last['prompts']} prompts; "
+        f"largest worker: {last['worker_mb'] / first['worker_mb'] - 1:+.1%}",
+    ]
     print("\n".join(lines))
     append_results("Memory against prompt count (streaming)", " ".join(["benchmarks/memory.py", *sys.argv[1:]]), lines)
 

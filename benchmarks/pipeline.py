@@ -57,7 +57,9 @@ def naive(texts: list[str]) -> tuple[float, float]:
         chain = Compose([RoomSimulator(p=1.0), AddBackgroundNoise(sounds_path=tmp, p=1.0), BandPassFilter(p=1.0)])
         start, audio_s = cpu_seconds(), 0.0
         for i, text in enumerate(texts):
-            wav = subprocess.run(["espeak-ng", "-v", "en-us+f3", "--stdout", text], capture_output=True, check=True).stdout
+            wav = subprocess.run(
+                ["espeak-ng", "-v", "en-us+f3", "--stdout", text], capture_output=True, check=True
+            ).stdout
             audio, rate = sf.read(io.BytesIO(wav), dtype="float32")
             audio = chain(samples=audio, sample_rate=rate)
             sf.write(out / f"{i}.flac", audio, rate)
@@ -87,12 +89,17 @@ def piper_overhead(texts: list[str]) -> dict:
         for name, subset in (("half", half), ("all", texts)):
             path = Path(tmp) / f"{name}.txt"
             path.write_text("\n".join(subset) + "\n")
-            runs[name] = one_run(["voices=piper_en", "voices.per_prompt=1", "n_jobs=1", f"prompts.path={path}", "output.report=false"])
+            runs[name] = one_run(
+                ["voices=piper_en", "voices.per_prompt=1", "n_jobs=1", f"prompts.path={path}", "output.report=false"]
+            )
     engine_half, engine_all = piper_engine_alone(half), piper_engine_alone(texts)
     engine_cpu = engine_all[1] - engine_half[1]
     pipeline_cpu = runs["all"]["cpu_s"] - runs["half"]["cpu_s"]
-    return {"engine": (engine_all[0] - engine_half[0]) / engine_cpu, "pipeline": (runs["all"]["audio_s"] - runs["half"]["audio_s"]) / pipeline_cpu,
-            "overhead": pipeline_cpu / engine_cpu - 1}
+    return {
+        "engine": (engine_all[0] - engine_half[0]) / engine_cpu,
+        "pipeline": (runs["all"]["audio_s"] - runs["half"]["audio_s"]) / pipeline_cpu,
+        "overhead": pipeline_cpu / engine_cpu - 1,
+    }
 
 
 def piper_only(args) -> None:
@@ -101,11 +108,16 @@ def piper_only(args) -> None:
     written = [p.text for p in read_prompts(None) if isinstance(p, Prompt)][: args.piper_prompts]
     runs = [piper_overhead(written) for _ in range(args.repeats)]
     each = ", ".join(f"{r['overhead']:+.1%}" for r in runs)
-    lines = [f"first {len(written)} built-in prompts, en_US-joe-medium, augment=none, n_jobs=1; marginal ({len(written) // 2} vs {len(written)} prompts); "
-             f"{args.repeats} repeats, medians", "", "| measure | value | target |", "|---|---|---|",
-             f"| Piper engine alone, audio s per CPU s | {statistics.median([r['engine'] for r in runs]):.1f} | |",
-             f"| Piper through the pipeline, audio s per CPU s | {statistics.median([r['pipeline'] for r in runs]):.1f} | |",
-             f"| pipeline overhead over Piper's engine time (each run: {each}) | {statistics.median([r['overhead'] for r in runs]):+.1%} | <= 5% |"]
+    lines = [
+        f"first {len(written)} built-in prompts, en_US-joe-medium, augment=none, n_jobs=1; marginal ({len(written) // 2} vs {len(written)} prompts); "
+        f"{args.repeats} repeats, medians",
+        "",
+        "| measure | value | target |",
+        "|---|---|---|",
+        f"| Piper engine alone, audio s per CPU s | {statistics.median([r['engine'] for r in runs]):.1f} | |",
+        f"| Piper through the pipeline, audio s per CPU s | {statistics.median([r['pipeline'] for r in runs]):.1f} | |",
+        f"| pipeline overhead over Piper's engine time (each run: {each}) | {statistics.median([r['overhead'] for r in runs]):+.1%} | <= 5% |",
+    ]
     print("\n".join(lines))
     append_results("Pipeline overhead with Piper", " ".join(["benchmarks/pipeline.py", *sys.argv[1:]]), lines)
 
@@ -116,10 +128,15 @@ def pipeline_vs_floor(texts: list[str], more_voices: int) -> dict:
     run = one_run(["augment=default", "n_jobs=1"], split=True)
     more = one_run(["augment=default", f"voices.per_prompt={more_voices}", "n_jobs=1"], split=True)
     engine = more["children_cpu_s"] - run["children_cpu_s"]
-    return {"floor": audio / cpu, "full": run["per_cpu_s"], "wall": run["wall_s"], "first": run["first_file_s"],
-            "marginal": (more["audio_s"] - run["audio_s"]) / (more["cpu_s"] - run["cpu_s"]),
-            "engine_share": engine / (engine + more["self_cpu_s"] - run["self_cpu_s"]),
-            "engine_share_whole": run["children_cpu_s"] / (run["children_cpu_s"] + run["self_cpu_s"])}
+    return {
+        "floor": audio / cpu,
+        "full": run["per_cpu_s"],
+        "wall": run["wall_s"],
+        "first": run["first_file_s"],
+        "marginal": (more["audio_s"] - run["audio_s"]) / (more["cpu_s"] - run["cpu_s"]),
+        "engine_share": engine / (engine + more["self_cpu_s"] - run["self_cpu_s"]),
+        "engine_share_whole": run["children_cpu_s"] / (run["children_cpu_s"] + run["self_cpu_s"]),
+    }
 
 
 def floor_only(args) -> None:
@@ -130,17 +147,21 @@ def floor_only(args) -> None:
     floor, full, marginal = (med([r[k] for r in runs]) for k in ("floor", "full", "marginal"))
     each = ", ".join(f"{r['marginal'] / r['floor']:.2f}" for r in runs)
     shares = ", ".join(f"{r['engine_share']:.2f}" for r in runs)
-    lines = [f"{len(texts)} built-in prompts; {args.repeats} interleaved repeats; medians", "",
-             "| measure | value | target |", "|---|---|---|",
-             f"| engine floor, eSpeak NG shipped (fork per item), audio s per CPU s | {floor:.0f} | |",
-             f"| full default pipeline (augment=default, n_jobs=1, whole process tree), audio s per CPU s | {full:.0f} | |",
-             f"| full pipeline / engine floor (whole run) | {full / floor:.2f} | >= 0.4 |",
-             f"| full pipeline at steady state (marginal: {args.more_voices} vs 2 voices per prompt), audio s per CPU s | {marginal:.0f} | |",
-             f"| full pipeline / engine floor (steady state; each repeat: {each}) | {marginal / floor:.2f} | >= 0.4 |",
-             f"| same runs, engine CPU / whole CPU (pipeline throughput / the engine's own on the same utterances), steady state; "
-             f"each repeat: {shares} | {med([r['engine_share'] for r in runs]):.2f} | >= 0.4 |",
-             f"| same, whole run (start-up and card included) | {med([r['engine_share_whole'] for r in runs]):.2f} | |",
-             f"| wall s / time to first row s, n_jobs=1 | {med([r['wall'] for r in runs]):.1f} / {med([r['first'] for r in runs]):.2f} | |"]
+    lines = [
+        f"{len(texts)} built-in prompts; {args.repeats} interleaved repeats; medians",
+        "",
+        "| measure | value | target |",
+        "|---|---|---|",
+        f"| engine floor, eSpeak NG shipped (fork per item), audio s per CPU s | {floor:.0f} | |",
+        f"| full default pipeline (augment=default, n_jobs=1, whole process tree), audio s per CPU s | {full:.0f} | |",
+        f"| full pipeline / engine floor (whole run) | {full / floor:.2f} | >= 0.4 |",
+        f"| full pipeline at steady state (marginal: {args.more_voices} vs 2 voices per prompt), audio s per CPU s | {marginal:.0f} | |",
+        f"| full pipeline / engine floor (steady state; each repeat: {each}) | {marginal / floor:.2f} | >= 0.4 |",
+        f"| same runs, engine CPU / whole CPU (pipeline throughput / the engine's own on the same utterances), steady state; "
+        f"each repeat: {shares} | {med([r['engine_share'] for r in runs]):.2f} | >= 0.4 |",
+        f"| same, whole run (start-up and card included) | {med([r['engine_share_whole'] for r in runs]):.2f} | |",
+        f"| wall s / time to first row s, n_jobs=1 | {med([r['wall'] for r in runs]):.1f} / {med([r['first'] for r in runs]):.2f} | |",
+    ]
     print("\n".join(lines))
     append_results("Full pipeline against the engine floor", " ".join(["benchmarks/pipeline.py", *sys.argv[1:]]), lines)
 
@@ -151,8 +172,15 @@ def main() -> None:
     parser.add_argument("--naive-prompts", type=int, default=40)
     parser.add_argument("--piper-prompts", type=int, default=60)
     parser.add_argument("--piper-only", action="store_true", help="measure only the pipeline overhead with Piper")
-    parser.add_argument("--floor-only", action="store_true", help="measure only the full pipeline against the engine floor")
-    parser.add_argument("--more-voices", type=int, default=6, help="--floor-only: voices per prompt of the larger run (the default run has 2)")
+    parser.add_argument(
+        "--floor-only", action="store_true", help="measure only the full pipeline against the engine floor"
+    )
+    parser.add_argument(
+        "--more-voices",
+        type=int,
+        default=6,
+        help="--floor-only: voices per prompt of the larger run (the default run has 2)",
+    )
     args = parser.parse_args()
     if args.piper_only:
         return piper_only(args)
@@ -169,7 +197,11 @@ def main() -> None:
         floor.append(audio / cpu)
         audio, cpu = naive(texts[: args.naive_prompts])
         base.append(audio / cpu)
-        for name, overrides in (("n_jobs=1", ["n_jobs=1"]), ("n_jobs=2", ["n_jobs=2"]), ("dask, 2 workers", ["n_jobs=2", "executor=dask"])):
+        for name, overrides in (
+            ("n_jobs=1", ["n_jobs=1"]),
+            ("n_jobs=2", ["n_jobs=2"]),
+            ("dask, 2 workers", ["n_jobs=2", "executor=dask"]),
+        ):
             run = one_run(["augment=default", *overrides])
             wall[name].append(run["wall_s"])
             if name == "n_jobs=1":
@@ -213,7 +245,11 @@ def main() -> None:
             f"| pipeline overhead over Piper's engine time | {med([p['overhead'] for p in piper]):+.1%} | <= 5% |",
         ]
     print("\n".join(lines))
-    append_results("Pipeline vs floor vs naive; scaling; time to first file", " ".join(["benchmarks/pipeline.py", *sys.argv[1:]]), lines)
+    append_results(
+        "Pipeline vs floor vs naive; scaling; time to first file",
+        " ".join(["benchmarks/pipeline.py", *sys.argv[1:]]),
+        lines,
+    )
 
 
 if __name__ == "__main__":

@@ -76,8 +76,8 @@ def render_all(name: str, texts: list[str]):
 
 def measure_voice(name: str, n_prompts: int, n_speakers: int) -> dict:
     from synth.asr_check import AsrChecker, word_errors
-    from voices.catalog import load_catalog
     from synth.normalize import builtin_spoken_forms
+    from voices.catalog import load_catalog
     from voices.distinctness import distinctness
     from voices.pseudo_speakers import apply, expand, voice_ranges
 
@@ -102,14 +102,29 @@ def measure_voice(name: str, n_prompts: int, n_speakers: int) -> dict:
             errors, words = errors + e, words + w
             figure_input.append((v.id, out, rate, p))
         pert = v.extra.get("perturbation") or {}
-        rows.append({"id": v.id, "wer": errors / words, "formant": pert.get("formant_ratio", 1.0),
-                     "pitch": pert.get("pitch_ratio", 1.0)})
+        rows.append(
+            {
+                "id": v.id,
+                "wer": errors / words,
+                "formant": pert.get("formant_ratio", 1.0),
+                "pitch": pert.get("pitch_ratio", 1.0),
+            }
+        )
     start = time.process_time()
     figure = distinctness(figure_input)
     figure_cpu = time.process_time() - start
-    return {"name": name, "gender": gender, "ranges": ranges, "rows": rows, "figure": figure, "audio_s": audio_s,
-            "perturb_cpu": cpu, "perturbed_audio_s": audio_s * n_speakers, "figure_cpu": figure_cpu,
-            "renders": len(figure_input)}
+    return {
+        "name": name,
+        "gender": gender,
+        "ranges": ranges,
+        "rows": rows,
+        "figure": figure,
+        "audio_s": audio_s,
+        "perturb_cpu": cpu,
+        "perturbed_audio_s": audio_s * n_speakers,
+        "figure_cpu": figure_cpu,
+        "renders": len(figure_input),
+    }
 
 
 def main(argv=None) -> int:
@@ -127,16 +142,23 @@ def main(argv=None) -> int:
     with ProcessPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         results = list(pool.map(measure_voice, names, [args.prompts] * len(names), [args.speakers] * len(names)))
 
-    lines = [(f"First {args.prompts} built-in prompts (spoken form); per base voice, the base + {args.speakers} "
-             "pseudo-speakers (voices.pseudo_speakers.expand; Praat Change gender). WER: pocketsphinx, general LM, "
-             f"errors / words over the prompts; guard: pseudo-speaker WER <= base + {GUARD}. Distinct: share of "
-             "speaker pairs whose MFCC-mean + log-F0 centroids are further apart than their pooled within-speaker "
-             "spread, after removing each prompt's mean (voices/distinctness.py); id acc.: leave-one-out "
-             "nearest-centroid speaker identification (chance 1/speakers). Cost: perturbation only, one thread."), "",
-             ("| base voice | gender | formant; pitch ranges | base WER | pseudo WER median (min-max) | over guard "
-              "| distinct pairs | id acc. "
-              "(chance) | median F0 Hz (base; pseudo min-max) | audio s per CPU s |"),
-             "|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        (
+            f"First {args.prompts} built-in prompts (spoken form); per base voice, the base + {args.speakers} "
+            "pseudo-speakers (voices.pseudo_speakers.expand; Praat Change gender). WER: pocketsphinx, general LM, "
+            f"errors / words over the prompts; guard: pseudo-speaker WER <= base + {GUARD}. Distinct: share of "
+            "speaker pairs whose MFCC-mean + log-F0 centroids are further apart than their pooled within-speaker "
+            "spread, after removing each prompt's mean (voices/distinctness.py); id acc.: leave-one-out "
+            "nearest-centroid speaker identification (chance 1/speakers). Cost: perturbation only, one thread."
+        ),
+        "",
+        (
+            "| base voice | gender | formant; pitch ranges | base WER | pseudo WER median (min-max) | over guard "
+            "| distinct pairs | id acc. "
+            "(chance) | median F0 Hz (base; pseudo min-max) | audio s per CPU s |"
+        ),
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
     failing = []
     for r in results:
         base, pseudo = r["rows"][0], r["rows"][1:]
@@ -153,21 +175,26 @@ def main(argv=None) -> int:
             f"| {statistics.median(wers):.3f} "
             f"({min(wers):.3f}-{max(wers):.3f}) | {len(over)}/{len(pseudo)} | {f['distinct_pairs']}/{f['pairs']} "
             f"({f['distinct_share']:.2f}) | {f['id_accuracy']:.2f} ({f['chance']:.2f}) | {f0[base['id']]:.0f}; "
-            f"{min(pf0):.0f}-{max(pf0):.0f} | {speed:.0f} |")
+            f"{min(pf0):.0f}-{max(pf0):.0f} | {speed:.0f} |"
+        )
     lines.append("")
     if failing:
         lines.append("Over the guard (voice, speaker, formant ratio, pitch ratio, WER vs base):")
-        lines += [f"- {n}: {p['id']} formant {p['formant']} pitch {p['pitch']}: {p['wer']:.3f} vs {b:.3f}"
-                  for n, p, b in failing]
+        lines += [
+            f"- {n}: {p['id']} formant {p['formant']} pitch {p['pitch']}: {p['wer']:.3f} vs {b:.3f}"
+            for n, p, b in failing
+        ]
     else:
         lines.append("Every pseudo-speaker is within the guard.")
     total_audio = sum(r["perturbed_audio_s"] for r in results)
     total_cpu = sum(r["perturb_cpu"] for r in results)
     figure_audio = sum(r["audio_s"] * (args.speakers + 1) for r in results)
     figure_ms = 1000 * sum(r["figure_cpu"] for r in results) / figure_audio
-    lines.append(f"Perturbation cost overall: {total_audio / total_cpu:.0f} audio s per CPU s "
-                 f"({1000 * total_cpu / total_audio:.1f} CPU ms per audio s) over {total_audio:.0f} s of audio; "
-                 f"distinctness features: {figure_ms:.1f} CPU ms per audio s.")
+    lines.append(
+        f"Perturbation cost overall: {total_audio / total_cpu:.0f} audio s per CPU s "
+        f"({1000 * total_cpu / total_audio:.1f} CPU ms per audio s) over {total_audio:.0f} s of audio; "
+        f"distinctness features: {figure_ms:.1f} CPU ms per audio s."
+    )
     print("\n".join(lines))
     if not args.no_append:
         cmd = "benchmarks/pseudo_speakers.py" + "".join(f" {a}" for a in (argv if argv is not None else sys.argv[1:]))

@@ -54,9 +54,16 @@ def measure_voice(voice, items: list[tuple[str, str]]) -> dict:
     for (audio, rate), (_, transcript) in zip(renders, items):
         e, w = word_errors(transcript, checker.transcribe(audio, rate))
         errors, words = errors + e, words + w
-    return {"id": voice.id, "engine": voice.engine, "accent": voice.accent, "gender": voice.gender,
-            "commercial": voice.commercial_use, "wer": errors / words if words else None,
-            "speed": seconds / used if used > 0 else None, "audio_s": seconds}
+    return {
+        "id": voice.id,
+        "engine": voice.engine,
+        "accent": voice.accent,
+        "gender": voice.gender,
+        "commercial": voice.commercial_use,
+        "wer": errors / words if words else None,
+        "speed": seconds / used if used > 0 else None,
+        "audio_s": seconds,
+    }
 
 
 def main() -> None:
@@ -85,16 +92,25 @@ def main() -> None:
     items = builtin_items(args.prompts)
     results = Parallel(n_jobs=args.jobs)(delayed(measure_voice)(v, items) for v in voices)
     good = [r for r in results if r["wer"] is not None and r["wer"] <= args.max_wer]
-    lines = [f"{len(items)} built-in prompts per voice, clean renders, pocketsphinx 5 general LM; speed = audio s per "
-             "CPU s of the bare engine (its helper processes included), one thread.", "",
-             "| voice | engine | accent | gender | commercial use | WER | speed |", "|---|---|---|---|---|---|---|"]
+    lines = [
+        f"{len(items)} built-in prompts per voice, clean renders, pocketsphinx 5 general LM; speed = audio s per "
+        "CPU s of the bare engine (its helper processes included), one thread.",
+        "",
+        "| voice | engine | accent | gender | commercial use | WER | speed |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in sorted(results, key=lambda r: (r["engine"], r["id"])):
-        lines.append(f"| {r['id']} | {r['engine']} | {r['accent']} | {r['gender']} | "
-                     f"{'yes' if r['commercial'] else 'no'} | {r['wer']:.3f} | {r['speed']:.1f} |")
+        lines.append(
+            f"| {r['id']} | {r['engine']} | {r['accent']} | {r['gender']} | "
+            f"{'yes' if r['commercial'] else 'no'} | {r['wer']:.3f} | {r['speed']:.1f} |"
+        )
     accents, genders = Counter(r["accent"] for r in good), Counter(r["gender"] for r in good)
-    lines += ["", f"Voices with WER <= {args.max_wer}: **{len(good)}** of {len(results)} measured, "
-              f"{len(accents)} accents ({', '.join(f'{a} {n}' for a, n in sorted(accents.items()))}), "
-              f"genders: {', '.join(f'{g} {n}' for g, n in sorted(genders.items()))}."]
+    lines += [
+        "",
+        f"Voices with WER <= {args.max_wer}: **{len(good)}** of {len(results)} measured, "
+        f"{len(accents)} accents ({', '.join(f'{a} {n}' for a, n in sorted(accents.items()))}), "
+        f"genders: {', '.join(f'{g} {n}' for g, n in sorted(genders.items()))}.",
+    ]
     if missing:
         lines += ["", "Not measured (not available here): " + "; ".join(missing)[:2000]]
     print("\n".join(lines))

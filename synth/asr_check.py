@@ -92,7 +92,9 @@ def _dictionary_for(lm_path: Path, out: Path) -> Path:
     words = _arpa_words(lm_path)
     with open(Path(get_model_path()) / "en-us" / "cmudict-en-us.dict", encoding="utf-8") as full:
         # Entries look like "word P R O N" or "word(2) P R O N" for alternative pronunciations.
-        out.write_text("".join(line for line in full if line.split(" ", 1)[0].split("(", 1)[0] in words), encoding="utf-8")
+        out.write_text(
+            "".join(line for line in full if line.split(" ", 1)[0].split("(", 1)[0] in words), encoding="utf-8"
+        )
     return out
 
 
@@ -164,7 +166,11 @@ class AsrSettings:
         if not asr_cfg.get("enabled", False):
             return None
         max_wer = asr_cfg.get("max_wer", 0.5)
-        return cls(float(asr_cfg.get("sample_fraction", 0.1)), None if max_wer is None else float(max_wer), str(asr_cfg.get("lm", "default")))
+        return cls(
+            float(asr_cfg.get("sample_fraction", 0.1)),
+            None if max_wer is None else float(max_wer),
+            str(asr_cfg.get("lm", "default")),
+        )
 
     def with_language_model(self, transcripts: Callable[[], Iterable[str]], lm_dir: Path) -> AsrSettings:
         """In the parent, once the corpus folder exists: for `lm: corpus`, write the LM of
@@ -175,15 +181,19 @@ class AsrSettings:
         return dataclasses.replace(self, lm_path=str(path.resolve()))
 
 
-_CHECKERS: dict[AsrSettings, "AsrChecker"] = {}  # one decoder per (worker process, settings)
+_CHECKERS: dict[AsrSettings, AsrChecker] = {}  # one decoder per (worker process, settings)
 
 
-def check_item(settings: AsrSettings | None, seed: int, audio: np.ndarray, sample_rate: int, transcript: str) -> dict | None:
+def check_item(
+    settings: AsrSettings | None, seed: int, audio: np.ndarray, sample_rate: int, transcript: str
+) -> dict | None:
     """The row's `qc.asr`, or None when the check is off or this item is not in the checked share."""
     if settings is None or not selected(seed, settings.sample_fraction):
         return None
     if settings.lm == "corpus" and settings.lm_path is None:
-        raise ValueError("qc.asr.lm=corpus but no LM was written: call AsrSettings.with_language_model in the parent first")
+        raise ValueError(
+            "qc.asr.lm=corpus but no LM was written: call AsrSettings.with_language_model in the parent first"
+        )
     if settings not in _CHECKERS:
         _CHECKERS[settings] = AsrChecker(settings.max_wer, settings.lm_path)
     return _CHECKERS[settings].check(audio, sample_rate, transcript)
@@ -199,7 +209,9 @@ def corpus_wer(root: Path, sample: int | None = 200, seed: int = 0, lm: str = "d
     if sample is not None and sample < len(pool):
         pool = [pool[i] for i in sorted(np.random.default_rng(seed).choice(len(pool), sample, replace=False))]
     with tempfile.TemporaryDirectory() as tmp:
-        lm_path = write_language_model((r.transcript for r in rows), Path(tmp) / "corpus.arpa") if lm == "corpus" else None
+        lm_path = (
+            write_language_model((r.transcript for r in rows), Path(tmp) / "corpus.arpa") if lm == "corpus" else None
+        )
         checker = AsrChecker(max_wer=None, lm_path=lm_path)
         totals = defaultdict(lambda: [0, 0, 0, 0])  # errors, words, items, oov words
         for row in pool:
@@ -210,9 +222,17 @@ def corpus_wer(root: Path, sample: int | None = 200, seed: int = 0, lm: str = "d
             for key in ("all", f"engine={speaker.engine}", f"accent={speaker.accent}", f"voice={speaker.id}"):
                 for i, value in enumerate((errors, words, 1, oov)):
                     totals[key][i] += value
-    groups = {k: {"wer": round(e / w, 4) if w else None, "items": n, "words": w, "oov_rate": round(o / w, 4) if w else None}
-              for k, (e, w, n, o) in sorted(totals.items())}
-    return {"corpus": str(root), "lm": lm, "audio": "clean" if clean else "augmented", "items": len(pool), "groups": groups}
+    groups = {
+        k: {"wer": round(e / w, 4) if w else None, "items": n, "words": w, "oov_rate": round(o / w, 4) if w else None}
+        for k, (e, w, n, o) in sorted(totals.items())
+    }
+    return {
+        "corpus": str(root),
+        "lm": lm,
+        "audio": "clean" if clean else "augmented",
+        "items": len(pool),
+        "groups": groups,
+    }
 
 
 def main(argv=None, prog: str = "python -m synth.asr_check") -> int:
@@ -220,9 +240,13 @@ def main(argv=None, prog: str = "python -m synth.asr_check") -> int:
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--sample", type=int, default=200, help="rows to decode (0: all); default 200")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--lm", choices=["default", "corpus"], default="default",
-                        help="default: pocketsphinx's general English LM; corpus: a trigram LM of the corpus's own "
-                             "transcripts (lower WER, but it favours the labels: a relative figure only)")
+    parser.add_argument(
+        "--lm",
+        choices=["default", "corpus"],
+        default="default",
+        help="default: pocketsphinx's general English LM; corpus: a trigram LM of the corpus's own "
+        "transcripts (lower WER, but it favours the labels: a relative figure only)",
+    )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     args = parser.parse_args(argv)
     if not (args.corpus / "manifest.jsonl").is_file():

@@ -38,13 +38,21 @@ def run(cfg: DictConfig) -> None:
     from synth.exporters import ExportError
     from synth.normalize import NormalizationError
     from synth.prompts import PromptFileError
-    from synth.templates import TemplateError
     from synth.run import ConfigError, generate
+    from synth.templates import TemplateError
 
     _own_folder_per_sweep_point(cfg)
     try:
         generate(cfg)
-    except (ConfigError, CorpusError, ExecutorError, ExportError, PromptFileError, NormalizationError, TemplateError) as exc:
+    except (
+        ConfigError,
+        CorpusError,
+        ExecutorError,
+        ExportError,
+        PromptFileError,
+        NormalizationError,
+        TemplateError,
+    ) as exc:
         print(f"error: {exc}", file=sys.stderr)  # a message for the user, not a traceback
         sys.exit(2)
 

@@ -1,15 +1,15 @@
 """`speechforge <command>`: one entry point for everything besides generation's own script.
 
-    speechforge generate [hydra overrides]     same as speechforge-generate / python generate.py
-    speechforge voices [catalogs] [filters]    list voices with their metadata and availability
-    speechforge voices add DIR_OR_NAME… -o CATALOG.yaml [--download --voices-dir DIR]
-                                               catalog entries for Piper voices (a folder, or names to download)
-    speechforge export CORPUS --formats …      write hf / nemo / kaldi / lhotse / webdataset exports
-    speechforge verify CORPUS                  check files, checksums, ids and exports
-    speechforge report CORPUS                  write the dataset card with plots
-    speechforge merge OUTPUT_DIR               join the shards of a sharded run
-    speechforge review sample|score …          the reduced-listening review loop
-    speechforge asr-check CORPUS [--sample N]  pocketsphinx WER per engine, accent and voice
+speechforge generate [hydra overrides]     same as speechforge-generate / python generate.py
+speechforge voices [catalogs] [filters]    list voices with their metadata and availability
+speechforge voices add DIR_OR_NAME… -o CATALOG.yaml [--download --voices-dir DIR]
+                                           catalog entries for Piper voices (a folder, or names to download)
+speechforge export CORPUS --formats …      write hf / nemo / kaldi / lhotse / webdataset exports
+speechforge verify CORPUS                  check files, checksums, ids and exports
+speechforge report CORPUS                  write the dataset card with plots
+speechforge merge OUTPUT_DIR               join the shards of a sharded run
+speechforge review sample|score …          the reduced-listening review loop
+speechforge asr-check CORPUS [--sample N]  pocketsphinx WER per engine, accent and voice
 """
 
 from __future__ import annotations

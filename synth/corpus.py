@@ -54,7 +54,7 @@ class Corpus:
     dropped_rows: int = 0  # rows whose audio was missing or changed: they are rendered again
 
     @classmethod
-    def open(cls, root: str | os.PathLike, config: dict, if_exists: str = "resume") -> "Corpus":
+    def open(cls, root: str | os.PathLike, config: dict, if_exists: str = "resume") -> Corpus:
         if if_exists not in IF_EXISTS:
             raise CorpusError(f"output.if_exists must be one of {', '.join(IF_EXISTS)}; got {if_exists!r}")
         root = Path(root)
@@ -64,7 +64,9 @@ class Corpus:
         stored = root / CONFIG
         if stored.exists():
             if if_exists == "error":
-                raise CorpusError(f"output.dir {str(root)!r} already holds a corpus; choose another output.dir or set output.if_exists=resume|overwrite")
+                raise CorpusError(
+                    f"output.dir {str(root)!r} already holds a corpus; choose another output.dir or set output.if_exists=resume|overwrite"
+                )
             if if_exists == "overwrite":
                 corpus._clear()
             else:
@@ -78,7 +80,9 @@ class Corpus:
                     )
                 corpus._load_finished()
         elif root.exists() and any(p.name != "logs" and not p.name.startswith("shard-") for p in root.iterdir()):
-            raise CorpusError(f"output.dir {str(root)!r} is not empty and holds no corpus (no {CONFIG}); choose an empty or new folder")
+            raise CorpusError(
+                f"output.dir {str(root)!r} is not empty and holds no corpus (no {CONFIG}); choose an empty or new folder"
+            )
         try:
             root.mkdir(parents=True, exist_ok=True)
             (root / CONFIG).write_text(yaml.safe_dump(config, sort_keys=False))

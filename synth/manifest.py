@@ -186,8 +186,17 @@ class AppliedStep(_Record):
 
 @_record
 class QC(_Record):
-    OPTIONAL: ClassVar = frozenset({"rms_dbfs", "clipped_ratio", "words_per_second", "speech_ratio",
-                                    "leading_silence_s", "trailing_silence_s", "asr"})
+    OPTIONAL: ClassVar = frozenset(
+        {
+            "rms_dbfs",
+            "clipped_ratio",
+            "words_per_second",
+            "speech_ratio",
+            "leading_silence_s",
+            "trailing_silence_s",
+            "asr",
+        }
+    )
 
     passed: bool | None = None  # None (absent): counts as passed, as it always has
     reasons: list = field(default_factory=list)
@@ -225,12 +234,34 @@ class Pair(_Record):
 class Utterance(_Record):
     """One manifest row: an audio file and every label that is true of it."""
 
-    REQUIRED: ClassVar = ("id", "audio_filepath", "duration", "sample_rate", "text", "transcript", "language",
-                          "speaker", "prosody", "words", "augment", "seed", "sha256", "split", "qc", "prompt")
+    REQUIRED: ClassVar = (
+        "id",
+        "audio_filepath",
+        "duration",
+        "sample_rate",
+        "text",
+        "transcript",
+        "language",
+        "speaker",
+        "prosody",
+        "words",
+        "augment",
+        "seed",
+        "sha256",
+        "split",
+        "qc",
+        "prompt",
+    )
     OPTIONAL: ClassVar = frozenset({"device", "pair"})
-    NESTED: ClassVar = {"speaker": (Speaker, False), "prosody": (Prosody, False), "words": (Word, True),
-                        "augment": (AppliedStep, True), "qc": (QC, False), "prompt": (Prompt, False),
-                        "pair": (Pair, False)}
+    NESTED: ClassVar = {
+        "speaker": (Speaker, False),
+        "prosody": (Prosody, False),
+        "words": (Word, True),
+        "augment": (AppliedStep, True),
+        "qc": (QC, False),
+        "prompt": (Prompt, False),
+        "pair": (Pair, False),
+    }
 
     id: str  # stable, [A-Za-z0-9_-]
     audio_filepath: str  # relative to the corpus folder
@@ -329,7 +360,9 @@ def validate(row: Any) -> list[str]:
     if "split" in row and row["split"] not in SPLITS:
         problems.append(f"split {row['split']!r} is not one of {', '.join(SPLITS)}")
     words = row.get("words")
-    spellable = isinstance(words, list) and isinstance(row.get("transcript"), str) and all(isinstance(w, dict) for w in words)
+    spellable = (
+        isinstance(words, list) and isinstance(row.get("transcript"), str) and all(isinstance(w, dict) for w in words)
+    )
     if spellable and [w.get("word") for w in words] != row["transcript"].split():
         problems.append(f"word times do not spell the transcript {row['transcript']!r}")
     return problems

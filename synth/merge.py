@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 from omegaconf import OmegaConf
 
-from synth.corpus import CONFIG, MANIFEST, REJECTS, Corpus, CorpusError, content_config, config_differences
+from synth.corpus import CONFIG, MANIFEST, REJECTS, Corpus, CorpusError, config_differences, content_config
 from synth.manifest import read_jsonl, read_manifest
 from synth.plan import WorkItem, rejection_key
 from synth.run import build_parts, finish, plan_positions
@@ -30,16 +30,22 @@ SHARD_DIR = re.compile(r"^shard-(\d{3})-of-(\d{3})$")
 
 
 def find_shards(root: Path) -> tuple[list[Path], dict]:
-    found = sorted((int(m.group(1)), int(m.group(2)), p) for p in root.iterdir() if p.is_dir() and (m := SHARD_DIR.match(p.name)))
+    found = sorted(
+        (int(m.group(1)), int(m.group(2)), p) for p in root.iterdir() if p.is_dir() and (m := SHARD_DIR.match(p.name))
+    )
     if not found:
         raise CorpusError(f"{root}: no shard folders (shard-III-of-NNN) to merge")
     counts = {count for _, count, _ in found}
     if len(counts) != 1:
-        raise CorpusError(f"{root}: shard folders of different shard counts {sorted(counts)}; merge one layout at a time")
+        raise CorpusError(
+            f"{root}: shard folders of different shard counts {sorted(counts)}; merge one layout at a time"
+        )
     count = counts.pop()
     missing = sorted(set(range(count)) - {index for index, _, _ in found})
     if missing:
-        raise CorpusError(f"{root}: shards {missing} of {count} are missing; run them (shard.index=…, shard.count={count}) first")
+        raise CorpusError(
+            f"{root}: shards {missing} of {count} are missing; run them (shard.index=…, shard.count={count}) first"
+        )
     configs = [yaml.safe_load((p / CONFIG).read_text()) for _, _, p in found]
     reference = _without_shard(configs[0])
     for (index, _, path), config in zip(found, configs):
@@ -83,7 +89,9 @@ def merge(root: str | os.PathLike) -> dict:
     done = {u.item_id for u, _ in rows} | {r["id"] for r in rejects if r.get("id")}
     unfinished = expected - done
     if unfinished:
-        raise CorpusError(f"{root}: {len(unfinished)} items are not finished in any shard (e.g. {sorted(unfinished)[0]}); resume the shards first")
+        raise CorpusError(
+            f"{root}: {len(unfinished)} items are not finished in any shard (e.g. {sorted(unfinished)[0]}); resume the shards first"
+        )
     corpus = Corpus.open(root, config, "overwrite")  # a corpus merged before is replaced
     rows.sort(key=lambda pair: positions[pair[0].item_id])
     rejects.sort(key=lambda r: positions.get(rejection_key(r), len(positions)))
@@ -96,7 +104,9 @@ def merge(root: str | os.PathLike) -> dict:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="speechforge merge", description="Merge the shard folders under OUTPUT_DIR into one corpus there.")
+    parser = argparse.ArgumentParser(
+        prog="speechforge merge", description="Merge the shard folders under OUTPUT_DIR into one corpus there."
+    )
     parser.add_argument("output_dir")
     args = parser.parse_args(argv)
     try:

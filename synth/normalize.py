@@ -17,8 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from synth.normalize_numbers import (LETTER_MARK, cardinal, expand_numbers, letters, ordinal,
-                                     sentence_end_after)
+from synth.normalize_numbers import LETTER_MARK, cardinal, expand_numbers, letters, ordinal, sentence_end_after
 
 __all__ = ["SpokenForm", "NormalizationError", "to_spoken", "spoken_words"]
 
@@ -28,7 +27,7 @@ _STRIP = SENTENCE_PUNCT + '"'
 
 @dataclass(frozen=True)
 class SpokenForm:
-    spoken: str      # fed to the TTS engine
+    spoken: str  # fed to the TTS engine
     transcript: str  # ASR label: lowercase words, one per spoken token
 
 
@@ -47,16 +46,41 @@ def spoken_words(spoken: str) -> list[str]:
 
 # --- cleaning -----------------------------------------------------------------
 
-_CHAR_MAP = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'", "\u00b4": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-    "\u00ab": '"', "\u00bb": '"', "\u2039": '"', "\u203a": '"',
-    "\u02bc": "'", "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2212": "-",
-    "\u2014": " , ", "\u2015": " , ",
-    # Marks nobody reads aloud; NFKC would otherwise turn "™" into the letters "TM".
-    "\u2122": " ", "\u00ae": " ", "\u00bf": " ", "\u00a1": " ",
-    "\u00a9": " copyright ", "\u00b2": " squared ", "\u00b3": " cubed ",
-})
+_CHAR_MAP = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u00b4": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2039": '"',
+        "\u203a": '"',
+        "\u02bc": "'",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2212": "-",
+        "\u2014": " , ",
+        "\u2015": " , ",
+        # Marks nobody reads aloud; NFKC would otherwise turn "™" into the letters "TM".
+        "\u2122": " ",
+        "\u00ae": " ",
+        "\u00bf": " ",
+        "\u00a1": " ",
+        "\u00a9": " copyright ",
+        "\u00b2": " squared ",
+        "\u00b3": " cubed ",
+    }
+)
 
 # Characters the passes below know how to read or remove. Anything else that is
 # not a Latin letter or ASCII digit is refused up front with a precise message.
@@ -76,14 +100,16 @@ def _clean(text: str) -> str:
     # Vulgar fractions keep a space before them so "1½" reads as "1 1/2", not "11/2".
     text = "".join(
         f" {unicodedata.normalize('NFKC', c).replace(chr(0x2044), '/')} "
-        if "VULGAR FRACTION" in unicodedata.name(c, "") else c
+        if "VULGAR FRACTION" in unicodedata.name(c, "")
+        else c
         for c in text
     )
     text = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
     # Whitespace controls separate words; every other control/format/private-use
     # character is invisible and carries no speech.
-    text = "".join(" " if c.isspace() else c for c in text
-                   if c.isspace() or not unicodedata.category(c).startswith("C"))
+    text = "".join(
+        " " if c.isspace() else c for c in text if c.isspace() or not unicodedata.category(c).startswith("C")
+    )
     text = re.sub(r"(?<=[0-9])\s?\u2013\s?(?=[0-9$£€¥])", "-", text)  # en dash in a range
     text = text.replace("\u2013", " , ").replace("''", '"')
     text = re.sub(r"'{2,}", "'", text)
@@ -96,10 +122,21 @@ def _clean(text: str) -> str:
 # --- web addresses ------------------------------------------------------------
 
 _EMAIL = re.compile(r"(?<![\w.])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-_URL = re.compile(r"(?<![\w@.])(?:https?://)?(?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
-                  r"\.(?:com|org|net|edu|gov|io|uk|info|dev|app|biz)\b(?:/[\w./%-]*[\w/])?", re.I)
-_WEB_SEPARATORS = {".": "dot", "/": "slash", ":": "colon", "@": "at", "_": "underscore",
-                   "-": "dash", "%": "percent", "+": "plus"}
+_URL = re.compile(
+    r"(?<![\w@.])(?:https?://)?(?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
+    r"\.(?:com|org|net|edu|gov|io|uk|info|dev|app|biz)\b(?:/[\w./%-]*[\w/])?",
+    re.I,
+)
+_WEB_SEPARATORS = {
+    ".": "dot",
+    "/": "slash",
+    ":": "colon",
+    "@": "at",
+    "_": "underscore",
+    "-": "dash",
+    "%": "percent",
+    "+": "plus",
+}
 
 
 def _web(m: re.Match) -> str:
@@ -111,31 +148,103 @@ def _web(m: re.Match) -> str:
 
 # Readings that depend on the neighbours: a title before a name, a place after one.
 _TITLE_OR_PLACE = {"Dr": ("doctor", "drive"), "St": ("saint", "street")}
-_TITLES = {"Mr": "mister", "Mrs": "missus", "Ms": "miz", "Prof": "professor",
-           "Gen": "general", "Capt": "captain", "Lt": "lieutenant", "Sgt": "sergeant",
-           "Col": "colonel", "Gov": "governor", "Sen": "senator", "Rev": "reverend",
-           "Hon": "honorable", "Mt": "mount", "Ft": "fort"}
-_OTHER_ABBR = {"Jr": "junior", "Sr": "senior", "Ave": "avenue", "Rd": "road",
-               "Blvd": "boulevard", "Ln": "lane", "Hwy": "highway", "Pkwy": "parkway",
-               "Ct": "court", "Apt": "apartment", "Ste": "suite", "Inc": "incorporated",
-               "Ltd": "limited", "Corp": "corporation", "Co": "company",
-               "Dept": "department", "dept": "department",
-               "Univ": "university", "approx": "approximately", "vs": "versus",
-               "etc": "et cetera", "est": "established", "cf": "compare",
-               "e.g": "for example", "E.g": "for example", "i.e": "that is", "I.e": "that is",
-               "a.k.a": "also known as", "Ph.D": letters("PhD"), "PhD": letters("PhD"),
-               "Jan": "January", "Feb": "February", "Mar": "March", "Apr": "April",
-               "Jun": "June", "Jul": "July", "Aug": "August", "Sep": "September",
-               "Sept": "September", "Oct": "October", "Nov": "November", "Dec": "December"}
+_TITLES = {
+    "Mr": "mister",
+    "Mrs": "missus",
+    "Ms": "miz",
+    "Prof": "professor",
+    "Gen": "general",
+    "Capt": "captain",
+    "Lt": "lieutenant",
+    "Sgt": "sergeant",
+    "Col": "colonel",
+    "Gov": "governor",
+    "Sen": "senator",
+    "Rev": "reverend",
+    "Hon": "honorable",
+    "Mt": "mount",
+    "Ft": "fort",
+}
+_OTHER_ABBR = {
+    "Jr": "junior",
+    "Sr": "senior",
+    "Ave": "avenue",
+    "Rd": "road",
+    "Blvd": "boulevard",
+    "Ln": "lane",
+    "Hwy": "highway",
+    "Pkwy": "parkway",
+    "Ct": "court",
+    "Apt": "apartment",
+    "Ste": "suite",
+    "Inc": "incorporated",
+    "Ltd": "limited",
+    "Corp": "corporation",
+    "Co": "company",
+    "Dept": "department",
+    "dept": "department",
+    "Univ": "university",
+    "approx": "approximately",
+    "vs": "versus",
+    "etc": "et cetera",
+    "est": "established",
+    "cf": "compare",
+    "e.g": "for example",
+    "E.g": "for example",
+    "i.e": "that is",
+    "I.e": "that is",
+    "a.k.a": "also known as",
+    "Ph.D": letters("PhD"),
+    "PhD": letters("PhD"),
+    "Jan": "January",
+    "Feb": "February",
+    "Mar": "March",
+    "Apr": "April",
+    "Jun": "June",
+    "Jul": "July",
+    "Aug": "August",
+    "Sep": "September",
+    "Sept": "September",
+    "Oct": "October",
+    "Nov": "November",
+    "Dec": "December",
+}
 # Without its period each of these is still unambiguous; the rest ("Co", "Gen",
 # "Mar"...) are also ordinary words and need the period to count.
-_PERIOD_OPTIONAL = {"Dr", "St", "Mr", "Mrs", "Ms", "Prof", "Capt", "Lt", "Sgt", "Jr", "Sr",
-                    "Rd", "Blvd", "Hwy", "Pkwy", "Inc", "Ltd", "Corp", "Dept", "dept", "approx",
-                    "vs", "etc", "PhD", "e.g", "i.e", "E.g", "I.e"}
+_PERIOD_OPTIONAL = {
+    "Dr",
+    "St",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Prof",
+    "Capt",
+    "Lt",
+    "Sgt",
+    "Jr",
+    "Sr",
+    "Rd",
+    "Blvd",
+    "Hwy",
+    "Pkwy",
+    "Inc",
+    "Ltd",
+    "Corp",
+    "Dept",
+    "dept",
+    "approx",
+    "vs",
+    "etc",
+    "PhD",
+    "e.g",
+    "i.e",
+    "E.g",
+    "I.e",
+}
 _ALL_ABBR = {**dict.fromkeys(_TITLE_OR_PLACE), **_TITLES, **_OTHER_ABBR}
-_ABBR_RE = re.compile(r"(?<![\w.'])("
-                      + "|".join(re.escape(k) for k in sorted(_ALL_ABBR, key=len, reverse=True))
-                      + r")(\.?)(?![\w'])")
+_ABBR_RE = re.compile(
+    r"(?<![\w.'])(" + "|".join(re.escape(k) for k in sorted(_ALL_ABBR, key=len, reverse=True)) + r")(\.?)(?![\w'])"
+)
 _DETERMINERS = {"the", "a", "an", "my", "your", "his", "her", "our", "their", "this", "that"}
 
 
@@ -144,7 +253,7 @@ def _abbreviation(m: re.Match) -> str:
     if not period and key not in _PERIOD_OPTIONAL:
         return m.group(0)
     text = m.string
-    after = re.match(r"(,?)\s+([A-Za-z]+)", text[m.end():])
+    after = re.match(r"(,?)\s+([A-Za-z]+)", text[m.end() :])
     before = re.search(r"([A-Za-z]+)\s+$", text[: m.start()])
     name_follows = bool(after and not after.group(1) and after.group(2)[0].isupper())
     if key in _TITLE_OR_PLACE:
@@ -166,21 +275,33 @@ def _abbreviation(m: re.Match) -> str:
 
 def _dotted_acronym(m: re.Match) -> str:
     said = letters(m.group(1))
-    return f" {said}{'.' if not m.string[m.end():].strip() else ''} "
+    return f" {said}{'.' if not m.string[m.end() :].strip() else ''} "
 
 
 # --- symbols and punctuation ------------------------------------------------------
 
-_SYMBOL_WORDS = {"&": "and", "+": "plus", "=": "equals", "@": "at", "%": "percent",
-                 "°": "degrees", "×": "times", "÷": "divided by", "±": "plus or minus",
-                 "§": "section", "<": "less than", ">": "greater than", "#": "hash"}
+_SYMBOL_WORDS = {
+    "&": "and",
+    "+": "plus",
+    "=": "equals",
+    "@": "at",
+    "%": "percent",
+    "°": "degrees",
+    "×": "times",
+    "÷": "divided by",
+    "±": "plus or minus",
+    "§": "section",
+    "<": "less than",
+    ">": "greater than",
+    "#": "hash",
+}
 _SYMBOL_RULES = [
     # Quotes, emphasis marks and underscores frame words but are never spoken.
     (re.compile(r'["*_]'), " "),
     (re.compile(r"[()\[\]{}|•·]"), " , "),
     (re.compile(r"[/\\]"), " "),
-    (re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])"), " "),      # well-known
-    (re.compile(r"\s-+\s|-{2,}"), " , "),                   # a spaced dash is a pause
+    (re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])"), " "),  # well-known
+    (re.compile(r"\s-+\s|-{2,}"), " , "),  # a spaced dash is a pause
     (re.compile(r"-"), " "),
     (re.compile(r"(?<=[a-z]{2})\.(?=[A-Z][a-z])"), ". "),  # missing space after a sentence
     (re.compile(r"(?<=[^\W\d_])\.(?=[^\W\d_])"), " dot "),  # file.txt
@@ -191,14 +312,34 @@ _SYMBOL_RULES = [
 # --- words ----------------------------------------------------------------------
 
 # Acronyms said as words. Everything else of 2-5 capitals is spelled out.
-_PRONOUNCED = {"NASA": "nasa", "NATO": "nato", "UNESCO": "unesco", "UNICEF": "unicef",
-               "SCUBA": "scuba", "LASER": "laser", "RADAR": "radar", "SONAR": "sonar",
-               "AIDS": "aids", "PIN": "pin", "GIF": "gif", "JPEG": "jay peg", "COVID": "covid",
-               "OPEC": "opec", "FIFA": "fifa", "NAFTA": "nafta", "SWAT": "swat", "IKEA": "ikea",
-               "ZIP": "zip", "OK": "okay", "Ok": "okay", "ok": "okay"}  # eSpeak says "okay"
+_PRONOUNCED = {
+    "NASA": "nasa",
+    "NATO": "nato",
+    "UNESCO": "unesco",
+    "UNICEF": "unicef",
+    "SCUBA": "scuba",
+    "LASER": "laser",
+    "RADAR": "radar",
+    "SONAR": "sonar",
+    "AIDS": "aids",
+    "PIN": "pin",
+    "GIF": "gif",
+    "JPEG": "jay peg",
+    "COVID": "covid",
+    "OPEC": "opec",
+    "FIFA": "fifa",
+    "NAFTA": "nafta",
+    "SWAT": "swat",
+    "IKEA": "ikea",
+    "ZIP": "zip",
+    "OK": "okay",
+    "Ok": "okay",
+    "ok": "okay",
+}  # eSpeak says "okay"
 # Short words often written in capitals for emphasis or on signs ("STOP", "DO
 # NOT ENTER"); treated as words rather than spelled.
-_CAPS_WORDS = set("""
+_CAPS_WORDS = set(
+    """
 A AN THE AND OR BUT NOT NO YES TO OF IN ON AT BY FOR FROM WITH UP OUT OFF OVER SO IF AS IS BE
 DO GO HE SHE WE YOU ME MY US IT ITS AM ARE WAS HAS HAD HAVE WILL CAN GET GOT LET PUT SAY SEE
 WHO WHY HOW WHAT WHEN WHERE THIS THAT THEM THEY THEIR THERE HERE YOUR OUR HIS HER HIM ALL ANY
@@ -207,27 +348,100 @@ ALSO BACK NOW EVER NEVER STOP HELLO HELP FREE SALE OPEN EXIT NOTE WAIT LOOK KEEP
 ENTER READ FIRE NEWS ALERT LIVE DONE YEAH HEY HI BYE RIGHT LEFT HOME DEAD MOVE RUN HURRY
 TODAY NIGHT GAME WIN LOSE SOLD LOVE HATE SORRY THANK THANKS WOW MUST LIKE MAKE TAKE COME KNOW
 TIME SOME EACH BEEN WERE SAID WOULD COULD ABOUT WHICH THESE THOSE THEN THAN WELL DOWN AWAY
-""".split())
+""".split()
+)
 # Also common abbreviations ("US", "IT", "AM", "OR"...): words only in shouted text.
 _AMBIGUOUS_CAPS = {"US", "IT", "AM", "OR", "IN", "ME", "HI", "OH", "ID", "AT", "WHO"}
 # Spelled even inside shouted text, where other capitalised words are words.
-_KNOWN_ACRONYMS = set("""
+_KNOWN_ACRONYMS = set(
+    """
 FBI CIA NSA USA UK EU UN TV BBC CNN NBA NFL NHL MLB CEO CFO CTO DNA RNA GPS USB PDF URL ATM
 DIY FAQ VIP RSVP ASAP IBM NYC LA DC UFO IQ PC CD DVD SUV HIV MIT UCLA NYU BMW NPR HBO ESPN
 AI API CPU GPU IRS DMV EPA FDA CDC ICU ER PR HR IT ID
-""".split())
+""".split()
+)
 # Words before a Roman numeral that make it a plain number ("World War II").
-_ROMAN_CARDINAL_CUES = {"war", "chapter", "part", "volume", "vol", "act", "scene", "phase",
-                        "type", "class", "level", "stage", "section", "book", "episode",
-                        "season", "round", "title", "article", "grade", "mark", "apollo"}
+_ROMAN_CARDINAL_CUES = {
+    "war",
+    "chapter",
+    "part",
+    "volume",
+    "vol",
+    "act",
+    "scene",
+    "phase",
+    "type",
+    "class",
+    "level",
+    "stage",
+    "section",
+    "book",
+    "episode",
+    "season",
+    "round",
+    "title",
+    "article",
+    "grade",
+    "mark",
+    "apollo",
+}
 # Words before a capital "A" that make it the letter ("plan A", "the A train").
-_LETTER_A_BEFORE = {"plan", "grade", "vitamin", "type", "class", "option", "section", "part",
-                    "letter", "row", "block", "gate", "terminal", "exhibit", "appendix",
-                    "category", "level", "group", "size", "model", "side", "track", "unit",
-                    "building", "floor", "platform", "zone", "point", "capital", "big", "the",
-                    "an", "answer", "choice", "question", "square", "uppercase", "lowercase"}
-_LETTER_A_AFTER = {"and", "or", "to", "through", "thru", "is", "was", "minus", "plus",
-                   "versus", "vs", "list", "grade", "grades"}
+_LETTER_A_BEFORE = {
+    "plan",
+    "grade",
+    "vitamin",
+    "type",
+    "class",
+    "option",
+    "section",
+    "part",
+    "letter",
+    "row",
+    "block",
+    "gate",
+    "terminal",
+    "exhibit",
+    "appendix",
+    "category",
+    "level",
+    "group",
+    "size",
+    "model",
+    "side",
+    "track",
+    "unit",
+    "building",
+    "floor",
+    "platform",
+    "zone",
+    "point",
+    "capital",
+    "big",
+    "the",
+    "an",
+    "answer",
+    "choice",
+    "question",
+    "square",
+    "uppercase",
+    "lowercase",
+}
+_LETTER_A_AFTER = {
+    "and",
+    "or",
+    "to",
+    "through",
+    "thru",
+    "is",
+    "was",
+    "minus",
+    "plus",
+    "versus",
+    "vs",
+    "list",
+    "grade",
+    "grades",
+}
 _VOWELS = set("aeiouyAEIOUY")
 # eSpeak says these vowelless words as words; any other vowelless token it spells.
 _VOWELLESS_WORDS = re.compile(r"h+m+|psst|tsk|cwm", re.I)
@@ -259,8 +473,7 @@ def _is_shouted(cores: list[str]) -> bool:
     return caps >= 2 and caps >= 0.6 * len(words)
 
 
-def _say_word(core: str, prev: str | None, nxt: str | None, has_punct: bool,
-              shouted: bool) -> list[tuple[str, bool]]:
+def _say_word(core: str, prev: str | None, nxt: str | None, has_punct: bool, shouted: bool) -> list[tuple[str, bool]]:
     """Spoken pieces for one written word, each flagged True when it is a letter name."""
     if core.startswith(LETTER_MARK):
         return [(core[1:], True)]
@@ -272,13 +485,18 @@ def _say_word(core: str, prev: str | None, nxt: str | None, has_punct: bool,
         return [(w, False) for w in (_PRONOUNCED[base] + plural).split()]
     roman = _roman(core)
     if roman and prev and prev.lower() in _ROMAN_CARDINAL_CUES:
-        return [(w, False) for w in cardinal(roman).split()]   # "World War II"
+        return [(w, False) for w in cardinal(roman).split()]  # "World War II"
     if roman and prev and prev[0].isupper() and not _is_caps(prev):
         return [(w, False) for w in ("the " + ordinal(roman)).split()]  # "Henry VIII"
     if len(core) == 1:
         if core == "A":
-            letter = (has_punct or nxt is None or (prev or "").lower() in _LETTER_A_BEFORE
-                      or nxt.lower() in _LETTER_A_AFTER or len(nxt.lstrip(LETTER_MARK)) == 1)
+            letter = (
+                has_punct
+                or nxt is None
+                or (prev or "").lower() in _LETTER_A_BEFORE
+                or nxt.lower() in _LETTER_A_AFTER
+                or len(nxt.lstrip(LETTER_MARK)) == 1
+            )
             return [("A", True)] if letter else [("a", False)]
         return [(core, core.isupper() and core != "I")]
     if core.isalpha() and not _has_vowel(core) and not _VOWELLESS_WORDS.fullmatch(core):

@@ -39,6 +39,7 @@ def sentence_end_after(text: str, pos: int) -> bool:
 
 # --- spelling helpers -------------------------------------------------------
 
+
 def _tidy(words: str) -> str:
     # num2words writes British-style "one thousand, two hundred and fifty" and
     # hyphenates "twenty-two"; our labels are US-style with one token per word.
@@ -104,10 +105,34 @@ NUM = r"(?:(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?|\.[0-9]+)"
 # A number that cannot be the tail of a larger token ("v1.2", "1,000").
 _FREE = r"(?<![\w.,])"
 
-MONTHS = ["January", "February", "March", "April", "May", "June", "July",
-          "August", "September", "October", "November", "December"]
-_MONTH_ABBR = {"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "Jun": 6, "Jul": 7, "Aug": 8,
-               "Sep": 9, "Sept": 9, "Oct": 10, "Nov": 11, "Dec": 12}
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_MONTH_ABBR = {
+    "Jan": 1,
+    "Feb": 2,
+    "Mar": 3,
+    "Apr": 4,
+    "Jun": 6,
+    "Jul": 7,
+    "Aug": 8,
+    "Sep": 9,
+    "Sept": 9,
+    "Oct": 10,
+    "Nov": 11,
+    "Dec": 12,
+}
 _MONTH_NUM = {**{m: i + 1 for i, m in enumerate(MONTHS)}, **_MONTH_ABBR}
 _MONTH = r"(" + "|".join(sorted(_MONTH_NUM, key=len, reverse=True)) + r")\b\.?"
 
@@ -124,28 +149,51 @@ _UNITS = {  # written unit: (singular, plural)
     "kph": ("kilometer per hour", "kilometers per hour"),
     "mph": ("mile per hour", "miles per hour"),
     "m/s": ("meter per second", "meters per second"),
-    "km": ("kilometer", "kilometers"), "cm": ("centimeter", "centimeters"),
-    "mm": ("millimeter", "millimeters"), "mi": ("mile", "miles"),
-    "ft": ("foot", "feet"), "yd": ("yard", "yards"), "yds": ("yard", "yards"),
-    "kg": ("kilogram", "kilograms"), "mg": ("milligram", "milligrams"),
-    "lb": ("pound", "pounds"), "lbs": ("pound", "pounds"), "oz": ("ounce", "ounces"),
-    "ml": ("milliliter", "milliliters"), "mL": ("milliliter", "milliliters"),
-    "KB": ("kilobyte", "kilobytes"), "kB": ("kilobyte", "kilobytes"),
-    "MB": ("megabyte", "megabytes"), "GB": ("gigabyte", "gigabytes"),
-    "TB": ("terabyte", "terabytes"), "Hz": ("hertz", "hertz"),
-    "kHz": ("kilohertz", "kilohertz"), "MHz": ("megahertz", "megahertz"),
-    "GHz": ("gigahertz", "gigahertz"), "kW": ("kilowatt", "kilowatts"),
-    "kWh": ("kilowatt hour", "kilowatt hours"), "mAh": ("milliamp hour", "milliamp hours"),
-    "ms": ("millisecond", "milliseconds"), "min": ("minute", "minutes"),
-    "mins": ("minute", "minutes"), "hr": ("hour", "hours"), "hrs": ("hour", "hours"),
-    "sec": ("second", "seconds"), "secs": ("second", "seconds"),
+    "km": ("kilometer", "kilometers"),
+    "cm": ("centimeter", "centimeters"),
+    "mm": ("millimeter", "millimeters"),
+    "mi": ("mile", "miles"),
+    "ft": ("foot", "feet"),
+    "yd": ("yard", "yards"),
+    "yds": ("yard", "yards"),
+    "kg": ("kilogram", "kilograms"),
+    "mg": ("milligram", "milligrams"),
+    "lb": ("pound", "pounds"),
+    "lbs": ("pound", "pounds"),
+    "oz": ("ounce", "ounces"),
+    "ml": ("milliliter", "milliliters"),
+    "mL": ("milliliter", "milliliters"),
+    "KB": ("kilobyte", "kilobytes"),
+    "kB": ("kilobyte", "kilobytes"),
+    "MB": ("megabyte", "megabytes"),
+    "GB": ("gigabyte", "gigabytes"),
+    "TB": ("terabyte", "terabytes"),
+    "Hz": ("hertz", "hertz"),
+    "kHz": ("kilohertz", "kilohertz"),
+    "MHz": ("megahertz", "megahertz"),
+    "GHz": ("gigahertz", "gigahertz"),
+    "kW": ("kilowatt", "kilowatts"),
+    "kWh": ("kilowatt hour", "kilowatt hours"),
+    "mAh": ("milliamp hour", "milliamp hours"),
+    "ms": ("millisecond", "milliseconds"),
+    "min": ("minute", "minutes"),
+    "mins": ("minute", "minutes"),
+    "hr": ("hour", "hours"),
+    "hrs": ("hour", "hours"),
+    "sec": ("second", "seconds"),
+    "secs": ("second", "seconds"),
 }
 # One-letter units are ordinary words or letters when spaced ("5 m" could be a
 # list item), so they only count when glued to the number ("100m", "5g").
 _ATTACHED_UNITS = {
-    "m": ("meter", "meters"), "g": ("gram", "grams"), "l": ("liter", "liters"),
-    "L": ("liter", "liters"), "h": ("hour", "hours"), "W": ("watt", "watts"),
-    "V": ("volt", "volts"), "in": ("inch", "inches"),
+    "m": ("meter", "meters"),
+    "g": ("gram", "grams"),
+    "l": ("liter", "liters"),
+    "L": ("liter", "liters"),
+    "h": ("hour", "hours"),
+    "W": ("watt", "watts"),
+    "V": ("volt", "volts"),
+    "in": ("inch", "inches"),
 }
 
 
@@ -154,34 +202,107 @@ def _alternation(words) -> str:
 
 
 _STATES = {
-    "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California",
-    "CO": "Colorado", "CT": "Connecticut", "DE": "Delaware", "DC": None, "FL": "Florida",
-    "GA": "Georgia", "HI": "Hawaii", "ID": "Idaho", "IL": "Illinois", "IN": "Indiana",
-    "IA": "Iowa", "KS": "Kansas", "KY": "Kentucky", "LA": "Louisiana", "ME": "Maine",
-    "MD": "Maryland", "MA": "Massachusetts", "MI": "Michigan", "MN": "Minnesota",
-    "MS": "Mississippi", "MO": "Missouri", "MT": "Montana", "NE": "Nebraska", "NV": "Nevada",
-    "NH": "New Hampshire", "NJ": "New Jersey", "NM": "New Mexico", "NY": "New York",
-    "NC": "North Carolina", "ND": "North Dakota", "OH": "Ohio", "OK": "Oklahoma",
-    "OR": "Oregon", "PA": "Pennsylvania", "RI": "Rhode Island", "SC": "South Carolina",
-    "SD": "South Dakota", "TN": "Tennessee", "TX": "Texas", "UT": "Utah", "VT": "Vermont",
-    "VA": "Virginia", "WA": "Washington", "WV": "West Virginia", "WI": "Wisconsin",
+    "AL": "Alabama",
+    "AK": "Alaska",
+    "AZ": "Arizona",
+    "AR": "Arkansas",
+    "CA": "California",
+    "CO": "Colorado",
+    "CT": "Connecticut",
+    "DE": "Delaware",
+    "DC": None,
+    "FL": "Florida",
+    "GA": "Georgia",
+    "HI": "Hawaii",
+    "ID": "Idaho",
+    "IL": "Illinois",
+    "IN": "Indiana",
+    "IA": "Iowa",
+    "KS": "Kansas",
+    "KY": "Kentucky",
+    "LA": "Louisiana",
+    "ME": "Maine",
+    "MD": "Maryland",
+    "MA": "Massachusetts",
+    "MI": "Michigan",
+    "MN": "Minnesota",
+    "MS": "Mississippi",
+    "MO": "Missouri",
+    "MT": "Montana",
+    "NE": "Nebraska",
+    "NV": "Nevada",
+    "NH": "New Hampshire",
+    "NJ": "New Jersey",
+    "NM": "New Mexico",
+    "NY": "New York",
+    "NC": "North Carolina",
+    "ND": "North Dakota",
+    "OH": "Ohio",
+    "OK": "Oklahoma",
+    "OR": "Oregon",
+    "PA": "Pennsylvania",
+    "RI": "Rhode Island",
+    "SC": "South Carolina",
+    "SD": "South Dakota",
+    "TN": "Tennessee",
+    "TX": "Texas",
+    "UT": "Utah",
+    "VT": "Vermont",
+    "VA": "Virginia",
+    "WA": "Washington",
+    "WV": "West Virginia",
+    "WI": "Wisconsin",
     "WY": "Wyoming",
 }
 
 # Words before a 4-digit number that make it a year ("in 1850", "by 2030").
 _YEAR_CUES = {
-    "in", "since", "year", "by", "from", "until", "till", "through", "thru", "to",
-    "before", "after", "during", "circa", "early", "late", "mid", "spring", "summer",
-    "fall", "autumn", "winter", "class", *(m.lower() for m in MONTHS),
+    "in",
+    "since",
+    "year",
+    "by",
+    "from",
+    "until",
+    "till",
+    "through",
+    "thru",
+    "to",
+    "before",
+    "after",
+    "during",
+    "circa",
+    "early",
+    "late",
+    "mid",
+    "spring",
+    "summer",
+    "fall",
+    "autumn",
+    "winter",
+    "class",
+    *(m.lower() for m in MONTHS),
 }
 # Words before a 4-digit number that make it a quantity ("about 1950 people").
-_COUNT_CUES = {"about", "approximately", "nearly", "almost", "over", "under", "than",
-               "exactly", "some", "roughly", "least", "total"}
+_COUNT_CUES = {
+    "about",
+    "approximately",
+    "nearly",
+    "almost",
+    "over",
+    "under",
+    "than",
+    "exactly",
+    "some",
+    "roughly",
+    "least",
+    "total",
+}
 
 _SPECIAL_SLASH = {("24", "7"), ("9", "11"), ("50", "50")}  # said as two numbers
 
 
 # --- rewrites -----------------------------------------------------------------
+
 
 def _money_words(neg: str | None, sym: str, amount: str, scale: str | None) -> str:
     one, many, sub_one, sub_many = _CURRENCIES[sym]
@@ -343,7 +464,7 @@ def _year_or_count(m: re.Match) -> str:
     text, n = m.string, int(m.group(1))
     before = re.search(r"([A-Za-z]+)\W*$", text[: m.start()])
     prev = before.group(1).lower() if before else ""
-    word_follows = re.match(r"\s*[A-Za-z]", text[m.end():]) is not None
+    word_follows = re.match(r"\s*[A-Za-z]", text[m.end() :]) is not None
     if prev in _YEAR_CUES and 1000 <= n <= 2099:
         is_year = True
     elif 1900 <= n <= 2099:
@@ -370,7 +491,7 @@ def _fraction(m: re.Match) -> str:
 def _plain(m: re.Match) -> str:
     text, sign, amount = m.string, m.group(1), m.group(2)
     # A hyphen is a minus only where it starts a word; "x-5" was a separator.
-    if sign and m.start() > 0 and not text[m.start() - 1] in " ([{~":
+    if sign and m.start() > 0 and text[m.start() - 1] not in " ([{~":
         sign = ""
     bare = amount.replace(",", "")
     if "," not in amount and "." not in amount and len(bare) >= 8:
@@ -393,47 +514,78 @@ _RULES: list[tuple[re.Pattern, object]] = [
     (re.compile(r"(?<=[0-9])\s?\*\s?(?=[0-9.])"), " times "),
     # "$5-10" means "$5 to $10"; the range rule below would make "-10" a minus.
     (re.compile(rf"([$£€¥])({NUM})\s?[-–]\s?[$£€¥]?(?=[0-9])"), r"\1\2 to \1"),
-    (re.compile(r"(?<![\w+-])(?:(\+[0-9]{1,3})[\s.-]?)?(?:\(([0-9]{3})\)\s?|([0-9]{3})[\s.-]?)"
-                r"([0-9]{3})[.-]([0-9]{4})(?![\w-])"), _phone),
+    (
+        re.compile(
+            r"(?<![\w+-])(?:(\+[0-9]{1,3})[\s.-]?)?(?:\(([0-9]{3})\)\s?|([0-9]{3})[\s.-]?)"
+            r"([0-9]{3})[.-]([0-9]{4})(?![\w-])"
+        ),
+        _phone,
+    ),
     (re.compile(rf"\b({_alternation(_STATES)})(,?\s+)([0-9]{{5}})(?:-([0-9]{{4}}))?(?![\w-])"), _zip),
-    (re.compile(rf"(?<![\w$£€¥])(-)?([$£€¥])\s?({NUM})(?:\s?(thousand|million|billion|trillion)\b"
-                rf"|([kKmMbB]n?)(?![A-Za-z]))?"), _money),
-    (re.compile(rf"{_FREE}({NUM})\s?([$£€¥])(?![\w$£€¥])"),  # "5€", as written in much of Europe
-     lambda m: _money_words(None, m.group(2), m.group(1), None)),
-    (re.compile(rf"{_FREE}({NUM})\s?¢"),
-     lambda m: f" {number(m.group(1))} {'cent' if _is_one(m.group(1)) else 'cents'} "),
+    (
+        re.compile(
+            rf"(?<![\w$£€¥])(-)?([$£€¥])\s?({NUM})(?:\s?(thousand|million|billion|trillion)\b"
+            rf"|([kKmMbB]n?)(?![A-Za-z]))?"
+        ),
+        _money,
+    ),
+    (
+        re.compile(rf"{_FREE}({NUM})\s?([$£€¥])(?![\w$£€¥])"),  # "5€", as written in much of Europe
+        lambda m: _money_words(None, m.group(2), m.group(1), None),
+    ),
+    (
+        re.compile(rf"{_FREE}({NUM})\s?¢"),
+        lambda m: f" {number(m.group(1))} {'cent' if _is_one(m.group(1)) else 'cents'} ",
+    ),
     (re.compile(r"(?<![\w.-])([0-9]{4})-([0-9]{2})-([0-9]{2})(?![\w-])"), _iso_date),
     (re.compile(r"(?<![\w/.])([0-9]{1,2})/([0-9]{1,2})/([0-9]{4}|[0-9]{2})(?![\w/])"), _slash_date),
     (re.compile(rf"\b{_MONTH}\s+([0-9]{{1,2}})(?:st|nd|rd|th)?(?![\w:.,]?[0-9]){_DATE_YEAR}"), _month_day),
     (re.compile(rf"{_FREE}([0-9]{{1,2}})(?:st|nd|rd|th)?\s+(of\s+)?{_MONTH}{_DATE_YEAR}"), _day_month),
-    (re.compile(rf"(?<![\w:.])([0-9]{{1,2}}):([0-9]{{2}})(?::([0-9]{{2}}))?(?![0-9:])(?:\s?{_AMPM})?"),
-     _time),
+    (re.compile(rf"(?<![\w:.])([0-9]{{1,2}}):([0-9]{{2}})(?::([0-9]{{2}}))?(?![0-9:])(?:\s?{_AMPM})?"), _time),
     (re.compile(rf"(?<![\w:.])([0-9]{{1,2}})\s?{_AMPM}"), _hour_ampm),
-    (re.compile(r"(?<![\w:.])([0-9]+):([0-9]+)(?![0-9:])"),  # a ratio or score
-     lambda m: f" {number(m.group(1))} to {number(m.group(2))} "),
+    (
+        re.compile(r"(?<![\w:.])([0-9]+):([0-9]+)(?![0-9:])"),  # a ratio or score
+        lambda m: f" {number(m.group(1))} to {number(m.group(2))} ",
+    ),
     (re.compile(r"(?<![\w.,/-])[0-9]+(?:-[0-9]+)+(?![\w/-])"), _dashed),
     (re.compile(r"(?<![\w/.])(?:([0-9]{1,2})\s+)?([0-9]+)/([0-9]+)(?![\w/.])"), _fraction),
-    (re.compile(r"(?<![\w.])([0-9]+)'\s?([0-9]{1,2})(?:\"|'')"),
-     lambda m: f" {cardinal(int(m.group(1)))} {'foot' if m.group(1) == '1' else 'feet'} "
-               f"{cardinal(int(m.group(2)))} {'inch' if m.group(2) == '1' else 'inches'} "),
+    (
+        re.compile(r"(?<![\w.])([0-9]+)'\s?([0-9]{1,2})(?:\"|'')"),
+        lambda m: (
+            f" {cardinal(int(m.group(1)))} {'foot' if m.group(1) == '1' else 'feet'} "
+            f"{cardinal(int(m.group(2)))} {'inch' if m.group(2) == '1' else 'inches'} "
+        ),
+    ),
     (re.compile(rf"{_FREE}(-?{NUM})\s?°\s?(?:([CF])(?![A-Za-z]))?"), _degrees),
     (re.compile(rf"(?<![0-9.,])({NUM})\s?[x×]\s?(?=[0-9.])"), lambda m: f" {number(m.group(1))} by "),
     (re.compile(rf"{_FREE}({NUM})x(?![\w])"), lambda m: f" {number(m.group(1))} times "),
     (re.compile(r"(?<![\w.,'])'?((?:1[0-9]|20)[0-9]0|[1-9]0)'?s\b"), _decade),
     # A bare "s" is only a unit after a decimal ("9.58s"); "the 1s and 0s" are not seconds.
     (re.compile(rf"{_FREE}([0-9]*\.[0-9]+)s(?![\w])"), lambda m: f" {number(m.group(1))} seconds "),
-    (re.compile(rf"{_FREE}(-?{NUM})(?:\s?({_alternation(_UNITS)})|({_alternation(_ATTACHED_UNITS)}))"
-                r"(?![\w/°])"), _unit),
+    (
+        re.compile(
+            rf"{_FREE}(-?{NUM})(?:\s?({_alternation(_UNITS)})|({_alternation(_ATTACHED_UNITS)}))"
+            r"(?![\w/°])"
+        ),
+        _unit,
+    ),
     (re.compile(r"(?<![0-9.,])([0-9]+)'?s\b"), lambda m: f" {_plural(number(m.group(1)))} "),  # "1s and 0s"
     (re.compile(rf"{_FREE}(-?{NUM})\s?%"), lambda m: f" {number(m.group(1))} percent "),
-    (re.compile(r"(?<![\w.])([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:st|nd|rd|th)\b", re.I),
-     lambda m: f" {ordinal(int(m.group(1).replace(',', '')))} "),
+    (
+        re.compile(r"(?<![\w.])([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:st|nd|rd|th)\b", re.I),
+        lambda m: f" {ordinal(int(m.group(1).replace(',', '')))} ",
+    ),
     (re.compile(rf"(?<![\w.,])([0-9]{{1,4}})\s?{_ERA}\.?"), _era),
     (re.compile(r"(?<![\w.,$£€¥])([0-9]{4})(?![0-9]|[.,][0-9])"), _year_or_count),
     # Versions and IP addresses: "1.2.3" is not a decimal followed by a sentence end.
-    (re.compile(r"(?<![0-9.])[0-9]+(?:\.[0-9]+){2,}(?![0-9]|\.[0-9])"),
-     lambda m: " " + (" dot " if m.group(0).count(".") == 3 else " point ").join(
-         number(g) for g in m.group(0).split(".")) + " "),
+    (
+        re.compile(r"(?<![0-9.])[0-9]+(?:\.[0-9]+){2,}(?![0-9]|\.[0-9])"),
+        lambda m: (
+            " "
+            + (" dot " if m.group(0).count(".") == 3 else " point ").join(number(g) for g in m.group(0).split("."))
+            + " "
+        ),
+    ),
     (re.compile(rf"(?<![0-9])(-?)({NUM})"), _plain),
 ]
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Iterator, Sequence
 
 from synth.engines.base import Prosody
 from synth.normalize import NormalizationError, SpokenForm, to_spoken
@@ -46,7 +46,9 @@ class SplitRule:
         if self.by not in ("text", "speaker"):
             raise ValueError(f"split.by must be 'text' or 'speaker'; got {self.by!r}")
         if self.dev < 0 or self.test < 0 or self.dev + self.test >= 1:
-            raise ValueError(f"split.dev and split.test must be >= 0 and sum to less than 1; got {self.dev} and {self.test}")
+            raise ValueError(
+                f"split.dev and split.test must be >= 0 and sum to less than 1; got {self.dev} and {self.test}"
+            )
 
     def split_of(self, seed: int, text: str, voice_id: str) -> str:
         key = " ".join(text.casefold().split()) if self.by == "text" else voice_id

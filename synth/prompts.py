@@ -40,8 +40,9 @@ import json
 import os
 import pathlib
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import BinaryIO, Callable, Iterator, NamedTuple
+from typing import BinaryIO, NamedTuple
 
 MAX_PROMPT_CHARS = 500  # default limit; callers may pass another
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
@@ -213,7 +214,9 @@ def _decode(raw: _RawLine, max_chars: int) -> _Line:
     """Decode one physical line, or say why it cannot be read (over-long, NUL, not UTF-8, blank)."""
     if raw.total_chars is not None:
         head = raw.data[: 4 * PREVIEW_CHARS].decode("utf-8", "replace")
-        return _Line(raw.number, None, PromptRejection(raw.number, _over_long_line(raw, max_chars), None, _preview(head)))
+        return _Line(
+            raw.number, None, PromptRejection(raw.number, _over_long_line(raw, max_chars), None, _preview(head))
+        )
     if b"\0" in raw.data:
         return _Line(raw.number, None, PromptRejection(raw.number, "binary data (NUL byte)"))
     try:
@@ -292,7 +295,9 @@ def _read(path: pathlib.Path, fmt: str, max_chars: int) -> Iterator[Prompt | Pro
         yield from reader(_raw_lines(f, path, limit), path, _Checker(max_chars))
 
 
-def _read_txt(raw_lines: Iterator[_RawLine], path: pathlib.Path, checker: _Checker) -> Iterator[Prompt | PromptRejection]:
+def _read_txt(
+    raw_lines: Iterator[_RawLine], path: pathlib.Path, checker: _Checker
+) -> Iterator[Prompt | PromptRejection]:
     for raw in raw_lines:
         if raw.data.lstrip().startswith(b"#"):
             continue  # comment
@@ -321,7 +326,9 @@ def _no_constants(name: str) -> object:
     raise ValueError(f"{name} is not valid JSON")
 
 
-def _read_jsonl(raw_lines: Iterator[_RawLine], path: pathlib.Path, checker: _Checker) -> Iterator[Prompt | PromptRejection]:
+def _read_jsonl(
+    raw_lines: Iterator[_RawLine], path: pathlib.Path, checker: _Checker
+) -> Iterator[Prompt | PromptRejection]:
     for raw in raw_lines:
         line = _decode(raw, checker.max_chars)
         if line.rejection is not None:
@@ -364,7 +371,9 @@ def _read_jsonl(raw_lines: Iterator[_RawLine], path: pathlib.Path, checker: _Che
         yield checker.build(number, text, pid, fields, track_ids=True)
 
 
-def _read_csv(raw_lines: Iterator[_RawLine], path: pathlib.Path, checker: _Checker) -> Iterator[Prompt | PromptRejection]:
+def _read_csv(
+    raw_lines: Iterator[_RawLine], path: pathlib.Path, checker: _Checker
+) -> Iterator[Prompt | PromptRejection]:
     problems: list[str] = []  # what went wrong on the physical lines of the record being parsed
 
     def feed() -> Iterator[str]:
@@ -435,7 +444,10 @@ def _read_csv(raw_lines: Iterator[_RawLine], path: pathlib.Path, checker: _Check
             continue
         if len(row) != len(names):
             yield PromptRejection(
-                record, f"wrong number of columns: expected {len(names)} (as in the header), got {len(row)}", pid, _preview(text)
+                record,
+                f"wrong number of columns: expected {len(names)} (as in the header), got {len(row)}",
+                pid,
+                _preview(text),
             )
             continue
         fields = {name: row[i] for i, name in enumerate(names) if i not in (text_col, id_col)}

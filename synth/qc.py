@@ -33,7 +33,9 @@ class QCThresholds:
         if self.min_duration_s > self.max_duration_s:
             raise ValueError(f"qc: min_duration_s {self.min_duration_s} > max_duration_s {self.max_duration_s}")
         if self.min_words_per_second > self.max_words_per_second:
-            raise ValueError(f"qc: min_words_per_second {self.min_words_per_second} > max_words_per_second {self.max_words_per_second}")
+            raise ValueError(
+                f"qc: min_words_per_second {self.min_words_per_second} > max_words_per_second {self.max_words_per_second}"
+            )
         if not 0 <= self.min_speech_ratio <= 1:
             raise ValueError(f"qc: min_speech_ratio must be in [0, 1]; got {self.min_speech_ratio}")
 
@@ -58,7 +60,11 @@ def check(audio: np.ndarray, sample_rate: int, n_words: int, t: QCThresholds) ->
     reasons = []
     duration = len(audio) / sample_rate
     finite = bool(np.all(np.isfinite(audio)))
-    rms = float(np.sqrt(np.einsum("i,i->", audio, audio, dtype=np.float64) / len(audio))) if len(audio) and finite else 0.0
+    rms = (
+        float(np.sqrt(np.einsum("i,i->", audio, audio, dtype=np.float64) / len(audio)))
+        if len(audio) and finite
+        else 0.0
+    )
     rms_dbfs = 20 * np.log10(rms) if rms > 0 else -np.inf
     clipped = float(np.mean(np.abs(audio) >= 0.999)) if len(audio) and finite else 0.0
     wps = n_words / duration if duration > 0 else float("inf")
@@ -101,7 +107,11 @@ def _edges(speech: np.ndarray, duration: float, t: QCThresholds, reasons: list) 
         reasons.append(f"leading silence {leading:.2f} s > {t.max_leading_silence_s} s")
     if trailing > t.max_trailing_silence_s:
         reasons.append(f"trailing silence {trailing:.2f} s > {t.max_trailing_silence_s} s")
-    return {"speech_ratio": round(ratio, 3), "leading_silence_s": round(leading, 3), "trailing_silence_s": round(trailing, 3)}
+    return {
+        "speech_ratio": round(ratio, 3),
+        "leading_silence_s": round(leading, 3),
+        "trailing_silence_s": round(trailing, 3),
+    }
 
 
 def check_augmentation(applied: list[dict], t: QCThresholds) -> list[str]:
@@ -121,7 +131,9 @@ def check_augmentation(applied: list[dict], t: QCThresholds) -> list[str]:
         if realized is None or not math.isfinite(realized):
             reasons.append(f"{where}: no SNR realized (silent speech or silent noise), target {target} dB")
         elif abs(realized - target) > t.max_snr_error_db:
-            reasons.append(f"{where}: SNR {realized:.1f} dB, target {target:.1f} dB (off by more than {t.max_snr_error_db} dB)")
+            reasons.append(
+                f"{where}: SNR {realized:.1f} dB, target {target:.1f} dB (off by more than {t.max_snr_error_db} dB)"
+            )
     return reasons
 
 

@@ -76,7 +76,9 @@ def _render(item: WorkItem, settings: RenderSettings) -> list[dict] | Rejection:
     synthesis, failures = None, []
     for _ in range(1 + settings.engine_retries):  # a crash or hang may be transient; the bytes are not
         try:
-            synthesis = _engine(item.voice.engine, settings).synthesize(item.spoken.spoken, item.voice.engine_voice, item.prosody, item.seed)
+            synthesis = _engine(item.voice.engine, settings).synthesize(
+                item.spoken.spoken, item.voice.engine_voice, item.prosody, item.seed
+            )
             break
         except EngineError as exc:
             failures.append(str(exc))
@@ -85,13 +87,17 @@ def _render(item: WorkItem, settings: RenderSettings) -> list[dict] | Rejection:
         return Rejection(item.id, "render", reason, {"voice": item.voice.id, "text": item.prompt.text[:200]})
     words = spoken_words(item.spoken.spoken)
     audio = synthesis.audio
-    if item.voice.extra.get("perturbation"):  # a pseudo-speaker: its warp keeps every sample's time, so word times stay valid
+    if item.voice.extra.get(
+        "perturbation"
+    ):  # a pseudo-speaker: its warp keeps every sample's time, so word times stay valid
         from voices.pseudo_speakers import apply
 
         audio = apply(item.voice, audio, synthesis.sample_rate, seed=item.seed)
     timed = None
     if synthesis.word_events is not None and len(audio):
-        timed = word_times(item.spoken.spoken, words, synthesis.word_events, synthesis.boundaries, audio, synthesis.sample_rate)
+        timed = word_times(
+            item.spoken.spoken, words, synthesis.word_events, synthesis.boundaries, audio, synthesis.sample_rate
+        )
     clean = audio_io.resample(audio, synthesis.sample_rate, settings.sample_rate)
     # QC judges the render itself; augmentation clips and adds noise on purpose.
     checks = qc.check(clean, settings.sample_rate, len(words), settings.qc)
@@ -123,8 +129,12 @@ def _render(item: WorkItem, settings: RenderSettings) -> list[dict] | Rejection:
     augmented_checks = qc.merge(checks, qc.check_augmentation(result.applied, settings.qc))
     if not augmented_checks["passed"] and not settings.keep_failed_qc:
         return _qc_rejection(item, augmented_checks)
-    augmented = {**common, "qc": QC.from_dict(augmented_checks), "augment": [AppliedStep.from_dict(s) for s in result.applied],
-                 "device": result.device}
+    augmented = {
+        **common,
+        "qc": QC.from_dict(augmented_checks),
+        "augment": [AppliedStep.from_dict(s) for s in result.applied],
+        "device": result.device,
+    }
     if not settings.augment.paired:
         return [_write(item.id, result.audio, augmented, settings)]
     return [
@@ -148,7 +158,12 @@ _OUTPUT_BROKEN: dict[str, OutputFailure] = {}
 
 
 def _qc_rejection(item: WorkItem, checks: dict) -> Rejection:
-    return Rejection(item.id, "qc", "; ".join(checks["reasons"]), {"qc": checks, "voice": item.voice.id, "text": item.prompt.text[:200]})
+    return Rejection(
+        item.id,
+        "qc",
+        "; ".join(checks["reasons"]),
+        {"qc": checks, "voice": item.voice.id, "text": item.prompt.text[:200]},
+    )
 
 
 def _write(row_id: str, audio, labels: dict, settings: RenderSettings) -> dict:

@@ -9,9 +9,9 @@ import json
 import logging
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 from omegaconf import DictConfig, OmegaConf
 from tqdm import tqdm
@@ -60,7 +60,9 @@ def build_parts(cfg: DictConfig) -> RunParts:
     voices_cfg = cfg.voices
     shard = (int(cfg.shard.index), int(cfg.shard.count))
     if not (shard[1] >= 1 and 0 <= shard[0] < shard[1]):
-        raise ConfigError(f"shard.index must be in [0, shard.count) and shard.count >= 1; got index={shard[0]}, count={shard[1]}")
+        raise ConfigError(
+            f"shard.index must be in [0, shard.count) and shard.count >= 1; got index={shard[0]}, count={shard[1]}"
+        )
     try:
         engine_options = OmegaConf.to_container(cfg.get("engines") or {}, resolve=True)
         voices = run_voices(OmegaConf.to_container(voices_cfg, resolve=True), engine_options)
@@ -84,7 +86,11 @@ def build_parts(cfg: DictConfig) -> RunParts:
         )
         if not 8000 <= settings.sample_rate <= 96000:
             raise ConfigError(f"output.sample_rate must be between 8000 and 96000 Hz; got {settings.sample_rate}")
-        executor_options = {k: v for k, v in OmegaConf.to_container(cfg.executor, resolve=True).items() if k not in ("name", "max_restarts")}
+        executor_options = {
+            k: v
+            for k, v in OmegaConf.to_container(cfg.executor, resolve=True).items()
+            if k not in ("name", "max_restarts")
+        }
         executor = create_executor(str(cfg.executor.name), int(cfg.n_jobs), **executor_options)
         settings = _with_augmentation(settings, cfg)  # last: it may build the RIR and babble banks
     except ValueError as exc:  # CatalogError and friends: already phrased for the user
@@ -114,8 +120,10 @@ def _aligner_wanted(cfg: DictConfig) -> bool:
         import importlib.util
 
         if importlib.util.find_spec("pocketsphinx") is None:
-            log.warning("words.align: pocketsphinx is not installed (pip install '.[asr]'): "
-                        "voices whose engine gives no word times get words: null")
+            log.warning(
+                "words.align: pocketsphinx is not installed (pip install '.[asr]'): "
+                "voices whose engine gives no word times get words: null"
+            )
             return False
     return wanted
 
@@ -167,7 +175,9 @@ def process(task: WorkItem | Rejection, settings: RenderSettings) -> list[dict] 
     return task if isinstance(task, Rejection) else render(task, settings)
 
 
-def _pending(plan: Iterator[WorkItem | Rejection], done: set[str], shard: tuple[int, int]) -> Iterator[WorkItem | Rejection]:
+def _pending(
+    plan: Iterator[WorkItem | Rejection], done: set[str], shard: tuple[int, int]
+) -> Iterator[WorkItem | Rejection]:
     index, count = shard
     for task in plan:
         if isinstance(task, WorkItem):
@@ -253,11 +263,15 @@ def _render_all(parts: RunParts, settings: RenderSettings, corpus: Corpus, bar, 
                 if received % 256 == 0:
                     release_freed_memory()
                 elapsed = max(time.perf_counter() - started, 1e-9)
-                bar.set_postfix_str(f"{made_seconds / 3600:.3f} h audio, {made_seconds / elapsed:.0f}x realtime", refresh=False)
+                bar.set_postfix_str(
+                    f"{made_seconds / 3600:.3f} h audio, {made_seconds / elapsed:.0f}x realtime", refresh=False
+                )
             break
         except WorkerLost as exc:  # results come in plan order, so carrying on from here keeps that order
             if restarts == 0:
-                raise CorpusError(f"worker processes kept dying ({exc}); finished work is kept: run the same command to resume") from exc
+                raise CorpusError(
+                    f"worker processes kept dying ({exc}); finished work is kept: run the same command to resume"
+                ) from exc
             restarts -= 1
             log.warning("a worker process died (%s); restarting the remaining items", exc)
             corpus.refresh_done_ids()  # what is on file now is done; the rest goes round again
@@ -279,7 +293,12 @@ def generate(cfg: DictConfig) -> dict:
         transcripts = lambda: (t.spoken.transcript for t in parts.plan_factory() if isinstance(t, WorkItem))  # noqa: E731
         settings = dataclasses.replace(settings, asr=settings.asr.with_language_model(transcripts, corpus.root / "qc"))
     if corpus.resumed_rows:
-        log.info("resuming %s: %d finished utterances kept, %d to redo", corpus.root, corpus.resumed_rows, corpus.dropped_rows)
+        log.info(
+            "resuming %s: %d finished utterances kept, %d to redo",
+            corpus.root,
+            corpus.resumed_rows,
+            corpus.dropped_rows,
+        )
     total = sum(1 for _ in _pending(parts.plan_factory(), corpus.done_ids, parts.shard))  # cheap: no audio
     started = time.perf_counter()
     bar = tqdm(total=total, unit="utt", disable=not cfg.get("progress", True), dynamic_ncols=True, desc="rendering")
@@ -314,5 +333,7 @@ def finish(root: Path, cfg: DictConfig, stats: dict) -> dict:
         from synth.report import write_report
 
         write_report(root)
-    log.info("%s: %d utterances, %.3f h, %d rejected", root, summary["utterances"], summary["hours"], summary["rejected"])
+    log.info(
+        "%s: %d utterances, %.3f h, %d rejected", root, summary["utterances"], summary["hours"], summary["rejected"]
+    )
     return summary

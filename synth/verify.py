@@ -78,8 +78,15 @@ def _check_rows(root: Path) -> tuple[list[str], dict[str, Expected | None], int,
         problems += _audio_problems(root, where, row)
         seconds += float(row.duration)
         if first_line[row_id] == line.number and row.delivered:
-            expected[row_id] = Expected(row.split, float(row.duration), row.transcript, audio_path(root, row),
-                                        row.sha256, row.speaker.id, row.speaker.gender)
+            expected[row_id] = Expected(
+                row.split,
+                float(row.duration),
+                row.transcript,
+                audio_path(root, row),
+                row.sha256,
+                row.speaker.id,
+                row.speaker.gender,
+            )
     return problems, expected, rows, seconds
 
 
@@ -128,7 +135,9 @@ def _verify(root: Path) -> tuple[list[str], dict]:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="speechforge verify", description="Check a corpus against its manifest; exit 1 if anything is wrong.")
+    parser = argparse.ArgumentParser(
+        prog="speechforge verify", description="Check a corpus against its manifest; exit 1 if anything is wrong."
+    )
     parser.add_argument("corpus_dir", metavar="CORPUS_DIR")
     args = parser.parse_args(argv)
     problems, facts = _verify(Path(args.corpus_dir))
@@ -138,7 +147,9 @@ def main(argv=None) -> int:
         print(f"{len(problems)} problem(s) found in {args.corpus_dir}", file=sys.stderr)
         return 1
     exports = ", ".join(facts["exports"]) or "none"
-    print(f"OK: {args.corpus_dir}: {facts['rows']} utterances, {facts['hours']:.3f} h, audio and labels agree; exports checked: {exports}")
+    print(
+        f"OK: {args.corpus_dir}: {facts['rows']} utterances, {facts['hours']:.3f} h, audio and labels agree; exports checked: {exports}"
+    )
     return 0
 
 

@@ -74,8 +74,10 @@ def available_voices(voices: Sequence[Voice], engine_options: Mapping[str, Mappi
         count = sum(1 for v, _ in missing if v.engine == engine)
         log.warning("voices.unavailable=skip: %d %s voice(s) left out: %s", count, engine, "; ".join(reasons)[:300])
     if not kept:
-        raise CatalogError("none of the selected voices can render on this machine; `python -m voices --available` lists what can, "
-                           "scripts/install_voices.sh installs the natural voices")
+        raise CatalogError(
+            "none of the selected voices can render on this machine; `python -m voices --available` lists what can, "
+            "scripts/install_voices.sh installs the natural voices"
+        )
     return kept
 
 
@@ -96,9 +98,16 @@ def run_voices(voices_cfg: Mapping, engine_options: Mapping[str, Mapping]) -> li
         # A voice whose licence forbids derivatives (allow_derivatives: false, e.g. CC-BY-ND) stays one speaker.
         kept_whole = [v.id for v in voices if v.extra.get("allow_derivatives", True) is False]
         if kept_whole:
-            log.info("voices.speakers_per_voice: %s not perturbed (their licence allows no derivatives)", ", ".join(kept_whole))
+            log.info(
+                "voices.speakers_per_voice: %s not perturbed (their licence allows no derivatives)",
+                ", ".join(kept_whole),
+            )
         expanded = [speaker for v in voices for speaker in expand([v], 1 if v.id in kept_whole else per_voice)]
         # The base voice is speaker 0 of its family: its rows name it as base, with no perturbation.
-        voices = [v if "base_voice" in v.extra else dataclasses.replace(v, extra={**v.extra, "base_voice": v.id, "perturbation": None})
-                  for v in expanded]
+        voices = [
+            v
+            if "base_voice" in v.extra
+            else dataclasses.replace(v, extra={**v.extra, "base_voice": v.id, "perturbation": None})
+            for v in expanded
+        ]
     return voices

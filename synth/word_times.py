@@ -30,7 +30,9 @@ def _voiced_frames(audio: np.ndarray, sample_rate: int) -> tuple[list[int], int,
     if n == 0:
         return [], hop, 0
     frames = audio[: n * hop].reshape(n, hop)
-    energy = np.einsum("ij,ij->i", frames, frames, dtype=np.float64) + 1e-24  # Σx² per frame; no float64 copy of the audio
+    energy = (
+        np.einsum("ij,ij->i", frames, frames, dtype=np.float64) + 1e-24
+    )  # Σx² per frame; no float64 copy of the audio
     # loud = 20·log10(rms / max rms) > SILENCE_DB, compared in energy: rms ratios square
     return np.flatnonzero(energy > energy.max() * 10 ** (SILENCE_DB / 10)).tolist(), hop, n
 
@@ -83,7 +85,11 @@ def word_times(
     if token_start[groups[0][0]] is None:
         first_timed = next((g for g in groups[1:] if token_start[g[0]] is not None), None)
         if first_timed is None:
-            return [{"word": w, "start": 0.0, "end": round(total / sample_rate, 3), "estimated": True} for w in words] if total else []
+            return (
+                [{"word": w, "start": 0.0, "end": round(total / sample_rate, 3), "estimated": True} for w in words]
+                if total
+                else []
+            )
         first_timed[:0] = groups.pop(0)
         token_start[first_timed[0]] = 0
     voiced, hop, n_frames = _voiced_frames(audio, sample_rate)
@@ -99,7 +105,11 @@ def word_times(
         letters = list(accumulate((max(1, len(words[i])) for i in members), initial=0))
         edges = [start + (end - start) * count / letters[-1] for count in letters]
         for k, i in enumerate(members):
-            entry = {"word": words[i], "start": round(edges[k] / sample_rate, 3), "end": round(edges[k + 1] / sample_rate, 3)}
+            entry = {
+                "word": words[i],
+                "start": round(edges[k] / sample_rate, 3),
+                "end": round(edges[k + 1] / sample_rate, 3),
+            }
             if len(members) > 1:
                 entry["estimated"] = True
             result.append(entry)

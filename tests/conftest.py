@@ -12,8 +12,24 @@ from synth.audio_io import sha256_file
 from synth.cli import config_dir
 
 REPO = Path(__file__).resolve().parent.parent
-CONTRACT_FIELDS = {"id", "audio_filepath", "duration", "sample_rate", "text", "transcript", "language", "speaker",
-                   "prosody", "words", "augment", "seed", "sha256", "split", "qc", "prompt"}
+CONTRACT_FIELDS = {
+    "id",
+    "audio_filepath",
+    "duration",
+    "sample_rate",
+    "text",
+    "transcript",
+    "language",
+    "speaker",
+    "prosody",
+    "words",
+    "augment",
+    "seed",
+    "sha256",
+    "split",
+    "qc",
+    "prompt",
+}
 SPEAKER_FIELDS = {"id", "engine", "voice", "accent", "gender", "locale", "license"}
 
 SMALL_PROMPTS = [
@@ -41,10 +57,12 @@ def engine():
 @pytest.fixture
 def compose_cfg():
     """Compose the real Hydra config with overrides, as the command line would."""
+
     def _compose(*overrides):
         GlobalHydra.instance().clear()
         with initialize_config_dir(config_dir=config_dir(), version_base="1.3"):
             return compose(config_name="config", overrides=["progress=false", *overrides])
+
     yield _compose
     GlobalHydra.instance().clear()
 
@@ -90,8 +108,15 @@ def check_corpus(root: Path) -> list[dict]:
 
 def run_cli(args, cwd, timeout=300, **kwargs):
     import subprocess
-    return subprocess.run([sys.executable, str(REPO / "generate.py"), *args, "progress=false"], cwd=cwd,
-                          capture_output=True, text=True, timeout=timeout, **kwargs)
+
+    return subprocess.run(
+        [sys.executable, str(REPO / "generate.py"), *args, "progress=false"],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        **kwargs,
+    )
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -123,7 +148,9 @@ def unless_installed(engine: str, catalog: str, what: str):
     from synth.engines.base import voice_available
     from voices.catalog import load_catalog
 
-    missing = sorted({why for v in load_catalog(catalog) for ok, why in [voice_available(engine, v.engine_voice)] if not ok})
+    missing = sorted(
+        {why for v in load_catalog(catalog) for ok, why in [voice_available(engine, v.engine_voice)] if not ok}
+    )
     return pytest.mark.skipif(bool(missing), reason=f"{what} not installed ({'; '.join(missing)[:300]})")
 
 
@@ -131,7 +158,11 @@ def fresh_process_digest(engine: str, text: str, voice: str, seed: int, **prosod
     """sha256 of the samples the same request gives in a new Python process (nothing rendered before)."""
     import subprocess
 
-    code = ("import hashlib; from synth.engines.base import create_engine, Prosody; "
-            f"s = create_engine({engine!r}).synthesize({text!r}, {voice!r}, Prosody(**{prosody!r}), seed={seed}); "
-            "print(hashlib.sha256(s.audio.tobytes()).hexdigest())")
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO).stdout.strip()
+    code = (
+        "import hashlib; from synth.engines.base import create_engine, Prosody; "
+        f"s = create_engine({engine!r}).synthesize({text!r}, {voice!r}, Prosody(**{prosody!r}), seed={seed}); "
+        "print(hashlib.sha256(s.audio.tobytes()).hexdigest())"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
+    ).stdout.strip()

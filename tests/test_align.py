@@ -133,8 +133,14 @@ def test_deterministic_in_process_and_across_processes(engine):
         rendered = engine.synthesize(form.spoken, "en-us+f3", Prosody())
         align(rendered.audio, rendered.sample_rate, form.transcript)
     assert align(out.audio, out.sample_rate, text).words == first
-    fresh = subprocess.run([sys.executable, "-c", DETERMINISM_SCRIPT, text], capture_output=True, text=True,
-                           cwd=REPO, check=True, timeout=120)
+    fresh = subprocess.run(
+        [sys.executable, "-c", DETERMINISM_SCRIPT, text],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=True,
+        timeout=120,
+    )
     assert json.loads(fresh.stdout) == first
 
 

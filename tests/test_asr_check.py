@@ -8,8 +8,16 @@ import pytest
 
 pytest.importorskip("pocketsphinx", reason="pocketsphinx is not installed (pip install pocketsphinx)")
 
-from synth.asr_check import (AsrChecker, AsrSettings, check_item, main, selected, wer, word_errors,  # noqa: E402
-                              write_language_model)
+from synth.asr_check import (
+    AsrChecker,
+    AsrSettings,
+    check_item,
+    main,
+    selected,
+    wer,
+    word_errors,  # noqa: E402
+    write_language_model,
+)
 from synth.engines import Prosody, create_engine  # noqa: E402
 from synth.normalize import to_spoken  # noqa: E402
 from synth.run import generate  # noqa: E402

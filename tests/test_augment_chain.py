@@ -57,7 +57,9 @@ def test_default_device_can_be_fixed_and_steps_removed(cache_dir, speech):
 
 
 def test_probability_skips_are_not_listed(cache_dir, speech):
-    cfg = only({"gain": {"p": 0.5, "gain_db": [-6, -1]}, "noise": {"p": 0.0, "snr_db": 10, "kinds": ["pink"]}}, cache=cache_dir)
+    cfg = only(
+        {"gain": {"p": 0.5, "gain_db": [-6, -1]}, "noise": {"p": 0.0, "snr_db": 10, "kinds": ["pink"]}}, cache=cache_dir
+    )
     chain = prepare(cfg).build()
     listed = [len(chain.apply(speech[0], RATE, seed).applied) for seed in range(40)]
     assert set(listed) == {0, 1} and 8 < sum(listed) < 32
@@ -100,9 +102,18 @@ def test_chain_is_built_by_build_only(tmp_path, cache_dir, speech):
     noise_dir.mkdir()
     sf.write(noise_dir / "n.wav", (np.random.default_rng(0).standard_normal(RATE) * 0.1).astype(np.float32), RATE)
     log = tmp_path / "builds.log"
-    cfg = only({"probe": {"log": str(log)},
-                "bg": {"_target_": "audiomentations.AddBackgroundNoise", "sounds_path": str(noise_dir), "min_snr_db": 10, "max_snr_db": 20}},
-               cache=cache_dir)
+    cfg = only(
+        {
+            "probe": {"log": str(log)},
+            "bg": {
+                "_target_": "audiomentations.AddBackgroundNoise",
+                "sounds_path": str(noise_dir),
+                "min_snr_db": 10,
+                "max_snr_db": 20,
+            },
+        },
+        cache=cache_dir,
+    )
     prepared = prepare(cfg)
     assert len(log.read_text().split()) == 1  # the start-up check in prepare()
     chain = prepared.build()
@@ -114,7 +125,10 @@ def test_chain_is_built_by_build_only(tmp_path, cache_dir, speech):
 
 
 def test_raw_audiomentations_transform_is_seeded_and_labelled(cache_dir, speech):
-    cfg = only({"shift": {"_target_": "audiomentations.Gain", "min_gain_db": -12, "max_gain_db": -1, "p": 1.0}}, cache=cache_dir)
+    cfg = only(
+        {"shift": {"_target_": "audiomentations.Gain", "min_gain_db": -12, "max_gain_db": -1, "p": 1.0}},
+        cache=cache_dir,
+    )
     chain = prepare(cfg).build()
     a, b = chain.apply(speech[0], RATE, 8), chain.apply(speech[0], RATE, 8)
     assert a.audio.tobytes() == b.audio.tobytes() and a.applied == b.applied
@@ -123,8 +137,17 @@ def test_raw_audiomentations_transform_is_seeded_and_labelled(cache_dir, speech)
 
 
 def test_mp3_codec_runs_offline(cache_dir, speech):
-    cfg = only({"codec": {"_target_": "audiomentations.Mp3Compression", "min_bitrate": 32, "max_bitrate": 32,
-                          "backend": "fast-mp3-augment"}}, cache=cache_dir)
+    cfg = only(
+        {
+            "codec": {
+                "_target_": "audiomentations.Mp3Compression",
+                "min_bitrate": 32,
+                "max_bitrate": 32,
+                "backend": "fast-mp3-augment",
+            }
+        },
+        cache=cache_dir,
+    )
     result = prepare(cfg).build().apply(speech[0], RATE, 1)
     assert result.applied == [{"name": "codec", "params": {"bitrate": 32}}]
     assert result.audio.shape == speech[0].shape and not np.array_equal(result.audio, speech[0])
@@ -155,8 +178,12 @@ def test_corpus_rate_8k_works_with_device_profiles(cache_dir, speech):
 def test_consecutive_filters_run_as_one_cascade_with_each_labelled(cache_dir, speech):
     """EQ then band-pass (skipped gain between them) run as one pass: the same audio as running each
     filter step on its own, in order, and each keeps its label."""
-    eq = {"bands": {"shelf": {"kind": "low_shelf", "freq_hz": 200, "gain_db": [-10, -4], "q": 0.7},
-                    "peak": {"kind": "peak", "freq_hz": [2000, 4000], "gain_db": [2, 6], "q": 1.5}}}
+    eq = {
+        "bands": {
+            "shelf": {"kind": "low_shelf", "freq_hz": 200, "gain_db": [-10, -4], "q": 0.7},
+            "peak": {"kind": "peak", "freq_hz": [2000, 4000], "gain_db": [2, 6], "q": 1.5},
+        }
+    }
     band = {"low_hz": [80, 150], "high_hz": 7000, "order": 4}
     fused = prepare(only({"eq": eq, "gain": {"p": 0.0, "gain_db": 6}, "bandpass": band}, cache=cache_dir)).build()
     alone = [prepare(only({name: cfg}, cache=cache_dir)).build() for name, cfg in (("eq", eq), ("bandpass", band))]
@@ -166,8 +193,10 @@ def test_consecutive_filters_run_as_one_cascade_with_each_labelled(cache_dir, sp
         assert [a["name"] for a in result.applied] == ["eq", "bandpass"]
         step_by_step = alone[1].apply(alone[0].apply(x, RATE, seed).audio, RATE, seed)
         # same draws (each step's stream is keyed by its own path), same filters, one pass instead of two
-        assert [a["params"] for a in result.applied] == [alone[0].apply(x, RATE, seed).applied[0]["params"],
-                                                         step_by_step.applied[0]["params"]]
+        assert [a["params"] for a in result.applied] == [
+            alone[0].apply(x, RATE, seed).applied[0]["params"],
+            step_by_step.applied[0]["params"],
+        ]
         # the two advances are rounded once instead of twice: allow that one-sample shift
-        best = min(np.max(np.abs(result.audio[1 + k:-2 + k] - step_by_step.audio[1:-2])) for k in (-1, 0, 1))
+        best = min(np.max(np.abs(result.audio[1 + k : -2 + k] - step_by_step.audio[1:-2])) for k in (-1, 0, 1))
         assert best < 1e-4 * np.max(np.abs(x)) < np.max(np.abs(result.audio - x))  # and the filters did something

@@ -11,7 +11,12 @@ from tests.test_augment_support import PROFILES, cache_dir  # noqa: F401
 
 
 def _small_banks(name: str, cache) -> list[str]:
-    return [f"augment={name}", f"augment.cache_dir={cache}", "augment.steps.room.bank_size=4", "++augment.steps.noise.babble.clips=2"]
+    return [
+        f"augment={name}",
+        f"augment.cache_dir={cache}",
+        "augment.steps.room.bank_size=4",
+        "++augment.steps.noise.babble.clips=2",
+    ]
 
 
 def test_none_writes_clean_rows(compose_cfg, tmp_path, small_prompts):
@@ -24,8 +29,15 @@ def test_none_writes_clean_rows(compose_cfg, tmp_path, small_prompts):
 @pytest.mark.parametrize("name", PROFILES)
 def test_every_profile_runs_end_to_end(name, compose_cfg, tmp_path, small_prompts, cache_dir):
     out = tmp_path / name
-    generate(compose_cfg(*_small_banks(name, cache_dir), f"output.dir={out}", f"prompts.path={small_prompts}",
-                         "voices.per_prompt=2", "n_jobs=1"))
+    generate(
+        compose_cfg(
+            *_small_banks(name, cache_dir),
+            f"output.dir={out}",
+            f"prompts.path={small_prompts}",
+            "voices.per_prompt=2",
+            "n_jobs=1",
+        )
+    )
     rows = check_corpus(out)
     assert len(rows) == 16
     devices = set()
@@ -53,8 +65,16 @@ def test_same_seed_same_bytes_one_and_two_workers(compose_cfg, tmp_path, small_p
 
 def test_chain_built_once_per_worker(compose_cfg, tmp_path, small_prompts, cache_dir):
     log = tmp_path / "builds.log"
-    generate(compose_cfg(*_small_banks("car", cache_dir), f"prompts.path={small_prompts}", "voices.per_prompt=3", "n_jobs=2",
-                         f"+augment.steps.probe={{log: '{log}'}}", f"output.dir={tmp_path / 'out'}"))
+    generate(
+        compose_cfg(
+            *_small_banks("car", cache_dir),
+            f"prompts.path={small_prompts}",
+            "voices.per_prompt=3",
+            "n_jobs=2",
+            f"+augment.steps.probe={{log: '{log}'}}",
+            f"output.dir={tmp_path / 'out'}",
+        )
+    )
     rows = check_corpus(tmp_path / "out")
     assert len(rows) == 24
     pids = log.read_text().split()
@@ -64,8 +84,16 @@ def test_chain_built_once_per_worker(compose_cfg, tmp_path, small_prompts, cache
 
 def test_paired_output_writes_clean_and_augmented(compose_cfg, tmp_path, small_prompts, cache_dir):
     out = tmp_path / "paired"
-    generate(compose_cfg(*_small_banks("phone", cache_dir), "augment.paired=true", f"output.dir={out}",
-                         f"prompts.path={small_prompts}", "voices.per_prompt=1", "n_jobs=1"))
+    generate(
+        compose_cfg(
+            *_small_banks("phone", cache_dir),
+            "augment.paired=true",
+            f"output.dir={out}",
+            f"prompts.path={small_prompts}",
+            "voices.per_prompt=1",
+            "n_jobs=1",
+        )
+    )
     rows = check_corpus(out)
     clean = [r for r in rows if not r["augment"]]
     augmented = [r for r in rows if r["augment"]]

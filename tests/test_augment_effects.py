@@ -54,8 +54,15 @@ def _band_energy_db(audio: np.ndarray, low: float, high: float, ref_band: tuple[
 
 
 def test_telephony_profile_has_no_energy_above_its_band(cache_dir, speech):
-    chain = prepare(small("phone", cache_dir, "augment.steps.room.p=1", "augment.steps.noise.p=1",
-                          "augment.devices.phone.clipping.p=1")).build()
+    chain = prepare(
+        small(
+            "phone",
+            cache_dir,
+            "augment.steps.room.p=1",
+            "augment.steps.noise.p=1",
+            "augment.devices.phone.clipping.p=1",
+        )
+    ).build()
     for seed in range(6):
         x = speech[seed % 2]
         result = chain.apply(x, RATE, seed)
@@ -97,7 +104,9 @@ def test_applied_rir_is_the_labelled_room_without_its_pre_delay(cache_dir):
     chain = prepare(only({"room": {**cfg["steps"]["room"], "p": 1.0}}, cache=cache_dir)).build()
     for seed in range(3):
         applied, params = _impulse_response(chain, seed, seconds=1.0)
-        room = pra.ShoeBox(params["room_dim"], fs=RATE, materials=pra.Material(params["absorption"]), max_order=params["max_order"])
+        room = pra.ShoeBox(
+            params["room_dim"], fs=RATE, materials=pra.Material(params["absorption"]), max_order=params["max_order"]
+        )
         room.add_source(params["source"])
         room.add_microphone(params["mic"])
         room.compute_rir()
@@ -105,7 +114,7 @@ def test_applied_rir_is_the_labelled_room_without_its_pre_delay(cache_dir):
         direct = pra.constants.get("frac_delay_length") // 2 + params["distance"] / pra.constants.get("c") * RATE
         n = 4000
         lags = range(int(direct) - 20, int(direct) + 21)
-        scores = [np.dot(applied[:n], reference[lag:lag + n]) for lag in lags]
+        scores = [np.dot(applied[:n], reference[lag : lag + n]) for lag in lags]
         assert abs(lags[int(np.argmax(scores))] - direct) <= 1.0
         assert np.abs(applied[0]) >= 0.2 * np.max(np.abs(applied))  # the direct path itself, not silence before it
 
@@ -150,7 +159,9 @@ def test_limiter_and_agc_hold_their_levels(cache_dir, speech):
 
 def test_eq_gain_is_the_labelled_gain(cache_dir):
     """Zero-phase filtering runs each section twice; the label must still be the gain heard."""
-    cfg = only({"eq": {"bands": {"presence": {"kind": "peak", "freq_hz": 2000, "gain_db": 6, "q": 1.0}}}}, cache=cache_dir)
+    cfg = only(
+        {"eq": {"bands": {"presence": {"kind": "peak", "freq_hz": 2000, "gain_db": 6, "q": 1.0}}}}, cache=cache_dir
+    )
     t = np.arange(RATE) / RATE
     tone = (0.1 * np.sin(2 * np.pi * 2000 * t)).astype(np.float32)
     out = prepare(cfg).build().apply(tone, RATE, 0).audio
@@ -175,12 +186,21 @@ def test_coloured_noise_has_its_slope_and_differs_per_item(kind, slope_db_per_de
     assert abs(np.corrcoef(added[0], added[1])[0, 1]) < 0.1
 
 
-@pytest.mark.parametrize("step", [
-    {"bandpass": {"low_hz": 300, "high_hz": 3350, "order": 8, "shape": "ellip"}},
-    {"bandpass": {"low_hz": 80, "high_hz": 7600, "order": 4}},
-    {"eq": {"bands": {"shelf": {"kind": "low_shelf", "freq_hz": 200, "gain_db": -10, "q": 0.7},
-                      "peak": {"kind": "peak", "freq_hz": 3000, "gain_db": 6, "q": 2.0}}}},
-])
+@pytest.mark.parametrize(
+    "step",
+    [
+        {"bandpass": {"low_hz": 300, "high_hz": 3350, "order": 8, "shape": "ellip"}},
+        {"bandpass": {"low_hz": 80, "high_hz": 7600, "order": 4}},
+        {
+            "eq": {
+                "bands": {
+                    "shelf": {"kind": "low_shelf", "freq_hz": 200, "gain_db": -10, "q": 0.7},
+                    "peak": {"kind": "peak", "freq_hz": 3000, "gain_db": 6, "q": 2.0},
+                }
+            }
+        },
+    ],
+)
 def test_filters_are_causal_and_keep_speech_where_it_was(step, cache_dir, speech):
     """Microphones and channels are causal: nothing comes out before a click goes in (beyond the
     group-delay advance of a few samples), and speech is not shifted by more than a millisecond."""
@@ -188,11 +208,13 @@ def test_filters_are_causal_and_keep_speech_where_it_was(step, cache_dir, speech
     click = np.zeros(RATE // 2, dtype=np.float32)
     click[4000] = 0.5
     out = chain.apply(click, RATE, 0).audio
-    assert np.max(np.abs(out[:4000 - 16])) == 0.0  # 1 ms; a zero-phase filter rings for tens of ms before
+    assert np.max(np.abs(out[: 4000 - 16])) == 0.0  # 1 ms; a zero-phase filter rings for tens of ms before
     x = speech[1]
     y = chain.apply(x, RATE, 0).audio
     lags = np.arange(-40, 41)
-    scores = [np.dot(x[40:-40], y[40 + lag:len(y) - 40 + lag]) for lag in lags]
+    scores = [np.dot(x[40:-40], y[40 + lag : len(y) - 40 + lag]) for lag in lags]
     lag = lags[int(np.argmax(scores))]
     print(f"best-aligning lag: {lag} samples")
-    assert abs(lag) <= RATE // 1000  # 1 ms: word times are on a 5 ms grid; a steep band edge delays its own frequencies a little
+    assert (
+        abs(lag) <= RATE // 1000
+    )  # 1 ms: word times are on a 5 ms grid; a steep band edge delays its own frequencies a little

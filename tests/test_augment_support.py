@@ -64,7 +64,13 @@ def small(name: str, cache, *overrides: str) -> dict:
 
 def only(steps: dict, devices: dict | None = None, cache=None, **top) -> dict:
     """A hand-written augment config (what a user would put in their own profile)."""
-    return {"paired": False, "cache_dir": str(cache) if cache else None, "steps": steps, **({"devices": devices} if devices else {}), **top}
+    return {
+        "paired": False,
+        "cache_dir": str(cache) if cache else None,
+        "steps": steps,
+        **({"devices": devices} if devices else {}),
+        **top,
+    }
 
 
 def prepare(cfg: dict) -> augment.PreparedAugment:

@@ -26,7 +26,21 @@ def test_voices_command_filters():
 
 
 def test_generate_through_the_dispatcher(tmp_path, small_prompts):
-    out = subprocess.run([sys.executable, "-m", "synth.commands", "generate", f"prompts.path={small_prompts}", "voices.per_prompt=1",
-                          "output.dir=out", "progress=false"], capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "synth.commands",
+            "generate",
+            f"prompts.path={small_prompts}",
+            "voices.per_prompt=1",
+            "output.dir=out",
+            "progress=false",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     assert len((tmp_path / "out" / "manifest.jsonl").read_text().splitlines()) == 8

@@ -1,6 +1,5 @@
 """executor=dask on a real LocalCluster of worker processes gives joblib's corpus, byte for byte."""
 
-import sys
 
 from tests.conftest import check_corpus, corpus_fingerprint, run_cli
 
@@ -17,6 +16,10 @@ def test_dask_local_cluster_matches_joblib(tmp_path, small_prompts):
 
 
 def test_unreachable_scheduler_is_a_clear_error(tmp_path, small_prompts):
-    result = run_cli([f"prompts.path={small_prompts}", "executor=dask", "executor.address=tcp://127.0.0.1:9", "output.dir=x"], cwd=tmp_path, timeout=120)
+    result = run_cli(
+        [f"prompts.path={small_prompts}", "executor=dask", "executor.address=tcp://127.0.0.1:9", "output.dir=x"],
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert result.returncode == 2
     assert "executor.address 'tcp://127.0.0.1:9'" in result.stderr and "Traceback" not in result.stderr

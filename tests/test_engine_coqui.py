@@ -36,20 +36,39 @@ def build_tiny_vits(folder: Path, speakers=VCTK_SPEAKERS, frames_per_token: floa
     speakers_file = folder / "speaker_ids.json"
     speakers_file.write_text(json.dumps({name: i for i, name in enumerate(speakers)}))
     args = VitsArgs(
-        hidden_channels=32, hidden_channels_ffn_text_encoder=64, num_heads_text_encoder=2, num_layers_text_encoder=1,
-        num_layers_posterior_encoder=1, num_layers_flow=1, use_sdp=False, init_discriminator=False,
-        upsample_rates_decoder=[8, 8, 4], upsample_initial_channel_decoder=32, upsample_kernel_sizes_decoder=[16, 16, 8],
-        resblock_kernel_sizes_decoder=[3], resblock_dilation_sizes_decoder=[[1, 3, 5]],
-        use_speaker_embedding=True, speaker_embedding_channels=16, speakers_file=str(speakers_file), out_channels=257,
+        hidden_channels=32,
+        hidden_channels_ffn_text_encoder=64,
+        num_heads_text_encoder=2,
+        num_layers_text_encoder=1,
+        num_layers_posterior_encoder=1,
+        num_layers_flow=1,
+        use_sdp=False,
+        init_discriminator=False,
+        upsample_rates_decoder=[8, 8, 4],
+        upsample_initial_channel_decoder=32,
+        upsample_kernel_sizes_decoder=[16, 16, 8],
+        resblock_kernel_sizes_decoder=[3],
+        resblock_dilation_sizes_decoder=[[1, 3, 5]],
+        use_speaker_embedding=True,
+        speaker_embedding_channels=16,
+        speakers_file=str(speakers_file),
+        out_channels=257,
     )
     config = VitsConfig(
         model_args=args,
         audio=BaseAudioConfig(sample_rate=16000, fft_size=512, win_length=512, hop_length=256, num_mels=80),
         use_phonemes=False,
         text_cleaner="english_cleaners",
-        characters=CharactersConfig(characters_class="TTS.tts.models.vits.VitsCharacters", pad="_", eos="", bos="",
-                                    blank=None, characters="abcdefghijklmnopqrstuvwxyz",
-                                    punctuations=" !',.?-", phonemes=None),
+        characters=CharactersConfig(
+            characters_class="TTS.tts.models.vits.VitsCharacters",
+            pad="_",
+            eos="",
+            bos="",
+            blank=None,
+            characters="abcdefghijklmnopqrstuvwxyz",
+            punctuations=" !',.?-",
+            phonemes=None,
+        ),
         add_blank=True,
         use_speaker_embedding=True,
         speakers_file=str(speakers_file),
@@ -96,7 +115,9 @@ def test_model_by_path_through_tts_api(tts_home, tmp_path):
     folder = build_tiny_vits(tmp_path / "my_model", speakers=("alice", "bob"))
     e = create_engine("coqui", timeout_s=60)
     by_folder = e.synthesize(TEXT, f"{folder}#bob", Prosody(), seed=3)
-    by_file = create_engine("coqui", timeout_s=60).synthesize(TEXT, f"{folder / 'model_file.pth'}#bob", Prosody(), seed=3)
+    by_file = create_engine("coqui", timeout_s=60).synthesize(
+        TEXT, f"{folder / 'model_file.pth'}#bob", Prosody(), seed=3
+    )
     assert np.array_equal(by_folder.audio, by_file.audio)
     with pytest.raises(EngineError, match="no speaker 'carol'; known: alice, bob"):
         e.synthesize(TEXT, f"{folder}#carol", Prosody(), seed=3)
@@ -133,14 +154,29 @@ def test_vctk_catalog_through_the_generator(compose_cfg, tts_home, tmp_path, sma
     from tests.conftest import check_corpus
 
     out = tmp_path / "corpus"
-    generate(compose_cfg("voices=vctk", f"prompts.path={small_prompts}", f"++engines.coqui.tts_home={tts_home}",
-                         "voices.ids=[vctk-p225,vctk-p226,vctk-p326,vctk-p335]", "n_jobs=1", f"output.dir={out}",
-                         "words.align=false"))  # random weights speak no words: nothing to align
+    generate(
+        compose_cfg(
+            "voices=vctk",
+            f"prompts.path={small_prompts}",
+            f"++engines.coqui.tts_home={tts_home}",
+            "voices.ids=[vctk-p225,vctk-p226,vctk-p326,vctk-p335]",
+            "n_jobs=1",
+            f"output.dir={out}",
+            "words.align=false",
+        )
+    )  # random weights speak no words: nothing to align
     rows = check_corpus(out)
     assert len(rows) == 16
     by_id = {r["speaker"]["id"]: r["speaker"] for r in rows}
-    assert by_id["vctk-p326"] == {"id": "vctk-p326", "engine": "coqui", "voice": "tts_models/en/vctk/vits#p326",
-                                  "accent": "en-au", "gender": "male", "locale": "en-AU",
-                                  "license": by_id["vctk-p326"]["license"], "commercial_use": True}
+    assert by_id["vctk-p326"] == {
+        "id": "vctk-p326",
+        "engine": "coqui",
+        "voice": "tts_models/en/vctk/vits#p326",
+        "accent": "en-au",
+        "gender": "male",
+        "locale": "en-AU",
+        "license": by_id["vctk-p326"]["license"],
+        "commercial_use": True,
+    }
     assert "VCTK" in by_id["vctk-p326"]["license"] and by_id["vctk-p335"]["accent"] == "en-nz"
     assert all(r["words"] is None and r["prosody"]["pitch"] == 1.0 for r in rows)

@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.conftest import engine_fixture, unless_installed  # noqa: E402
 from synth.engines.base import EngineError, Prosody, create_engine, voice_available
+from tests.conftest import engine_fixture, unless_installed  # noqa: E402
 from voices.catalog import load_catalog
 
 REPO = Path(__file__).resolve().parent.parent
@@ -50,7 +50,7 @@ def test_every_voice_speaks_with_ordered_word_times_inside_the_audio(engine, voi
     assert 20 * np.log10(rms(out.audio)) > -35 and np.max(np.abs(out.audio)) < 1.0
     assert 1.5 < len(TEXT.split()) / duration < 6
     assert out.prosody == Prosody(1.0, 1.0, 1.0)
-    words = [TEXT[e.char_start:e.char_start + e.char_len] for e in out.word_events]
+    words = [TEXT[e.char_start : e.char_start + e.char_len] for e in out.word_events]
     assert words == TEXT.replace(".", "").replace("?", "").split()  # one event per word, in order
     samples = [e.sample for e in out.word_events]
     assert samples == sorted(samples) and len(set(samples)) == len(samples)
@@ -58,10 +58,12 @@ def test_every_voice_speaks_with_ordered_word_times_inside_the_audio(engine, voi
     # Festival's word starts are not guesses: the audio is quiet just before the first word and loud
     # inside it; a boundary is the start of a pause that Festival put between two words.
     hop = out.sample_rate // 100
-    assert rms(out.audio[samples[0] - 3 * hop:samples[0] - hop]) < 0.1 * rms(out.audio[samples[0]:samples[0] + 20 * hop])
+    assert rms(out.audio[samples[0] - 3 * hop : samples[0] - hop]) < 0.1 * rms(
+        out.audio[samples[0] : samples[0] + 20 * hop]
+    )
     for b in out.boundaries:
         assert samples[0] < b < samples[-1] and b not in samples
-        assert rms(out.audio[b + hop:b + 6 * hop]) < 0.3 * rms(out.audio)
+        assert rms(out.audio[b + hop : b + 6 * hop]) < 0.3 * rms(out.audio)
 
 
 def test_same_bytes_whatever_ran_before_and_in_a_fresh_process(engine):
@@ -78,7 +80,9 @@ def test_same_bytes_whatever_ran_before_and_in_a_fresh_process(engine):
         "print(json.dumps({v: hashlib.sha256(e.synthesize(text, v, Prosody(), seed=1).audio.tobytes()).hexdigest()"
         " for v in voices}))\n"
     )
-    done = subprocess.run([sys.executable, "-c", child], check=False, cwd=REPO, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-c", child], check=False, cwd=REPO, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr[-500:]
     assert json.loads(done.stdout.strip().splitlines()[-1]) == first
     # With one process at a time, every voice change restarts festival: still the same bytes.
@@ -112,16 +116,27 @@ def test_quotes_backslashes_and_parentheses_are_spoken_not_evaluated(engine):
     before = digest(engine.synthesize(TEXT, "kal_diphone", Prosody(), seed=1))
     hostile = 'he said "stop" \\" (quit)) (voice_rab_diphone) (Parameter.set \'Duration_Stretch 9) back\\slash done'
     out = engine.synthesize(hostile, "kal_diphone", Prosody(), seed=1)
-    spoken = [hostile[e.char_start:e.char_start + e.char_len] for e in out.word_events]
+    spoken = [hostile[e.char_start : e.char_start + e.char_len] for e in out.word_events]
     # Festival's tokens drop the punctuation around a word; the backslash is a word of its own.
-    assert spoken == ["he", "said", "stop", "\\", "quit", "voice_rab_diphone", "Parameter.set", "Duration_Stretch", "9",
-                      "back\\slash", "done"]
+    assert spoken == [
+        "he",
+        "said",
+        "stop",
+        "\\",
+        "quit",
+        "voice_rab_diphone",
+        "Parameter.set",
+        "Duration_Stretch",
+        "9",
+        "back\\slash",
+        "done",
+    ]
     assert 5 < len(out.audio) / out.sample_rate < 20
     # Nothing was run: the same process still renders the same bytes at the same speed in the same voice.
     assert digest(engine.synthesize(TEXT, "kal_diphone", Prosody(), seed=1)) == before
     unicode_text = "café naïve – “quoted” done"
     out = engine.synthesize(unicode_text, "kal_diphone", Prosody(), seed=1)
-    spoken = [unicode_text[e.char_start:e.char_start + e.char_len] for e in out.word_events]
+    spoken = [unicode_text[e.char_start : e.char_start + e.char_len] for e in out.word_events]
     assert spoken == ["café", "naïve", "quoted", "done"]  # offsets into the text as given
 
 

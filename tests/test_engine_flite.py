@@ -11,14 +11,16 @@ import sys
 import numpy as np
 import pytest
 
-from tests.conftest import engine_fixture, unless_installed  # noqa: E402
 from synth.engines.base import EngineError, Prosody, create_engine, voice_available
+from tests.conftest import engine_fixture, unless_installed  # noqa: E402
 from voices.catalog import load_catalog
 
 CATALOG = load_catalog("voices/flite_en.yaml")
 pytestmark = unless_installed("flite", "flite_en", "Flite")
 VOICES = [v.engine_voice for v in CATALOG]
-TEXT = "set a timer for fifteen minutes, then turn off the kitchen lights. what's the weather like in edinburgh tomorrow?"
+TEXT = (
+    "set a timer for fifteen minutes, then turn off the kitchen lights. what's the weather like in edinburgh tomorrow?"
+)
 LONG = "please turn the volume down to forty percent and remind me to buy eggs, milk and bread before the shop closes"
 
 
@@ -39,7 +41,8 @@ def frame_db(audio: np.ndarray, rate: int, frame_s: float = 0.01) -> np.ndarray:
 def median_f0(out) -> float:
     parselmouth = pytest.importorskip("parselmouth")
     pitch = parselmouth.Sound(out.audio.astype(np.float64), out.sample_rate).to_pitch(
-        time_step=0.01, pitch_floor=50, pitch_ceiling=500)
+        time_step=0.01, pitch_floor=50, pitch_ceiling=500
+    )
     f0 = pitch.selected_array["frequency"]
     return float(np.median(f0[f0 > 0]))
 
@@ -67,7 +70,7 @@ def test_word_times_are_ordered_inside_the_audio_and_where_the_energy_is(engine,
     out = engine.synthesize(TEXT, voice, Prosody(), seed=1)
     tokens = TEXT.split()
     events = out.word_events
-    assert [TEXT[e.char_start:e.char_start + e.char_len] for e in events] == tokens  # one per token, in order
+    assert [TEXT[e.char_start : e.char_start + e.char_len] for e in events] == tokens  # one per token, in order
     samples = [e.sample for e in events]
     assert all(a < b for a, b in itertools.pairwise(samples)) and 0 <= samples[0] and samples[-1] < len(out.audio)
     db = frame_db(out.audio, out.sample_rate)
@@ -78,11 +81,11 @@ def test_word_times_are_ordered_inside_the_audio_and_where_the_energy_is(engine,
     assert loud[-1] * hop > samples[-1]
     # Every word's span holds speech; the pauses flite reports (at the comma and the full stop) are quiet.
     for start, end in zip(samples, samples[1:] + [len(out.audio)]):
-        assert db[start // hop:end // hop].max() > -25
+        assert db[start // hop : end // hop].max() > -25
     assert len(out.boundaries) == 2
     for cut in out.boundaries:
         nxt = min(s for s in samples if s > cut)
-        assert nxt - cut > 0.03 * out.sample_rate and np.median(db[cut // hop + 1:nxt // hop - 1]) < -35
+        assert nxt - cut > 0.03 * out.sample_rate and np.median(db[cut // hop + 1 : nxt // hop - 1]) < -35
 
 
 def test_same_request_gives_the_same_bytes_whatever_was_rendered_before(engine):
@@ -90,15 +93,19 @@ def test_same_request_gives_the_same_bytes_whatever_was_rendered_before(engine):
     for v in reversed(VOICES):  # other texts, prosody and seeds in between
         engine.synthesize(LONG, v, Prosody(0.8, 1.2, 0.5), seed=3)
     assert {v: digest(engine.synthesize(TEXT, v, Prosody(1.1, 0.9, 1.0), seed=7)) for v in reversed(VOICES)} == first
-    code = ("import hashlib, sys; from synth.engines.base import Prosody, create_engine; e = create_engine('flite');"
-            f"[print(v, hashlib.sha256(e.synthesize({TEXT!r}, v, Prosody(1.1, 0.9, 1.0), seed=7).audio.tobytes())"
-            f".hexdigest()) for v in {list(reversed(VOICES))!r}]")
+    code = (
+        "import hashlib, sys; from synth.engines.base import Prosody, create_engine; e = create_engine('flite');"
+        f"[print(v, hashlib.sha256(e.synthesize({TEXT!r}, v, Prosody(1.1, 0.9, 1.0), seed=7).audio.tobytes())"
+        f".hexdigest()) for v in {list(reversed(VOICES))!r}]"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
     assert dict(line.split() for line in done.stdout.splitlines()) == first
 
 
 def test_the_seed_picks_the_excitation_noise_of_the_statistical_voices(engine):
-    assert digest(engine.synthesize(TEXT, "slt", Prosody(), seed=1)) != digest(engine.synthesize(TEXT, "slt", Prosody(), seed=2))
+    assert digest(engine.synthesize(TEXT, "slt", Prosody(), seed=1)) != digest(
+        engine.synthesize(TEXT, "slt", Prosody(), seed=2)
+    )
 
 
 @pytest.mark.parametrize("voice", VOICES)
@@ -137,7 +144,7 @@ def test_volume_is_a_linear_factor_and_never_clips(engine):
 def test_accented_letters_are_folded_and_word_offsets_stay_on_the_given_text(engine):
     text = "order a café crème at noël"
     out = engine.synthesize(text, "kal16", Prosody(), seed=0)
-    assert [text[e.char_start:e.char_start + e.char_len] for e in out.word_events] == text.split()
+    assert [text[e.char_start : e.char_start + e.char_len] for e in out.word_events] == text.split()
 
 
 def test_unknown_voice_is_a_clear_error_and_unavailable_with_the_reason(engine):

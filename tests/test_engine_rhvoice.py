@@ -13,9 +13,9 @@ import sys
 import numpy as np
 import pytest
 
-from tests.conftest import engine_fixture, unless_installed  # noqa: E402
 from synth.engines.base import EngineError, Prosody, create_engine, voice_available
 from synth.engines.rhvoice import choose_backend, installed_voices
+from tests.conftest import engine_fixture, unless_installed  # noqa: E402
 from voices.catalog import load_catalog
 
 CATALOG = load_catalog("rhvoice_en")
@@ -61,7 +61,9 @@ def test_every_catalog_voice_renders_speech_with_aligned_word_times(engine, voic
         return
     tokens = TEXT.split()
     events = out.word_events
-    assert [TEXT[e.char_start:e.char_start + e.char_len].strip(".?") for e in events] == [t.strip(".?") for t in tokens]
+    assert [TEXT[e.char_start : e.char_start + e.char_len].strip(".?") for e in events] == [
+        t.strip(".?") for t in tokens
+    ]
     samples = [e.sample for e in events]
     assert samples == sorted(samples) and 0 <= samples[0] and samples[-1] < n
     first, last = samples[0], out.boundaries[-1] if out.boundaries else n
@@ -70,12 +72,12 @@ def test_every_catalog_voice_renders_speech_with_aligned_word_times(engine, voic
     assert first > 0 and last < n and lead < body - 15 and tail < body - 12
     # ... and the words start and end where the speech does: the first and last 50 ms of the span are loud.
     edge = int(0.05 * sr)
-    assert level(out.audio[first:first + edge]) > lead + 6 and level(out.audio[last - edge:last]) > tail + 6
+    assert level(out.audio[first : first + edge]) > lead + 6 and level(out.audio[last - edge : last]) > tail + 6
     # The sentence pause after "minutes." is a boundary, quiet, before "what's" starts.
     pause = next(b for b in out.boundaries if samples[5] < b < samples[6])
-    assert level(out.audio[pause:samples[6]]) < body - 15
+    assert level(out.audio[pause : samples[6]]) < body - 15
     # Every word's first 100 ms holds speech (alan's "what's" after the pause rises only 50 ms in).
-    assert all(level(out.audio[s:s + 2 * edge]) > lead + 6 for s in samples)
+    assert all(level(out.audio[s : s + 2 * edge]) > lead + 6 for s in samples)
 
 
 def test_catalog_is_every_installed_english_voice_with_accent_and_licence():
@@ -144,7 +146,7 @@ def test_markup_and_symbols_it_would_read_aloud_are_refused(engine, text):
 def test_word_offsets_are_characters_not_bytes(engine):
     text = "café naïve résumé okay"
     out = engine.synthesize(text, "slt", Prosody(), seed=1)
-    assert [text[e.char_start:e.char_start + e.char_len] for e in out.word_events] == text.split()
+    assert [text[e.char_start : e.char_start + e.char_len] for e in out.word_events] == text.split()
 
 
 @needs_library

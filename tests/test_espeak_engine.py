@@ -36,7 +36,10 @@ def test_same_bytes_across_engine_instances(engine):
     other = create_engine("espeak")
     try:
         other.synthesize("Warm up with something else entirely.", "en-us+m1", Prosody())
-        assert other.synthesize(TEXT, "en-029+f1", Prosody()).audio.tobytes() == engine.synthesize(TEXT, "en-029+f1", Prosody()).audio.tobytes()
+        assert (
+            other.synthesize(TEXT, "en-029+f1", Prosody()).audio.tobytes()
+            == engine.synthesize(TEXT, "en-029+f1", Prosody()).audio.tobytes()
+        )
     finally:
         other.close()
 

@@ -34,8 +34,16 @@ def make_corpus(out: Path, *overrides) -> Path:
     GlobalHydra.instance().clear()
     try:
         with initialize_config_dir(config_dir=config_dir(), version_base="1.3"):
-            cfg = compose(config_name="config", overrides=[
-                "progress=false", f"prompts.path={prompts}", "voices.per_prompt=3", f"output.dir={out}", *overrides])
+            cfg = compose(
+                config_name="config",
+                overrides=[
+                    "progress=false",
+                    f"prompts.path={prompts}",
+                    "voices.per_prompt=3",
+                    f"output.dir={out}",
+                    *overrides,
+                ],
+            )
         generate(cfg)
     finally:
         GlobalHydra.instance().clear()
@@ -66,7 +74,9 @@ def test_fixture_has_every_split(corpus):
 
 def test_hf_audiofolder_loads_with_datasets(corpus, tmp_path):
     expected = by_split(read_manifest(corpus))
-    loaded = datasets.load_dataset("audiofolder", data_dir=str(corpus / "exports" / "hf"), cache_dir=str(tmp_path / "cache"))
+    loaded = datasets.load_dataset(
+        "audiofolder", data_dir=str(corpus / "exports" / "hf"), cache_dir=str(tmp_path / "cache")
+    )
     assert set(loaded) == {"train", "validation", "test"}
     for split, folder in SPLIT_DIRS.items():
         part = loaded[folder]
@@ -101,14 +111,18 @@ def test_nemo_manifests(corpus):
             assert e["speaker"] == row["speaker"]["id"] and e["accent"] == row["speaker"]["accent"]
             # relative paths resolve from the manifest's folder, as NeMo resolves them
             audio = folder / e["audio_filepath"]
-            assert not os.path.isabs(e["audio_filepath"]) and audio.resolve() == (corpus / row["audio_filepath"]).resolve()
+            assert (
+                not os.path.isabs(e["audio_filepath"]) and audio.resolve() == (corpus / row["audio_filepath"]).resolve()
+            )
             assert abs(sf.info(str(audio)).duration - e["duration"]) < 1e-3
 
 
 def test_lhotse_manifests_load_and_validate(corpus):
     expected = by_split(read_manifest(corpus))
     folder = corpus / "exports" / "lhotse"
-    cached = read_manifests_if_cached(dataset_parts=["train", "dev", "test"], output_dir=folder, prefix="speechforge", suffix="jsonl.gz")
+    cached = read_manifests_if_cached(
+        dataset_parts=["train", "dev", "test"], output_dir=folder, prefix="speechforge", suffix="jsonl.gz"
+    )
     assert set(cached) == {"train", "dev", "test"}
     for split, rows in expected.items():
         recordings = lhotse.load_manifest(folder / f"speechforge_recordings_{split}.jsonl.gz").with_path_prefix(corpus)
@@ -151,9 +165,13 @@ def test_webdataset_shards_stream(corpus):
 
 def test_export_again_replaces_and_is_byte_identical(corpus, tmp_path):
     copy = shutil.copytree(corpus, tmp_path / "copy", symlinks=True)
-    before = {p.relative_to(copy): p.read_bytes() for p in (copy / "exports").rglob("*") if p.is_file() and not p.is_symlink()}
+    before = {
+        p.relative_to(copy): p.read_bytes() for p in (copy / "exports").rglob("*") if p.is_file() and not p.is_symlink()
+    }
     export_corpus(copy, ["hf", "nemo", "lhotse", "webdataset"], {"webdataset": {"shard_size": 5}})
-    after = {p.relative_to(copy): p.read_bytes() for p in (copy / "exports").rglob("*") if p.is_file() and not p.is_symlink()}
+    after = {
+        p.relative_to(copy): p.read_bytes() for p in (copy / "exports").rglob("*") if p.is_file() and not p.is_symlink()
+    }
     assert after == before
     export_corpus(copy, ["webdataset"], {"webdataset": {"shard_size": 100}})
     names = sorted(p.name for p in (copy / "exports" / "webdataset").iterdir())
@@ -207,8 +225,13 @@ def augmented_corpus(tmp_path_factory):
     """A real run with the default augmentation (room, noise, device), clean and augmented rows
     paired; session-scoped because simulating its rooms is the slow part (test_report uses it too)."""
     base = tmp_path_factory.mktemp("augmented")
-    return make_corpus(base / "corpus", "augment=default", "augment.paired=true", "augment.steps.room.bank_size=4",
-                       f"augment.cache_dir={base / 'cache'}")
+    return make_corpus(
+        base / "corpus",
+        "augment=default",
+        "augment.paired=true",
+        "augment.steps.room.bank_size=4",
+        f"augment.cache_dir={base / 'cache'}",
+    )
 
 
 def test_augmented_pairs_export_and_verify(augmented_corpus, tmp_path):
@@ -228,4 +251,6 @@ def test_augmented_pairs_export_and_verify(augmented_corpus, tmp_path):
             assert json.loads(entry["augment"]) == row["augment"]
         for line in (root / "exports" / "nemo" / f"{split}.jsonl").read_text().splitlines():
             entry = json.loads(line)
-            assert entry["augment"] == rows[entry["id"]]["augment"] and entry["device"] == rows[entry["id"]].get("device")
+            assert entry["augment"] == rows[entry["id"]]["augment"] and entry["device"] == rows[entry["id"]].get(
+                "device"
+            )

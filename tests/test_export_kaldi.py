@@ -116,4 +116,3 @@ def test_speakers_whose_ids_would_break_kaldi_sorting_are_refused():
     _check_speaker_prefixes({"tts-a", "tts-b", "tts-ab"})  # prefixes without '-' sort consistently
     with pytest.raises(ExportError, match="'tts-a' and 'tts-a-x'"):
         _check_speaker_prefixes({"tts-a", "tts-a-x"})
-

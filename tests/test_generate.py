@@ -36,7 +36,11 @@ def test_same_bytes_for_one_and_two_workers(compose_cfg, tmp_path, small_prompts
     generate(compose_cfg(*common, "n_jobs=2", f"output.dir={tmp_path / 'two'}"))
     generate(compose_cfg(*common, "executor=serial", f"output.dir={tmp_path / 'serial'}"))
     one = (tmp_path / "one" / "manifest.jsonl").read_bytes()
-    assert one == (tmp_path / "two" / "manifest.jsonl").read_bytes() == (tmp_path / "serial" / "manifest.jsonl").read_bytes()
+    assert (
+        one
+        == (tmp_path / "two" / "manifest.jsonl").read_bytes()
+        == (tmp_path / "serial" / "manifest.jsonl").read_bytes()
+    )
     assert corpus_fingerprint(tmp_path / "one") == corpus_fingerprint(tmp_path / "two")
     assert len(read_manifest(tmp_path / "one")) == 24
 
@@ -51,11 +55,14 @@ def test_seed_changes_voices_and_prosody(compose_cfg, tmp_path, small_prompts):
 def test_jsonl_and_csv_prompts_keep_their_fields(compose_cfg, tmp_path):
     jsonl = tmp_path / "p.jsonl"
     jsonl.write_text(
-        json.dumps({"id": "turn_on", "text": "Turn on the lamp.", "intent": "lights_on", "slots": {"device": "lamp"}}) + "\n"
+        json.dumps({"id": "turn_on", "text": "Turn on the lamp.", "intent": "lights_on", "slots": {"device": "lamp"}})
         + "\n"
-        + json.dumps({"id": "bad/id", "text": "Hello."}) + "\n"
+        + "\n"
+        + json.dumps({"id": "bad/id", "text": "Hello."})
+        + "\n"
         + "{not json\n"
-        + json.dumps({"id": "dup", "text": "turn on the lamp."}) + "\n"
+        + json.dumps({"id": "dup", "text": "turn on the lamp."})
+        + "\n"
     )
     generate(compose_cfg(f"prompts.path={jsonl}", "voices.per_prompt=1", f"output.dir={tmp_path / 'j'}"))
     rows = check_corpus(tmp_path / "j")
@@ -86,10 +93,20 @@ def test_unspeakable_prompt_is_rejected_not_fatal(compose_cfg, tmp_path):
 
 
 def test_wav_at_22050(compose_cfg, tmp_path, small_prompts):
-    generate(compose_cfg(f"prompts.path={small_prompts}", "output.audio_format=wav", "output.sample_rate=22050",
-                         "voices.per_prompt=1", f"output.dir={tmp_path / 'w'}"))
+    generate(
+        compose_cfg(
+            f"prompts.path={small_prompts}",
+            "output.audio_format=wav",
+            "output.sample_rate=22050",
+            "voices.per_prompt=1",
+            f"output.dir={tmp_path / 'w'}",
+        )
+    )
     rows = check_corpus(tmp_path / "w")
-    assert all(r["audio_filepath"].endswith(".wav") and sf.info(tmp_path / "w" / r["audio_filepath"]).format == "WAV" for r in rows)
+    assert all(
+        r["audio_filepath"].endswith(".wav") and sf.info(tmp_path / "w" / r["audio_filepath"]).format == "WAV"
+        for r in rows
+    )
 
 
 def test_resume_skips_finished_and_refuses_other_config(compose_cfg, tmp_path, small_prompts):
@@ -165,8 +182,18 @@ def test_not_a_corpus_folder_is_refused(compose_cfg, tmp_path, small_prompts):
 
 
 def test_hung_renders_are_retried_then_rejected(compose_cfg, tmp_path, small_prompts):
-    generate(compose_cfg(f"prompts.path={small_prompts}", "voices.per_prompt=1", "engine.timeout_s=0.0001", "engine.retries=1",
-                         f"output.dir={tmp_path / 'o'}"))
+    generate(
+        compose_cfg(
+            f"prompts.path={small_prompts}",
+            "voices.per_prompt=1",
+            "engine.timeout_s=0.0001",
+            "engine.retries=1",
+            f"output.dir={tmp_path / 'o'}",
+        )
+    )
     rejects = [json.loads(l) for l in (tmp_path / "o" / "rejects.jsonl").read_text().splitlines()]
-    assert len(rejects) == 8 and all(r["stage"] == "render" and r["reason"].startswith("failed 2 times: ") and "timed out" in r["reason"] for r in rejects)
+    assert len(rejects) == 8 and all(
+        r["stage"] == "render" and r["reason"].startswith("failed 2 times: ") and "timed out" in r["reason"]
+        for r in rejects
+    )
     assert (tmp_path / "o" / "manifest.jsonl").read_text() == ""

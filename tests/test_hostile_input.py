@@ -57,7 +57,7 @@ HOSTILE_TEXTS = {
     "ssml": '<speak><prosody rate="x-slow">hello there</prosody></speak>',
     "phonemes": "[[h@l'oU]] world",
     "embedded_command": "say \x0110S hello",
-    "emoji": "I love \U0001F355 pizza",
+    "emoji": "I love \U0001f355 pizza",
     "rtl": "\u0645\u0631\u062d\u0628\u0627 hello",
     "bidi_override": "hello \u202eworld\u202c",
 }

@@ -40,9 +40,17 @@ def _lines(path):
 @pytest.mark.parametrize("kill_after_rows", [0, 5, 37, 90])
 def test_sigkill_then_resume_matches_uninterrupted(prompts_file, reference, tmp_path, kill_after_rows):
     out = tmp_path / "corpus"
-    args = [sys.executable, str(REPO / "generate.py"), "progress=false", f"prompts.path={prompts_file}", f"output.dir={out}"]
+    args = [
+        sys.executable,
+        str(REPO / "generate.py"),
+        "progress=false",
+        f"prompts.path={prompts_file}",
+        f"output.dir={out}",
+    ]
     # its own process group, so the kill takes the workers and engine helpers down with it
-    proc = subprocess.Popen(args, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        args, cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     deadline = time.monotonic() + 120
     jitter = random.Random(kill_after_rows).uniform(0, 0.05)
     while _lines(out / "manifest.jsonl") < kill_after_rows and proc.poll() is None and time.monotonic() < deadline:
@@ -63,7 +71,13 @@ def test_sigkill_then_resume_matches_uninterrupted(prompts_file, reference, tmp_
 def test_a_killed_worker_process_is_replaced(prompts_file, reference, tmp_path):
     """SIGKILL one loky worker mid-run: the run goes on and ends with the uninterrupted corpus."""
     out = tmp_path / "corpus"
-    args = [sys.executable, str(REPO / "generate.py"), "progress=false", f"prompts.path={prompts_file}", f"output.dir={out}"]
+    args = [
+        sys.executable,
+        str(REPO / "generate.py"),
+        "progress=false",
+        f"prompts.path={prompts_file}",
+        f"output.dir={out}",
+    ]
     proc = subprocess.Popen(args, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline, killed = time.monotonic() + 120, False
     while not killed and proc.poll() is None and time.monotonic() < deadline:

@@ -10,7 +10,17 @@ from hydra.core.global_hydra import GlobalHydra
 from synth import manifest
 from synth.cli import config_dir
 from synth.corpus import MANIFEST, Corpus
-from synth.manifest import ManifestError, Speaker, Utterance, Word, dumps, read_jsonl, read_lines, read_manifest, validate
+from synth.manifest import (
+    ManifestError,
+    Speaker,
+    Utterance,
+    Word,
+    dumps,
+    read_jsonl,
+    read_lines,
+    read_manifest,
+    validate,
+)
 from tests.conftest import SMALL_PROMPTS
 
 
@@ -24,9 +34,19 @@ def corpus(tmp_path_factory):
     prompts.write_text("\n".join(SMALL_PROMPTS[:3]) + "\n")
     GlobalHydra.instance().clear()
     with initialize_config_dir(config_dir=config_dir(), version_base="1.3"):
-        cfg = compose(config_name="config", overrides=[
-            "progress=false", "n_jobs=1", f"prompts.path={prompts}", f"output.dir={root / 'corpus'}",
-            "augment=phone", "augment.paired=true", "voices.speakers_per_voice=2", "voices.per_prompt=2"])
+        cfg = compose(
+            config_name="config",
+            overrides=[
+                "progress=false",
+                "n_jobs=1",
+                f"prompts.path={prompts}",
+                f"output.dir={root / 'corpus'}",
+                "augment=phone",
+                "augment.paired=true",
+                "voices.speakers_per_voice=2",
+                "voices.per_prompt=2",
+            ],
+        )
     GlobalHydra.instance().clear()
     generate(cfg)
     return root / "corpus"
@@ -76,7 +96,10 @@ def test_a_bad_whole_line_is_skipped_and_reported(corpus, tmp_path):
     path = tmp_path / MANIFEST
     lines = (corpus / MANIFEST).read_bytes().splitlines(keepends=True)
     path.write_bytes(lines[0] + b"\n" + b"not json\n" + b"".join(lines[1:]))
-    assert [(line.number, line.error) for line in read_lines(path) if line.error] == [(2, "blank line"), (3, "not JSON (Expecting value)")]
+    assert [(line.number, line.error) for line in read_lines(path) if line.error] == [
+        (2, "blank line"),
+        (3, "not JSON (Expecting value)"),
+    ]
     assert len(list(read_manifest(path))) == 12 and not manifest.scan(path).clean
     manifest.rewrite(path, read_manifest(path))
     assert path.read_bytes() == (corpus / MANIFEST).read_bytes()
@@ -128,7 +151,11 @@ def test_resume_reads_ids_and_keeps_rows_byte_identical(corpus, tmp_path):
 
     opened = Corpus.open(copy, yaml.safe_load((copy / "config.yaml").read_text()))
     assert opened.done_ids == stems - {rows[0].item_id} and opened.dropped_rows == 2
-    kept = [line for line, r in zip((corpus / MANIFEST).read_text().splitlines(keepends=True), rows) if r.item_id != rows[0].item_id]
+    kept = [
+        line
+        for line, r in zip((corpus / MANIFEST).read_text().splitlines(keepends=True), rows)
+        if r.item_id != rows[0].item_id
+    ]
     assert (copy / MANIFEST).read_text() == "".join(kept)
 
 

@@ -22,7 +22,10 @@ def test_natural_voices_give_500_speakers_and_the_same_bytes_with_one_worker(com
     assert len(speakers) >= 500, len(speakers)
     assert len({s["base_voice"] for s in speakers.values()}) >= 25
     assert all("perturbation" in s for s in speakers.values())
-    assert len({s["accent"] for s in speakers.values()}) >= 5 and {s["gender"] for s in speakers.values()} == {"female", "male"}
+    assert len({s["accent"] for s in speakers.values()}) >= 5 and {s["gender"] for s in speakers.values()} == {
+        "female",
+        "male",
+    }
     card = (tmp_path / "two" / "report" / "README.md").read_text()
     assert f"{len(speakers)} speaker ids from" in card and "of speaker pairs are distinct" in card
     # One worker, one shard of eight: each of its items must be byte-identical to the two-worker run's.

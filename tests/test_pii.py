@@ -77,8 +77,10 @@ PLANTED = [
     ("card: 6011-1111-1111-1117", [("card", "6011-1111-1111-1117")]),
     # ---- street address (20)
     ("Sherlock lived at 221B Baker Street.", [("address", "221B Baker Street")]),
-    ("The White House is at 1600 Pennsylvania Ave NW, Washington, DC 20500.",
-     [("address", "1600 Pennsylvania Ave NW, Washington, DC 20500")]),
+    (
+        "The White House is at 1600 Pennsylvania Ave NW, Washington, DC 20500.",
+        [("address", "1600 Pennsylvania Ave NW, Washington, DC 20500")],
+    ),
     ("Ship it to 742 Evergreen Terrace, please", [("address", "742 Evergreen Terrace")]),
     ("My office is at 350 Fifth Avenue, Suite 7600.", [("address", "350 Fifth Avenue, Suite 7600")]),
     ("Send it to 10 Downing Street, London SW1A 2AA.", [("address", "10 Downing Street, London SW1A 2AA")]),
@@ -151,8 +153,10 @@ VALUES = [(kind, value) for _, planted in PLANTED for kind, value in planted]
 
 def planted_prompts():
     """Each planted sentence as a prompt, with an extra field that repeats one of its values."""
-    return [Prompt(f"p{i:03d}", text, {"contact": planted[0][1], "source": "call log"}, i + 1)
-            for i, (text, planted) in enumerate(PLANTED)]
+    return [
+        Prompt(f"p{i:03d}", text, {"contact": planted[0][1], "source": "call log"}, i + 1)
+        for i, (text, planted) in enumerate(PLANTED)
+    ]
 
 
 def mentions(value: str, output: str) -> bool:
@@ -170,9 +174,13 @@ def test_planted_set_is_what_it_claims():
                 assert luhn_valid(re.sub(r"\D", "", value)), value
     # a replacement can never recreate a planted name: the pools are disjoint from the detector's lists
     pool = {n for n, _ in gendered_names("pii", "replacement_first_names.txt")} | set(
-        data_lines("pii", "replacement_last_names.txt"))
-    real = {n for n, _ in gendered_names("pii", "first_names.txt")} | {
-        n for n, _ in gendered_names("pii", "name_words.txt")} | set(data_lines("pii", "last_names.txt"))
+        data_lines("pii", "replacement_last_names.txt")
+    )
+    real = (
+        {n for n, _ in gendered_names("pii", "first_names.txt")}
+        | {n for n, _ in gendered_names("pii", "name_words.txt")}
+        | set(data_lines("pii", "last_names.txt"))
+    )
     assert not pool & real
 
 
@@ -235,8 +243,12 @@ def test_scrubbing_is_deterministic_per_seed_and_prompt_id():
 
 
 def test_fields_record_types_and_counts_never_values():
-    prompt = Prompt("x1", "Call John Smith at 555-0123, John knows.",
-                    {"caller": "John Smith", "pii": {"original": "John Smith"}, "n": 3, "tags": ["vip", "John"]}, 1)
+    prompt = Prompt(
+        "x1",
+        "Call John Smith at 555-0123, John knows.",
+        {"caller": "John Smith", "pii": {"original": "John Smith"}, "n": 3, "tags": ["vip", "John"]},
+        1,
+    )
     out = scrub_prompt(prompt, seed=1)
     first, last = out.text.split()[1:3]
     assert out.text.endswith(f", {first} knows.")  # the same original gets the same stand-in
@@ -247,10 +259,30 @@ def test_fields_record_types_and_counts_never_values():
 
 
 def test_template_slot_spans_follow_the_replacements():
-    source = expand_templates(None, seed=3, per_intent={n: 0 for n in ("turn_on", "turn_off", "set_brightness",
-                              "set_temperature", "set_timer", "set_alarm", "cancel_alarm", "set_reminder",
-                              "play_music", "set_volume", "get_weather", "add_to_list", "remove_from_list",
-                              "set_budget")} | {"call_contact": 40, "send_message": 40})
+    source = expand_templates(
+        None,
+        seed=3,
+        per_intent={
+            n: 0
+            for n in (
+                "turn_on",
+                "turn_off",
+                "set_brightness",
+                "set_temperature",
+                "set_timer",
+                "set_alarm",
+                "cancel_alarm",
+                "set_reminder",
+                "play_music",
+                "set_volume",
+                "get_weather",
+                "add_to_list",
+                "remove_from_list",
+                "set_budget",
+            )
+        }
+        | {"call_contact": 40, "send_message": 40},
+    )
     originals = {p.id: p for p in source if isinstance(p, Prompt)}
     scrubbed = list(scrub_prompts(originals.values(), seed=3))
     assert len(scrubbed) == 80 and all(isinstance(p, Prompt) for p in scrubbed)
@@ -258,8 +290,8 @@ def test_template_slot_spans_follow_the_replacements():
         words = to_spoken(p.text).transcript.split()
         before = {s["name"]: s for s in originals[p.id].fields["slots"]}
         for slot in p.fields["slots"]:
-            assert p.text[slot["start"]:slot["end"]] == slot["value"]
-            assert words[slot["word_start"]:slot["word_end"]] == slot["spoken"].split()
+            assert p.text[slot["start"] : slot["end"]] == slot["value"]
+            assert words[slot["word_start"] : slot["word_end"]] == slot["spoken"].split()
             if slot["name"] == "contact":
                 assert slot["value"] != before["contact"]["value"]
                 assert not mentions(before["contact"]["value"].split()[-1], p.text)
@@ -267,9 +299,25 @@ def test_template_slot_spans_follow_the_replacements():
 
 
 def test_personal_data_across_a_slot_edge_rejects_the_prompt():
-    prompt = Prompt("s1", "call 555-0123 now", {"slots": [
-        {"name": "area", "type": "list", "value": "555", "start": 5, "end": 8, "spoken": "five five five",
-         "word_start": 1, "word_end": 4}]}, 1)
+    prompt = Prompt(
+        "s1",
+        "call 555-0123 now",
+        {
+            "slots": [
+                {
+                    "name": "area",
+                    "type": "list",
+                    "value": "555",
+                    "start": 5,
+                    "end": 8,
+                    "spoken": "five five five",
+                    "word_start": 1,
+                    "word_end": 4,
+                }
+            ]
+        },
+        1,
+    )
     out = scrub_prompt(prompt, seed=1)
     assert isinstance(out, PromptRejection) and "crosses the edge of slot 'area'" in out.reason
     assert "0123" not in out.text
@@ -278,9 +326,11 @@ def test_personal_data_across_a_slot_edge_rejects_the_prompt():
 def test_rejection_previews_and_reasons_are_scrubbed():
     cut = ("x " * 90 + "write to jane.doe@gmail.com")[:PREVIEW_CHARS]  # the preview ends inside the address
     assert cut.endswith("jane.doe@gm")
-    rejections = [PromptRejection(3, "duplicate of line 1 (same text)", "r1", "Call John Smith at 555-0123"),
-                  PromptRejection(4, "over-long: 900 characters > 500", None, cut),
-                  PromptRejection(5, "bad id 'Maria Garcia'", None, None)]
+    rejections = [
+        PromptRejection(3, "duplicate of line 1 (same text)", "r1", "Call John Smith at 555-0123"),
+        PromptRejection(4, "over-long: 900 characters > 500", None, cut),
+        PromptRejection(5, "bad id 'Maria Garcia'", None, None),
+    ]
     out = list(scrub_prompts(rejections, seed=1))
     assert all(isinstance(r, PromptRejection) for r in out)
     assert [r.line for r in out] == [3, 4, 5] and out[2].text is None
@@ -303,8 +353,9 @@ def test_end_to_end_corpus_holds_no_original_value(compose_cfg, tmp_path):
     path = tmp_path / "log.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     out = tmp_path / "c"
-    generate(compose_cfg(f"prompts.path={path}", "++prompts.scrub_pii=true", f"output.dir={out}",
-                         "voices.per_prompt=1"))
+    generate(
+        compose_cfg(f"prompts.path={path}", "++prompts.scrub_pii=true", f"output.dir={out}", "voices.per_prompt=1")
+    )
     rows = [json.loads(line) for line in (out / "manifest.jsonl").read_text().splitlines()]
     assert len(rows) == len(chosen) and all(r["prompt"]["pii"]["replaced"] for r in rows)
     rejects = (out / "rejects.jsonl").read_text()

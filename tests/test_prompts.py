@@ -1,6 +1,6 @@
 import json
-import unicodedata
 import tracemalloc
+import unicodedata
 
 import pytest
 
@@ -37,7 +37,9 @@ def only_rejection(items):
 
 
 def test_txt_happy_path_ids_lines_comments_and_stripping(tmp_path):
-    path = write(tmp_path, "p.txt", "# a comment\nHello there.\n  Set a timer for 15 minutes.  \n   # indented comment\nBye.\n")
+    path = write(
+        tmp_path, "p.txt", "# a comment\nHello there.\n  Set a timer for 15 minutes.  \n   # indented comment\nBye.\n"
+    )
     items = list(read_prompts(path))
     assert items == [
         Prompt("line00002", "Hello there.", {}, 2),
@@ -119,11 +121,14 @@ def test_prompt_is_hashable_and_frozen(tmp_path):
 # --------------------------------------------------------------------------- rejections
 
 
-@pytest.mark.parametrize("name,content", [
-    ("p.txt", "One.\n   \n\nTwo.\n"),
-    ("p.jsonl", '{"text": "One."}\n   \n\n{"text": "Two."}\n'),
-    ("p.csv", "text\nOne.\n   \n\nTwo.\n"),
-])
+@pytest.mark.parametrize(
+    "name,content",
+    [
+        ("p.txt", "One.\n   \n\nTwo.\n"),
+        ("p.jsonl", '{"text": "One."}\n   \n\n{"text": "Two."}\n'),
+        ("p.csv", "text\nOne.\n   \n\nTwo.\n"),
+    ],
+)
 def test_blank_lines_are_rejections_in_every_format(tmp_path, name, content):
     good, bad = split(read_prompts(write(tmp_path, name, content)))
     assert [p.text for p in good] == ["One.", "Two."]
@@ -183,11 +188,14 @@ def test_undecodable_line_in_csv_keeps_records_in_step(tmp_path):
     assert [(p.text, p.line, p.fields) for p in good] == [("Good.", 3, {"n": "2"})]
 
 
-@pytest.mark.parametrize("name,content", [
-    ("p.txt", b"Good.\nBin\x00ary\nAlso good.\n"),
-    ("p.jsonl", b'{"text": "Good."}\n{"text": "Bin\x00ary"}\n{"text": "Also good."}\n'),
-    ("p.csv", b"text\nGood.\nBin\x00ary\nAlso good.\n"),
-])
+@pytest.mark.parametrize(
+    "name,content",
+    [
+        ("p.txt", b"Good.\nBin\x00ary\nAlso good.\n"),
+        ("p.jsonl", b'{"text": "Good."}\n{"text": "Bin\x00ary"}\n{"text": "Also good."}\n'),
+        ("p.csv", b"text\nGood.\nBin\x00ary\nAlso good.\n"),
+    ],
+)
 def test_nul_byte_means_binary_data(tmp_path, name, content):
     good, bad = only_rejection(read_prompts(write(tmp_path, name, content)))
     assert bad.reason == "binary data (NUL byte)"
@@ -240,7 +248,9 @@ def test_bad_id_jsonl(tmp_path, bad_id):
 
 
 def test_bad_id_message_and_non_string_ids(tmp_path):
-    path = write(tmp_path, "p.jsonl", '{"id": "a/b", "text": "A."}\n{"id": null, "text": "B."}\n{"id": 1.5, "text": "C."}\n')
+    path = write(
+        tmp_path, "p.jsonl", '{"id": "a/b", "text": "A."}\n{"id": null, "text": "B."}\n{"id": 1.5, "text": "C."}\n'
+    )
     _, bad = split(read_prompts(path))
     assert bad[0].reason == "bad id 'a/b': ids must match [A-Za-z0-9_-]{1,128}"
     assert bad[1].reason.startswith("bad id null")
@@ -253,7 +263,9 @@ def test_bad_id_csv(tmp_path):
 
 
 def test_duplicate_id_jsonl(tmp_path):
-    path = write(tmp_path, "p.jsonl", '{"id": "a", "text": "One."}\n{"id": "b", "text": "Two."}\n{"id": "a", "text": "Three."}\n')
+    path = write(
+        tmp_path, "p.jsonl", '{"id": "a", "text": "One."}\n{"id": "b", "text": "Two."}\n{"id": "a", "text": "Three."}\n'
+    )
     good, bad = only_rejection(read_prompts(path))
     assert [p.id for p in good] == ["a", "b"]
     assert (bad.line, bad.id, bad.text) == (3, "a", "Three.")

@@ -141,8 +141,11 @@ def test_perturb_is_deterministic_across_threads():
 def test_perturb_identity_and_bad_input():
     audio, _ = words()
     assert np.array_equal(perturb(audio, RATE, 1.0, 1.0), audio)
-    for kwargs, word in [({"formant_ratio": 1.5}, "formant_ratio"), ({"pitch_ratio": 0.3}, "pitch_ratio"),
-                         ({"pitch_ratio": float("nan")}, "pitch_ratio")]:
+    for kwargs, word in [
+        ({"formant_ratio": 1.5}, "formant_ratio"),
+        ({"pitch_ratio": 0.3}, "pitch_ratio"),
+        ({"pitch_ratio": float("nan")}, "pitch_ratio"),
+    ]:
         args = {"formant_ratio": 1.0, "pitch_ratio": 1.0, **kwargs}
         with pytest.raises(ValueError, match=word):
             perturb(audio, RATE, **args)
@@ -228,8 +231,11 @@ def test_distinctness_tells_different_voices_from_one():
     rng = np.random.default_rng(3)
     renders = []
     for prompt in range(4):
-        for sid, (f0, fmts) in {"a": (110, (650, 1100, 2500)), "b": (180, (800, 1400, 2900)),
-                                "c": (140, (500, 1800, 2600))}.items():
+        for sid, (f0, fmts) in {
+            "a": (110, (650, 1100, 2500)),
+            "b": (180, (800, 1400, 2900)),
+            "c": (140, (500, 1800, 2600)),
+        }.items():
             f0 = f0 * (1 + 0.02 * rng.standard_normal())
             renders.append((sid, vowel(f0, fmts, seconds=0.4), RATE, prompt))
     figure = distinctness(renders)
@@ -273,8 +279,11 @@ def test_piper_pseudo_speakers_stay_intelligible_and_keep_word_times():
     from synth.engines import Prosody, create_engine
     from synth.normalize import to_spoken
 
-    prompts = ["Remind me to call my sister at six p.m.", "What's the weather like tomorrow morning?",
-               "Wake me up at six forty five tomorrow."]
+    prompts = [
+        "Remind me to call my sister at six p.m.",
+        "What's the weather like tomorrow morning?",
+        "Wake me up at six forty five tomorrow.",
+    ]
     forms = [to_spoken(p) for p in prompts]
     engine = create_engine("piper")
     asr = AsrChecker(max_wer=None)

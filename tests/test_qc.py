@@ -15,8 +15,16 @@ from tests.conftest import SMALL_PROMPTS
 
 RATE = 16000
 T = QCThresholds()
-ACCENT_VOICES = ["en-us+f1", "en+m4", "en-gb-x-rp+f2", "en-gb-scotland+m3", "en-gb-x-gbclan+f3",
-                 "en-gb-x-gbcwmd+m2", "en-029+f4", "en-us-nyc+m1"]
+ACCENT_VOICES = [
+    "en-us+f1",
+    "en+m4",
+    "en-gb-x-rp+f2",
+    "en-gb-scotland+m3",
+    "en-gb-x-gbclan+f3",
+    "en-gb-x-gbcwmd+m2",
+    "en-029+f4",
+    "en-us-nyc+m1",
+]
 
 
 def render(engine, text: str, voice: str = "en-us+f1") -> tuple[np.ndarray, int]:
@@ -52,7 +60,7 @@ def test_near_silence_is_caught():
     hiss = (np.random.default_rng(0).standard_normal(2 * RATE) * 10 ** (-70 / 20)).astype(np.float32)
     assert "silent" in reasons(hiss, 5)
     click = np.zeros(2 * RATE, np.float32)  # loud enough on average, but 20 ms of sound in 2 s
-    click[RATE: RATE + 320] = 0.9
+    click[RATE : RATE + 320] = 0.9
     assert "near-silent" in reasons(click, 3)
 
 
@@ -113,8 +121,11 @@ def test_noise_step_far_from_its_snr_target_is_caught():
 def test_merge_adds_reasons_and_fields(speech):
     audio, n = speech
     checks = check(audio, RATE, n, T)
-    merged = merge(checks, ["noise step 0 (white): SNR 16.0 dB, target 10.0 dB (off by more than 3.0 dB)"],
-                   asr={"hyp": "x", "wer": 1.0})
+    merged = merge(
+        checks,
+        ["noise step 0 (white): SNR 16.0 dB, target 10.0 dB (off by more than 3.0 dB)"],
+        asr={"hyp": "x", "wer": 1.0},
+    )
     assert merged["passed"] is False and len(merged["reasons"]) == 1 and merged["asr"]["wer"] == 1.0
     assert checks["passed"] is True and checks["reasons"] == []  # the original is untouched
     assert merge(checks, [])["passed"] is True

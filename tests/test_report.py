@@ -27,7 +27,10 @@ def hand_augmented(corpus, folder):
     for i, row in enumerate(rows):
         if i % 3 == 0:
             row["augment"] = [
-                {"name": "room", "params": {"rir_id": f"r{i}", "rt60": 0.2 + i / 50, "room_dim": [4, 5, 3], "distance": 1.5}},
+                {
+                    "name": "room",
+                    "params": {"rir_id": f"r{i}", "rt60": 0.2 + i / 50, "room_dim": [4, 5, 3], "distance": 1.5},
+                },
                 {"name": "noise", "params": {"kind": "pink", "snr_db_target": 10 + i, "snr_db": 10.2 + i}},
             ]
             row["device"] = "phone"
@@ -79,7 +82,9 @@ def test_card_counts_what_the_manifest_holds(corpus):
     assert "speaker-disjoint" in card and "Voices in more than one split: 0." in card  # split.by=speaker
     assert counts(card, "By device profile") == {"none": len(rows)}
     assert "Clean speech" in section(card, "Augmentation")
-    assert table(card, "Licences of the voices") == {"GPL-3.0-or-later (eSpeak NG)": [str(len({r["speaker"]["id"] for r in rows})), "espeak", "yes"]}
+    assert table(card, "Licences of the voices") == {
+        "GPL-3.0-or-later (eSpeak NG)": [str(len({r["speaker"]["id"] for r in rows})), "espeak", "yes"]
+    }
     assert "split:\n  dev: 0.2" in section(card, "Config")  # the run's config.yaml, verbatim
     assert sorted(p.name for p in (corpus / "report").glob("*.png")) == ["accent_counts.png", "duration_hist.png"]
     for png in (corpus / "report").glob("*.png"):
@@ -95,8 +100,16 @@ def test_card_with_hand_written_augment_rows(corpus, tmp_path):
     steps = Counter(s["name"] for r in rows for s in r["augment"])
     assert counts(card, "Augmentation") == steps
     measures = counts(card, "Augmentation", which=1)
-    assert measures == {"SNR (dB)": steps["noise"], "RT60 (s)": steps["room"]}  # target SNR counts where none was measured
-    snr = [s["params"].get("snr_db", s["params"]["snr_db_target"]) for r in rows for s in r["augment"] if s["name"] == "noise"]
+    assert measures == {
+        "SNR (dB)": steps["noise"],
+        "RT60 (s)": steps["room"],
+    }  # target SNR counts where none was measured
+    snr = [
+        s["params"].get("snr_db", s["params"]["snr_db_target"])
+        for r in rows
+        for s in r["augment"]
+        if s["name"] == "noise"
+    ]
     assert table(card, "Augmentation", which=1)["SNR (dB)"][1].startswith(f"{min(snr):.2f} / ")
     assert f"Utterances with at least one step: {sum(bool(r['augment']) for r in rows)} of {len(rows)}." in card
     names = sorted(p.name for p in (folder / "report").glob("*.png"))
@@ -109,7 +122,9 @@ def test_card_of_a_real_augmented_corpus(augmented_corpus, tmp_path):
     augmented = shutil.copytree(augmented_corpus, tmp_path / "corpus", symlinks=True)
     rows = read_manifest(augmented)
     card = write_report(augmented).read_text()
-    assert len({r["speaker"]["accent"] for r in rows}) > 1 and counts(card, "By accent") == Counter(r["speaker"]["accent"] for r in rows)
+    assert len({r["speaker"]["accent"] for r in rows}) > 1 and counts(card, "By accent") == Counter(
+        r["speaker"]["accent"] for r in rows
+    )
     assert counts(card, "By device profile") == Counter(r.get("device") or "none" for r in rows)
     roles = Counter(r["pair"]["role"] for r in rows)
     assert f"Clean/augmented pairs: {roles['clean']} clean and {roles['augmented']} augmented rows." in card

@@ -30,8 +30,16 @@ def review(tmp_path_factory):
     corpus = base / "corpus"
     GlobalHydra.instance().clear()
     with initialize_config_dir(config_dir=config_dir(), version_base="1.3"):
-        cfg = compose(config_name="config", overrides=["progress=false", f"output.dir={corpus}", f"prompts.path={prompts}",
-                                                       "voices.per_prompt=2", "n_jobs=1"])
+        cfg = compose(
+            config_name="config",
+            overrides=[
+                "progress=false",
+                f"output.dir={corpus}",
+                f"prompts.path={prompts}",
+                "voices.per_prompt=2",
+                "n_jobs=1",
+            ],
+        )
     GlobalHydra.instance().clear()
     generate(cfg)
     out = base / "page"
@@ -45,11 +53,13 @@ def test_page_folder_is_self_contained(review):
     data = json.loads((out / "sample.json").read_text())
     assert data["sample"]["n"] == len(rows) == 16  # a corpus smaller than 149 is heard in full
     for item in data["items"]:
-        assert (out / item["audio"]).read_bytes() == (corpus / next(r for r in rows if r["id"] == item["id"])["audio_filepath"]).read_bytes()
+        assert (out / item["audio"]).read_bytes() == (
+            corpus / next(r for r in rows if r["id"] == item["id"])["audio_filepath"]
+        ).read_bytes()
         with Image.open(out / item["spectrogram"]) as image:
             assert image.format == "PNG" and image.size == (640, 160)
     html = (out / "index.html").read_text()
-    assert "http://" not in html and "https://" not in html and "src=\"/" not in html  # nothing outside the folder
+    assert "http://" not in html and "https://" not in html and 'src="/' not in html  # nothing outside the folder
 
 
 @pytest.fixture(scope="module")
@@ -62,10 +72,21 @@ def browser(tmp_path_factory):
     downloads = tmp_path_factory.mktemp("downloads")
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--no-first-run", "--window-size=1100,800", f"--user-data-dir={tmp_path_factory.mktemp('profile')}"):
+    for arg in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1100,800",
+        f"--user-data-dir={tmp_path_factory.mktemp('profile')}",
+    ):
         options.add_argument(arg)
-    options.add_experimental_option("prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False})
+    options.add_experimental_option(
+        "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
+    )
     # Naming both binaries keeps Selenium Manager from looking for (and downloading) a browser.
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
     driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads)})
@@ -85,8 +106,10 @@ def wait_for(condition, timeout=10.0, what="condition"):
 
 
 def state(driver) -> dict:
-    return driver.execute_script("return {current: state.current, verdicts: state.verdicts, progress: document.getElementById('progress').textContent,"
-                                 " ids: ITEMS.map(it => it.id)}")
+    return driver.execute_script(
+        "return {current: state.current, verdicts: state.verdicts, progress: document.getElementById('progress').textContent,"
+        " ids: ITEMS.map(it => it.id)}"
+    )
 
 
 def press(driver, keys):
@@ -105,12 +128,19 @@ def test_review_page_in_headless_chromium(review, browser, tmp_path):
     ids = s["ids"]
     assert s["progress"] == "0 / 16 reviewed, 0 wrong" and s["current"] == 0
     assert browser.find_element(By.ID, "transcript").text
-    wait_for(lambda: browser.execute_script("return document.getElementById('spectrogram').naturalWidth") == 640, what="spectrogram")
+    wait_for(
+        lambda: browser.execute_script("return document.getElementById('spectrogram').naturalWidth") == 640,
+        what="spectrogram",
+    )
 
     # Space plays the clip: the audio element's clock moves and it reports a played range.
     press(browser, " ")
-    wait_for(lambda: browser.execute_script("const p = document.getElementById('player'); return p.currentTime > 0.2 && p.played.length > 0"),
-             what="audio to play")
+    wait_for(
+        lambda: browser.execute_script(
+            "const p = document.getElementById('player'); return p.currentTime > 0.2 && p.played.length > 0"
+        ),
+        what="audio to play",
+    )
     assert browser.execute_script("return document.getElementById('player').error") is None
     press(browser, " ")
     assert browser.execute_script("return document.getElementById('player').paused")
@@ -120,7 +150,9 @@ def test_review_page_in_headless_chromium(review, browser, tmp_path):
     assert state(browser)["current"] == 1
     press(browser, "x")
     s = state(browser)
-    assert s["verdicts"][ids[0]]["verdict"] == "ok" and s["verdicts"][ids[1]]["verdict"] == "wrong" and s["current"] == 2
+    assert (
+        s["verdicts"][ids[0]]["verdict"] == "ok" and s["verdicts"][ids[1]]["verdict"] == "wrong" and s["current"] == 2
+    )
     assert s["progress"] == "2 / 16 reviewed, 1 wrong"
 
     # Back with k, a comment (c ... Esc), then o changes clip 2's verdict; arrows move too.

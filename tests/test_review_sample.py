@@ -19,16 +19,22 @@ def write_manifest(root, strata=STRATA, failed=0, flagged=0):
     rows, i = [], 0
     for (accent, device), size in strata.items():
         for _ in range(size):
-            row = {"id": f"u{i:05d}", "audio_filepath": f"audio/u{i:05d}.flac", "transcript": "hello there",
-                   "text": "Hello there.", "speaker": {"engine": "espeak", "accent": accent}, "sha256": f"{i:064x}",
-                   "qc": {"passed": True, "reasons": []}}
+            row = {
+                "id": f"u{i:05d}",
+                "audio_filepath": f"audio/u{i:05d}.flac",
+                "transcript": "hello there",
+                "text": "Hello there.",
+                "speaker": {"engine": "espeak", "accent": accent},
+                "sha256": f"{i:064x}",
+                "qc": {"passed": True, "reasons": []},
+            }
             if device:
                 row["device"] = device
             rows.append(row)
             i += 1
     for row in rows[:failed]:
         row["qc"] = {"passed": False, "reasons": ["clipped"]}
-    for row in rows[failed: failed + flagged]:
+    for row in rows[failed : failed + flagged]:
         row["qc"]["asr"] = {"hyp": "yellow hair", "wer": 1.0, "flagged": True}
     (root / "manifest.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     return rows
@@ -36,8 +42,11 @@ def write_manifest(root, strata=STRATA, failed=0, flagged=0):
 
 def verdicts_for(sample, wrong=(), skip=()):
     items = [{"id": r["id"], "counted": True, "sha256": r["sha256"]} for r in sample.rows]
-    verdicts = {r["id"]: {"verdict": "wrong" if r["id"] in wrong else "ok", "comment": ""}
-                for r in sample.rows if r["id"] not in skip}
+    verdicts = {
+        r["id"]: {"verdict": "wrong" if r["id"] in wrong else "ok", "comment": ""}
+        for r in sample.rows
+        if r["id"] not in skip
+    }
     return {"format": "speechforge-review-verdicts/1", "sample": {**sample.meta, "items": items}, "verdicts": verdicts}
 
 

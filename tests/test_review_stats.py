@@ -6,8 +6,14 @@ import math
 import pytest
 from scipy.stats import beta, hypergeom
 
-from synth.review.stats import (clopper_pearson_interval, clopper_pearson_upper, hypergeometric_upper, sample_size,
-                                upper_bound, zero_error_sample_size)
+from synth.review.stats import (
+    clopper_pearson_interval,
+    clopper_pearson_upper,
+    hypergeometric_upper,
+    sample_size,
+    upper_bound,
+    zero_error_sample_size,
+)
 
 
 def test_zero_errors_two_percent_at_95_needs_149():
@@ -16,13 +22,16 @@ def test_zero_errors_two_percent_at_95_needs_149():
     assert clopper_pearson_upper(0, 149, 0.95) == pytest.approx(1 - 0.05 ** (1 / 149))
 
 
-@pytest.mark.parametrize("errors, n, lower, upper", [
-    # Two-sided 95% exact intervals as published (e.g. Clopper & Pearson 1934 tables; Newcombe 1998).
-    (0, 10, 0.0, 0.3085),
-    (5, 10, 0.1871, 0.8129),
-    (3, 100, 0.0062, 0.0852),
-    (10, 10, 0.6915, 1.0),
-])
+@pytest.mark.parametrize(
+    "errors, n, lower, upper",
+    [
+        # Two-sided 95% exact intervals as published (e.g. Clopper & Pearson 1934 tables; Newcombe 1998).
+        (0, 10, 0.0, 0.3085),
+        (5, 10, 0.1871, 0.8129),
+        (3, 100, 0.0062, 0.0852),
+        (10, 10, 0.6915, 1.0),
+    ],
+)
 def test_clopper_pearson_matches_published_intervals(errors, n, lower, upper):
     lo, hi = clopper_pearson_interval(errors, n, 0.95)
     assert lo == pytest.approx(lower, abs=1e-4) and hi == pytest.approx(upper, abs=1e-4)

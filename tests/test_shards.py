@@ -30,12 +30,15 @@ def test_merge_refuses_missing_shards(compose_cfg, tmp_path, small_prompts):
     generate(compose_cfg(f"prompts.path={small_prompts}", "shard.index=0", "shard.count=2", f"output.dir={tmp_path}"))
     import subprocess
     import sys
+
     out = subprocess.run([sys.executable, "-m", "synth.merge", str(tmp_path)], capture_output=True, text=True)
     assert out.returncode == 2 and "shards [1] of 2 are missing" in out.stderr
 
 
 def test_multirun_sweep_gets_a_folder_per_point(tmp_path, small_prompts):
-    result = run_cli(["-m", f"prompts.path={small_prompts}", "voices.per_prompt=1", "seed=1,2", "output.dir=sweep"], cwd=tmp_path)
+    result = run_cli(
+        ["-m", f"prompts.path={small_prompts}", "voices.per_prompt=1", "seed=1,2", "output.dir=sweep"], cwd=tmp_path
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     folders = sorted(p.name for p in (tmp_path / "sweep").iterdir() if p.name != "logs")
     assert folders == ["seed=1,voices.per_prompt=1", "seed=2,voices.per_prompt=1"]
@@ -44,9 +47,14 @@ def test_multirun_sweep_gets_a_folder_per_point(tmp_path, small_prompts):
 
 
 def test_multirun_shards_then_merge(tmp_path, small_prompts):
-    result = run_cli(["-m", f"prompts.path={small_prompts}", "shard.count=2", "shard.index=0,1", "output.dir=big"], cwd=tmp_path)
+    result = run_cli(
+        ["-m", f"prompts.path={small_prompts}", "shard.count=2", "shard.index=0,1", "output.dir=big"], cwd=tmp_path
+    )
     assert result.returncode == 0, result.stderr[-3000:]
-    assert sorted(p.name for p in (tmp_path / "big").iterdir() if p.name.startswith("shard")) == ["shard-000-of-002", "shard-001-of-002"]
+    assert sorted(p.name for p in (tmp_path / "big").iterdir() if p.name.startswith("shard")) == [
+        "shard-000-of-002",
+        "shard-001-of-002",
+    ]
     merge(tmp_path / "big")
     assert len(check_corpus(tmp_path / "big")) == 16
     assert json.loads((tmp_path / "big" / "summary.json").read_text())["utterances"] == 16

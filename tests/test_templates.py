@@ -58,9 +58,9 @@ def check_spans(prompt):
     words = to_spoken(prompt.text).transcript.split()
     for slot in prompt.fields["slots"]:
         assert set(slot) == {"name", "type", "value", "start", "end", "spoken", "word_start", "word_end"}
-        assert prompt.text[slot["start"]:slot["end"]] == slot["value"], (prompt.text, slot)
+        assert prompt.text[slot["start"] : slot["end"]] == slot["value"], (prompt.text, slot)
         assert 0 <= slot["word_start"] < slot["word_end"] <= len(words), (prompt.text, slot)
-        assert words[slot["word_start"]:slot["word_end"]] == slot["spoken"].split(), (prompt.text, words, slot)
+        assert words[slot["word_start"] : slot["word_end"]] == slot["spoken"].split(), (prompt.text, words, slot)
 
 
 # --------------------------------------------------------------------------- spans
@@ -100,16 +100,19 @@ def test_builtin_domain_spans_ids_and_fields():
     assert len({p.fields["intent"] for p in prompts[: len(intents)]}) == len(intents)
 
 
-@pytest.mark.parametrize("text, value, spoken", [
-    ("wake me at 7:30 tomorrow", "7:30", "seven thirty"),
-    ("send $5 to Maria", "$5", "five dollars"),
-    ("remind me on March 3rd, please", "March 3rd", "march third"),
-    ("set a timer for 1 hour and 20 minutes.", "1 hour and 20 minutes", "one hour and twenty minutes"),
-    ("call Dr. Patel now", "Dr. Patel", "doctor patel"),
-    ("weather in St. Louis?", "St. Louis", "saint louis"),
-    ("dim it to 40%", "40", "forty"),
-    ("it is 72°F outside", "72°F", "seventy two degrees fahrenheit"),
-])
+@pytest.mark.parametrize(
+    "text, value, spoken",
+    [
+        ("wake me at 7:30 tomorrow", "7:30", "seven thirty"),
+        ("send $5 to Maria", "$5", "five dollars"),
+        ("remind me on March 3rd, please", "March 3rd", "march third"),
+        ("set a timer for 1 hour and 20 minutes.", "1 hour and 20 minutes", "one hour and twenty minutes"),
+        ("call Dr. Patel now", "Dr. Patel", "doctor patel"),
+        ("weather in St. Louis?", "St. Louis", "saint louis"),
+        ("dim it to 40%", "40", "forty"),
+        ("it is 72°F outside", "72°F", "seventy two degrees fahrenheit"),
+    ],
+)
 def test_word_spans_of_rewritten_values(text, value, spoken):
     start = text.index(value)
     words, [(ws, we)] = word_spans(text, [(start, start + len(value))])
@@ -117,11 +120,14 @@ def test_word_spans_of_rewritten_values(text, value, spoken):
     assert " ".join(words[ws:we]) == spoken
 
 
-@pytest.mark.parametrize("text, value", [
-    ("remind me on March 3", "3"),          # "March 3" is "march third": the 3 alone is "three"
-    ("set it to 1079", "1079"),             # a year after "to", a count alone
-    ("call Dr. Patel", "Patel"),            # "Dr." alone reads "drive"
-])
+@pytest.mark.parametrize(
+    "text, value",
+    [
+        ("remind me on March 3", "3"),  # "March 3" is "march third": the 3 alone is "three"
+        ("set it to 1079", "1079"),  # a year after "to", a count alone
+        ("call Dr. Patel", "Patel"),  # "Dr." alone reads "drive"
+    ],
+)
 def test_context_dependent_spans_are_refused(text, value):
     start = text.index(value)
     reason = word_spans(text, [(start, start + len(value))])
@@ -135,8 +141,11 @@ def test_a_reading_that_needs_its_left_context_is_located_cut_by_cut():
 
 
 def test_unlocatable_expansions_are_rejected_not_mislabelled(tmp_path):
-    grammar = write(tmp_path, "slots: {day: {type: number, min: 1, max: 28}}\n"
-                              "intents:\n  remind:\n    templates: ['remind me on March {day}', 'on day {day}']\n")
+    grammar = write(
+        tmp_path,
+        "slots: {day: {type: number, min: 1, max: 28}}\n"
+        "intents:\n  remind:\n    templates: ['remind me on March {day}', 'on day {day}']\n",
+    )
     prompts, rejected = split(expand_templates(grammar, seed=1, per_intent=30))
     assert rejected and all("remind-x" in r.id and "March" in r.text for r in rejected)
     assert all("March" not in p.text for p in prompts)
@@ -170,10 +179,13 @@ def test_builtin_domain_yields_thousands_of_distinct_utterances():
 
 
 def test_per_intent_dict_and_weights(tmp_path):
-    grammar = write(tmp_path, "intents:\n"
-                              "  a: {templates: ['(one|two|three|four|five|six) (red|green|blue|gold) things']}\n"
-                              "  b: {weight: 0.5, templates: ['(alpha|beta|gamma|delta) (x|y|z|w) [now]']}\n"
-                              "  c: {templates: ['(up|down|left|right) (fast|slow|now|later)']}\n")
+    grammar = write(
+        tmp_path,
+        "intents:\n"
+        "  a: {templates: ['(one|two|three|four|five|six) (red|green|blue|gold) things']}\n"
+        "  b: {weight: 0.5, templates: ['(alpha|beta|gamma|delta) (x|y|z|w) [now]']}\n"
+        "  c: {templates: ['(up|down|left|right) (fast|slow|now|later)']}\n",
+    )
     counts = Counter(p.fields["intent"] for p in expand_templates(grammar, 1, 10))
     assert counts == {"a": 10, "b": 5, "c": 10}
     counts = Counter(p.fields["intent"] for p in expand_templates(grammar, 1, {"a": 3, "c": 0}))
@@ -189,8 +201,11 @@ def test_exhausted_intent_gives_what_it_has_and_warns(tmp_path, caplog):
 
 
 def test_text_shared_by_two_intents_is_rejected_once(tmp_path):
-    grammar = write(tmp_path, "intents:\n  pause_music: {templates: ['stop', 'pause the music']}\n"
-                              "  cancel_timer: {templates: ['stop', 'cancel the timer']}\n")
+    grammar = write(
+        tmp_path,
+        "intents:\n  pause_music: {templates: ['stop', 'pause the music']}\n"
+        "  cancel_timer: {templates: ['stop', 'cancel the timer']}\n",
+    )
     prompts, rejected = split(expand_templates(grammar, 1, 5))
     assert [p.text for p in prompts].count("stop") == 1
     assert len(rejected) == 1 and "ambiguous" in rejected[0].reason
@@ -204,8 +219,11 @@ def test_max_chars_rejects_long_expansions(tmp_path):
 
 
 def test_grammar_syntax_alternatives_options_escapes_and_spacing(tmp_path):
-    grammar = write(tmp_path, "slots: {x: {type: list, values: [red]}}\n"
-                              "intents:\n  s: {templates: ['[please ] paint it  {x} \\(now\\) ?']}\n")
+    grammar = write(
+        tmp_path,
+        "slots: {x: {type: list, values: [red]}}\n"
+        "intents:\n  s: {templates: ['[please ] paint it  {x} \\(now\\) ?']}\n",
+    )
     texts = {p.text for p in expand_templates(grammar, 1, 5)}
     assert texts == {"please paint it red (now)?", "paint it red (now)?"}
 
@@ -220,24 +238,46 @@ BAD = [
     ("slots: {}", ["'intents' must be a non-empty mapping"]),
     ("intents: {'bad name': {templates: [hi]}}", ["bad intent name 'bad name'", "[A-Za-z0-9_]"]),
     ("intents: {greet: {templates: []}}", ["intent 'greet'", "non-empty list of carrier phrases"]),
-    ("intents: {greet: {templates: [hi], colour: red}}", ["intent 'greet'", "unknown key 'colour'", "templates, slots"]),
-    ("slots: {city: {type: place}}\nintents: {weather: {templates: ['rain in {cty}']}}",
-     ["intent 'weather'", "template 1", "unknown slot 'cty'", "defined slots: city"]),
+    (
+        "intents: {greet: {templates: [hi], colour: red}}",
+        ["intent 'greet'", "unknown key 'colour'", "templates, slots"],
+    ),
+    (
+        "slots: {city: {type: place}}\nintents: {weather: {templates: ['rain in {cty}']}}",
+        ["intent 'weather'", "template 1", "unknown slot 'cty'", "defined slots: city"],
+    ),
     ("intents: {greet: {templates: ['(hi|hello']}}", ["intent 'greet'", "missing ')'", "(a|b) for one of"]),
     ("intents: {greet: {templates: ['hi]']}}", ["unexpected ']'"]),
     ("intents: {greet: {templates: ['hi {bad name}']}}", ["a slot must be written {name}"]),
-    ("slots: {x: {type: colour}}\nintents: {a: {templates: ['{x}']}}",
-     ["slot 'x'", "unknown slot type 'colour'", "list, number, time, date, duration, name, place, money"]),
-    ("slots: {x: {type: number, min: 9, max: 1}}\nintents: {a: {templates: ['{x}']}}", ["slot 'x'", "min (9) must be <= max (1)"]),
-    ("slots: {x: {type: time, styles: [12h, military]}}\nintents: {a: {templates: ['{x}']}}",
-     ["slot 'x'", "unknown style 'military'", "12h, 12h_ampm, hour_ampm, 24h, phrase"]),
-    ("slots: {x: {type: list, values: []}}\nintents: {a: {templates: ['{x}']}}", ["slot 'x'", "non-empty list of strings"]),
+    (
+        "slots: {x: {type: colour}}\nintents: {a: {templates: ['{x}']}}",
+        ["slot 'x'", "unknown slot type 'colour'", "list, number, time, date, duration, name, place, money"],
+    ),
+    (
+        "slots: {x: {type: number, min: 9, max: 1}}\nintents: {a: {templates: ['{x}']}}",
+        ["slot 'x'", "min (9) must be <= max (1)"],
+    ),
+    (
+        "slots: {x: {type: time, styles: [12h, military]}}\nintents: {a: {templates: ['{x}']}}",
+        ["slot 'x'", "unknown style 'military'", "12h, 12h_ampm, hour_ampm, 24h, phrase"],
+    ),
+    (
+        "slots: {x: {type: list, values: []}}\nintents: {a: {templates: ['{x}']}}",
+        ["slot 'x'", "non-empty list of strings"],
+    ),
     ("slots: {x: {type: list}}\nintents: {a: {templates: ['{x}']}}", ["slot 'x'", "missing 'values'"]),
-    ("slots: {x: {type: list, values: [tea, '☃']}}\nintents: {a: {templates: ['{x}']}}", ["slot 'x'", "cannot be spoken"]),
-    ("slots: {x: {type: money, colour: red}}\nintents: {a: {templates: ['{x}']}}",
-     ["unknown key 'colour'", "currencies, min, max, cents"]),
-    ("slots: {x: {type: list, values: [a, b]}}\nintents: {a: {templates: ['{x} and {x}']}}",
-     ["slot 'x' can appear twice", "x_2: x"]),
+    (
+        "slots: {x: {type: list, values: [tea, '☃']}}\nintents: {a: {templates: ['{x}']}}",
+        ["slot 'x'", "cannot be spoken"],
+    ),
+    (
+        "slots: {x: {type: money, colour: red}}\nintents: {a: {templates: ['{x}']}}",
+        ["unknown key 'colour'", "currencies, min, max, cents"],
+    ),
+    (
+        "slots: {x: {type: list, values: [a, b]}}\nintents: {a: {templates: ['{x} and {x}']}}",
+        ["slot 'x' can appear twice", "x_2: x"],
+    ),
     ("intents: {a: {slots: {y: nothing}, templates: ['{y}']}}", ["intent 'a', slot 'y'", "undefined slot 'nothing'"]),
     ("intents: {a: {weight: -1, templates: [hi]}}", ["'weight' must be a positive number"]),
 ]
@@ -265,8 +305,22 @@ def test_bad_arguments(tmp_path):
 
 def test_builtin_domain_file_documents_the_format():
     head = builtin_domain_path().read_text(encoding="utf-8").split("\ndomain:", 1)[0]
-    for word in ("intents:", "slots:", "templates", "weight", "(a|b|c)", "[a]", "list", "number", "time", "date",
-                 "duration", "name", "place", "money"):
+    for word in (
+        "intents:",
+        "slots:",
+        "templates",
+        "weight",
+        "(a|b|c)",
+        "[a]",
+        "list",
+        "number",
+        "time",
+        "date",
+        "duration",
+        "name",
+        "place",
+        "money",
+    ):
         assert word in head
 
 
@@ -274,8 +328,15 @@ def test_templates_source_end_to_end_labels_match_the_manifest(compose_cfg, tmp_
     from synth.run import generate
 
     out = tmp_path / "c"
-    generate(compose_cfg("prompts=templates", "prompts.per_intent=1", "++prompts.scrub_pii=true",
-                         "voices.per_prompt=1", f"output.dir={out}"))
+    generate(
+        compose_cfg(
+            "prompts=templates",
+            "prompts.per_intent=1",
+            "++prompts.scrub_pii=true",
+            "voices.per_prompt=1",
+            f"output.dir={out}",
+        )
+    )
     rows = [__import__("json").loads(line) for line in (out / "manifest.jsonl").read_text().splitlines()]
     assert len(rows) >= 12
     for row in rows:
@@ -283,8 +344,8 @@ def test_templates_source_end_to_end_labels_match_the_manifest(compose_cfg, tmp_
         assert prompt["intent"] and prompt["template"] and "pii" in prompt
         words = row["transcript"].split()
         for slot in prompt["slots"]:
-            assert row["text"][slot["start"]:slot["end"]] == slot["value"]
-            assert words[slot["word_start"]:slot["word_end"]] == slot["spoken"].split()
+            assert row["text"][slot["start"] : slot["end"]] == slot["value"]
+            assert words[slot["word_start"] : slot["word_end"]] == slot["spoken"].split()
             if row["words"] is not None:  # slot word spans index the word timings too
-                timed = [w["word"] for w in row["words"][slot["word_start"]:slot["word_end"]]]
+                timed = [w["word"] for w in row["words"][slot["word_start"] : slot["word_end"]]]
                 assert timed == slot["spoken"].split()

@@ -35,7 +35,11 @@ def test_sound_corpus_passes(corpus, capsys):
     assert verify_corpus(corpus) == []
     assert main([str(corpus)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("OK: ") and "24 utterances" in out and "exports checked: hf, kaldi, lhotse, nemo, webdataset" in out
+    assert (
+        out.startswith("OK: ")
+        and "24 utterances" in out
+        and "exports checked: hf, kaldi, lhotse, nemo, webdataset" in out
+    )
 
 
 def test_deleted_file(corpus, capsys):

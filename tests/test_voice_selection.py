@@ -31,34 +31,45 @@ def test_commercial_filter_keeps_only_voices_marked_commercial():
 
 
 def test_a_voice_that_does_not_say_is_not_commercial(tmp_path):
-    path = _write_catalog(tmp_path, """
+    path = _write_catalog(
+        tmp_path,
+        """
         defaults: {engine: espeak, language: en, locale: en-US, accent: en-us, accent_name: General American,
                    license: "GPL-3.0-or-later"}
         voices:
           - {id: says-yes, engine_voice: en-us+f3, gender: female, commercial_use: true}
           - {id: silent, engine_voice: en-us+m3, gender: male}
-    """)
+    """,
+    )
     voices = load_catalog(path)
     assert [v.id for v in select_voices(voices, licenses="commercial")] == ["says-yes"]
     assert voices[0].to_speaker()["commercial_use"] is True and voices[1].to_speaker()["commercial_use"] is None
 
 
 def test_commercial_use_must_be_a_boolean(tmp_path):
-    path = _write_catalog(tmp_path, """
+    path = _write_catalog(
+        tmp_path,
+        """
         - {id: v1, engine: espeak, engine_voice: en-us+f3, language: en, locale: en-US, accent: en-us,
            accent_name: General American, gender: female, license: GPL, commercial_use: "maybe"}
-    """)
-    with pytest.raises(CatalogError, match="entry 0 \\(id 'v1'\\): field 'commercial_use' must be true or false, got 'maybe'"):
+    """,
+    )
+    with pytest.raises(
+        CatalogError, match="entry 0 \\(id 'v1'\\): field 'commercial_use' must be true or false, got 'maybe'"
+    ):
         load_catalog(path)
 
 
 def _catalog_with_a_missing_voice(tmp_path):
-    return _write_catalog(tmp_path, """
+    return _write_catalog(
+        tmp_path,
+        """
         defaults: {language: en, locale: en-US, accent: en-us, accent_name: General American, license: x}
         voices:
           - {id: here, engine: espeak, engine_voice: en-us+f3, gender: female}
           - {id: not-here, engine: mbrola, engine_voice: mb-xx9-does-not-exist, gender: male}
-    """)
+    """,
+    )
 
 
 def test_unavailable_voices_stop_the_run_at_start_or_are_skipped(tmp_path, caplog):
@@ -87,8 +98,16 @@ def test_missing_engine_is_a_config_error_before_anything_is_written(compose_cfg
 
 def test_licence_filter_in_a_run_and_on_the_card(compose_cfg, tmp_path, small_prompts):
     out = tmp_path / "out"
-    generate(compose_cfg("voices.catalog=[espeak_en,mbrola_en]", "voices.licenses=commercial", "voices.unavailable=skip",
-                         f"prompts.path={small_prompts}", f"output.dir={out}", "n_jobs=1"))
+    generate(
+        compose_cfg(
+            "voices.catalog=[espeak_en,mbrola_en]",
+            "voices.licenses=commercial",
+            "voices.unavailable=skip",
+            f"prompts.path={small_prompts}",
+            f"output.dir={out}",
+            "n_jobs=1",
+        )
+    )
     rows = check_corpus(out)
     assert rows and all(r["speaker"]["commercial_use"] is True for r in rows)
     assert not any(r["speaker"]["engine"] == "mbrola" and r["speaker"]["voice"] != "mb-en1" for r in rows)
@@ -104,16 +123,31 @@ def test_card_warns_about_non_commercial_voices(compose_cfg, tmp_path, small_pro
     if not ok:
         pytest.skip(f"MBROLA us1 is not installed: {why}")
     out = tmp_path / "out"
-    generate(compose_cfg("voices=mbrola_en", "voices.ids=[mb-us1,mb-us2]", "voices.per_prompt=1",
-                         f"prompts.path={small_prompts}", f"output.dir={out}", "n_jobs=1"))
+    generate(
+        compose_cfg(
+            "voices=mbrola_en",
+            "voices.ids=[mb-us1,mb-us2]",
+            "voices.per_prompt=1",
+            f"prompts.path={small_prompts}",
+            f"output.dir={out}",
+            "n_jobs=1",
+        )
+    )
     card = (out / "report" / "README.md").read_text()
     assert "come from voices whose terms do not allow commercial use" in card
     assert "| no |" in card
 
 
 def test_run_voices_reads_the_group_keys():
-    cfg = {"catalog": "espeak_en", "accents": ["en-us"], "genders": None, "ids": None, "licenses": "commercial",
-           "unavailable": "error", "speakers_per_voice": 1}
+    cfg = {
+        "catalog": "espeak_en",
+        "accents": ["en-us"],
+        "genders": None,
+        "ids": None,
+        "licenses": "commercial",
+        "unavailable": "error",
+        "speakers_per_voice": 1,
+    }
     voices = run_voices(cfg, {})
     assert len(voices) == 6 and {v.accent for v in voices} == {"en-us"}
 
@@ -122,8 +156,10 @@ def test_a_catalog_of_catalogs(tmp_path):
     natural = load_catalog("natural_en")
     engines = {v.engine for v in natural}
     assert engines == {"rhvoice", "flite", "festival", "pico", "kokoro", "hibari", "piper"}
-    assert len(natural) == sum(len(load_catalog(n)) for n in
-                               ("rhvoice_en", "flite_en", "festival_en", "pico_en", "kokoro_en", "hibari_en", "piper_en"))
+    assert len(natural) == sum(
+        len(load_catalog(n))
+        for n in ("rhvoice_en", "flite_en", "festival_en", "pico_en", "kokoro_en", "hibari_en", "piper_en")
+    )
     bad = _write_catalog(tmp_path, "include: rhvoice_en\n")
     with pytest.raises(CatalogError, match="holds only 'include: \\[catalog, ...\\]'"):
         load_catalog(bad)
@@ -135,8 +171,10 @@ def test_a_catalog_of_catalogs(tmp_path):
 def test_natural_voices_make_a_deterministic_corpus(compose_cfg, tmp_path):
     """voices=natural_en end to end: every natural engine that is installed, pseudo-speakers, aligner, two workers."""
     prompts = tmp_path / "p.txt"
-    prompts.write_text("Turn on the kitchen lights.\nWhat's the weather like in Edinburgh tomorrow?\n"
-                       "Set a timer for 15 minutes.\nPlay some jazz in the living room.\n")
+    prompts.write_text(
+        "Turn on the kitchen lights.\nWhat's the weather like in Edinburgh tomorrow?\n"
+        "Set a timer for 15 minutes.\nPlay some jazz in the living room.\n"
+    )
     common = ["voices=natural_en", "voices.speakers_per_voice=2", "voices.per_prompt=5", f"prompts.path={prompts}"]
     generate(compose_cfg(*common, "n_jobs=2", f"output.dir={tmp_path / 'two'}"))
     generate(compose_cfg(*common, "n_jobs=1", f"output.dir={tmp_path / 'one'}", "output.report=false"))
@@ -149,8 +187,15 @@ def test_natural_voices_make_a_deterministic_corpus(compose_cfg, tmp_path):
 
 
 def test_no_derivatives_voices_are_not_turned_into_pseudo_speakers():
-    cfg = {"catalog": "rhvoice_en", "accents": None, "genders": None, "ids": None, "licenses": "any",
-           "unavailable": "skip", "speakers_per_voice": 3}
+    cfg = {
+        "catalog": "rhvoice_en",
+        "accents": None,
+        "genders": None,
+        "ids": None,
+        "licenses": "any",
+        "unavailable": "skip",
+        "speakers_per_voice": 3,
+    }
     voices = run_voices(cfg, {})
     by_base = {}
     for v in voices:

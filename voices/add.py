@@ -63,8 +63,10 @@ def read_config(path: Path) -> dict:
     try:
         config = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        raise AddError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); "
-                       "a Piper voice config is the .onnx.json file that comes with the model") from exc
+        raise AddError(
+            f"{path}: not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}); "
+            "a Piper voice config is the .onnx.json file that comes with the model"
+        ) from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise AddError(f"{path}: cannot read the voice config: {exc}") from exc
     if not isinstance(config, dict):
@@ -78,8 +80,10 @@ def language_fields(config: dict, config_path: Path) -> dict:
     code = language.get("code")
     match = LANGUAGE_CODE.match(code) if isinstance(code, str) else None
     if match is None:
-        raise AddError(f"{config_path}: unknown language code {code!r} (language.code); expected <language>_<REGION> "
-                       f"as Piper writes it, e.g. {', '.join(ACCENTS)}")
+        raise AddError(
+            f"{config_path}: unknown language code {code!r} (language.code); expected <language>_<REGION> "
+            f"as Piper writes it, e.g. {', '.join(ACCENTS)}"
+        )
     family, region = match["family"], match["region"]
     if code in ACCENTS:
         accent, accent_name = ACCENTS[code]
@@ -88,8 +92,10 @@ def language_fields(config: dict, config_path: Path) -> dict:
         country = language.get("country_english")
         accent_name = f"{language['name_english']} ({country})" if country else str(language["name_english"])
     else:
-        raise AddError(f"{config_path}: unknown language code {code!r}: neither one this tool names "
-                       f"({', '.join(ACCENTS)}) nor described by language.name_english in the config")
+        raise AddError(
+            f"{config_path}: unknown language code {code!r}: neither one this tool names "
+            f"({', '.join(ACCENTS)}) nor described by language.name_english in the config"
+        )
     return {"language": family, "locale": f"{family}-{region}", "accent": accent, "accent_name": accent_name}
 
 
@@ -123,8 +129,11 @@ def licence_terms(licence: str) -> tuple[str, bool]:
         if "nc" in key.split("-") or "noncommercial" in key:
             return f"{licence}: non-commercial use only, with attribution.", False
         if "nd" in key.split("-") or "noderivatives" in key:
-            return (f"{licence}: attribution, no derivatives; whether a corpus made with the voice is a derivative is "
-                    "not settled: treat as not for commercial use until checked.", False)
+            return (
+                f"{licence}: attribution, no derivatives; whether a corpus made with the voice is a derivative is "
+                "not settled: treat as not for commercial use until checked.",
+                False,
+            )
         share = " Adaptations must be shared under the same licence." if "sa" in key.split("-") else ""
         return f"{licence}: any use, commercial included, with attribution to the dataset's authors.{share}", True
     if key in ("mit", "apache-2.0", "apache-2", "bsd-2-clause", "bsd-3-clause", "isc"):
@@ -140,15 +149,20 @@ def licence_fields(config: dict, model: Path, card_url: str | None = None) -> di
     licence = str(named).strip() if named else (found[1] if found else None)
     if not licence:
         where = card_url or (str(card) if card else f"the MODEL_CARD that came with {model.stem}")
-        return {"license": UNKNOWN_LICENCE, "license_terms": f"No licence found in {model.name}.json or a model card; "
-                f"read {where} before use.", "commercial_use": False}
+        return {
+            "license": UNKNOWN_LICENCE,
+            "license_terms": f"No licence found in {model.name}.json or a model card; read {where} before use.",
+            "commercial_use": False,
+        }
     terms, commercial = licence_terms(licence)
     tuned = re.search(r"fine-?tuned from\s+([^\n]+?)\.?\s*$", card_text, re.IGNORECASE | re.MULTILINE)
     if tuned:
         # The weights inherit from the base voice, whose data's terms the card does not give: not
         # marked commercial until someone checks them (the same call as voices/piper_en.yaml's joe).
-        terms += (f" The model was fine-tuned from {tuned[1]}, whose training data carry terms of their own, not stated "
-                  "here: marked not commercial until checked.")
+        terms += (
+            f" The model was fine-tuned from {tuned[1]}, whose training data carry terms of their own, not stated "
+            "here: marked not commercial until checked."
+        )
         commercial = False
     source = f"model card {card}" if card and not named else f"{model.name}.json"
     fields = {"license": f"{licence} (from the {source})", "license_terms": terms, "commercial_use": commercial}
@@ -161,9 +175,15 @@ def _vctk_speakers() -> dict[str, dict]:
     """VCTK's published speaker metadata (voices/vctk.yaml), for Piper voices trained on VCTK."""
     from voices.catalog import load_catalog
 
-    return {v.extra.get("speaker", v.engine_voice.rpartition("#")[2]): {
-        "gender": v.gender, "accent": v.accent, "accent_name": v.accent_name,
-        **{k: v.extra[k] for k in ("age", "region") if k in v.extra}} for v in load_catalog("vctk")}
+    return {
+        v.extra.get("speaker", v.engine_voice.rpartition("#")[2]): {
+            "gender": v.gender,
+            "accent": v.accent,
+            "accent_name": v.accent_name,
+            **{k: v.extra[k] for k in ("age", "region") if k in v.extra},
+        }
+        for v in load_catalog("vctk")
+    }
 
 
 def _entry_id(*parts: str) -> str:
@@ -179,8 +199,13 @@ def voice_entries(model: Path, card_url: str | None = None) -> list[dict]:
         sample_rate = int(config["audio"]["sample_rate"])
     except (KeyError, TypeError, ValueError) as exc:
         raise AddError(f"{config_path}: no audio.sample_rate; is this a Piper voice config?") from exc
-    base = {"engine": "piper", **language_fields(config, config_path), "gender": None,
-            **licence_fields(config, model, card_url), "sample_rate": sample_rate}
+    base = {
+        "engine": "piper",
+        **language_fields(config, config_path),
+        "gender": None,
+        **licence_fields(config, model, card_url),
+        "sample_rate": sample_rate,
+    }
     if config.get("dataset"):
         base["dataset"] = str(config["dataset"])
     if config.get("audio", {}).get("quality"):
@@ -213,7 +238,8 @@ def find_voices(folder: Path) -> list[Path]:
     paired = [m for m in models if Path(f"{m}.json").is_file()]
     if not paired:
         lonely = [str(p.relative_to(folder)) for p in models] + [
-            str(p.relative_to(folder)) for p in folder.glob("**/*.onnx.json") if not p.with_suffix("").is_file()]
+            str(p.relative_to(folder)) for p in folder.glob("**/*.onnx.json") if not p.with_suffix("").is_file()
+        ]
         found = f"; found only {', '.join(lonely[:5])} without its pair" if lonely else ""
         raise AddError(f"no Piper voices in {folder}: looked for <name>.onnx with <name>.onnx.json beside it{found}")
     return paired
@@ -235,9 +261,11 @@ def _piper_urls(base_url: str | None):
         original, timeout = download_voices.URL_FORMAT, socket.getdefaulttimeout()
         if base_url:
             if not original.startswith(HF_BASE + "/"):
-                raise AddError(f"--base-url: this piper-tts builds URLs as {original!r}, not under {HF_BASE}; "
-                               "download the voice yourself and add its folder")
-            download_voices.URL_FORMAT = base_url.rstrip("/") + original[len(HF_BASE):]
+                raise AddError(
+                    f"--base-url: this piper-tts builds URLs as {original!r}, not under {HF_BASE}; "
+                    "download the voice yourself and add its folder"
+                )
+            download_voices.URL_FORMAT = base_url.rstrip("/") + original[len(HF_BASE) :]
         socket.setdefaulttimeout(DOWNLOAD_TIMEOUT_S)  # piper's urlopen calls pass no timeout of their own
         try:
             yield download_voices
@@ -256,10 +284,16 @@ def download(name: str, voices_dir: Path, base_url: str | None = None, force: bo
     with _piper_urls(base_url) as dv:
         match = dv.VOICE_PATTERN.match(name)
         if not match:
-            raise AddError(f"not a folder, and not a Piper voice name: {name!r} "
-                           "(names look like <language>_<REGION>-<name>-<quality>, e.g. en_US-lessac-medium)")
-        args = {"lang_family": match["lang_family"], "lang_code": f"{match['lang_family']}_{match['lang_region']}",
-                "voice_name": match["voice_name"], "voice_quality": match["voice_quality"]}
+            raise AddError(
+                f"not a folder, and not a Piper voice name: {name!r} "
+                "(names look like <language>_<REGION>-<name>-<quality>, e.g. en_US-lessac-medium)"
+            )
+        args = {
+            "lang_family": match["lang_family"],
+            "lang_code": f"{match['lang_family']}_{match['lang_region']}",
+            "voice_name": match["voice_name"],
+            "voice_quality": match["voice_quality"],
+        }
         url = {ext: dv.URL_FORMAT.format(extension=ext, **args) for ext in (".onnx", ".onnx.json")}
         head, sep, tail = dv.URL_FORMAT.partition("{lang_code}-{voice_name}-{voice_quality}{extension}")
         card_url = (head.format(**args) + "MODEL_CARD" + tail) if sep else None
@@ -272,8 +306,10 @@ def download(name: str, voices_dir: Path, base_url: str | None = None, force: bo
             try:
                 dv.download_voice(name, staging, force_redownload=True)
             except HTTPError as exc:
-                raise AddError(f"download of Piper voice {name!r} failed: HTTP {exc.code} {exc.reason} for "
-                               f"{exc.url or exc.filename}") from exc
+                raise AddError(
+                    f"download of Piper voice {name!r} failed: HTTP {exc.code} {exc.reason} for "
+                    f"{exc.url or exc.filename}"
+                ) from exc
             except (URLError, OSError) as exc:
                 at = url[".onnx.json"] if (staging / model.name).is_file() else url[".onnx"]
                 reason = getattr(exc, "reason", exc)
@@ -344,8 +380,9 @@ def _existing_entries(data, path: Path) -> list:
         return data
     if isinstance(data, dict) and isinstance(data.get("voices"), list):
         return data["voices"]
-    raise AddError(f"{path}: not a voice catalog (a list of entries, or a mapping with a 'voices' list); "
-                   "write to a new file")
+    raise AddError(
+        f"{path}: not a voice catalog (a list of entries, or a mapping with a 'voices' list); write to a new file"
+    )
 
 
 def merged_text(path: Path, entries: list[dict], note: str) -> tuple[str, int]:
@@ -356,14 +393,17 @@ def merged_text(path: Path, entries: list[dict], note: str) -> tuple[str, int]:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise AddError(f"{path}: the existing catalog is not valid YAML ({exc}); fix it or write to a new file") \
-            from exc
+        raise AddError(
+            f"{path}: the existing catalog is not valid YAML ({exc}); fix it or write to a new file"
+        ) from exc
     old = _existing_entries(data, path)
     ids = [e.get("id") for e in old if isinstance(e, dict)]
     duplicates = sorted({e["id"] for e in entries} & set(ids))
     if duplicates:
-        raise AddError(f"{path} already has voice id(s) {', '.join(duplicates)}; nothing written "
-                       "(remove those entries first, or write to another catalog)")
+        raise AddError(
+            f"{path} already has voice id(s) {', '.join(duplicates)}; nothing written "
+            "(remove those entries first, or write to another catalog)"
+        )
     # Append as text where the voices list ends the file, so its comments and layout stay as they were.
     keys = re.findall(r"^([^\s#-][^:\n]*):", text, re.MULTILINE)
     items = re.findall(r"^( *)- ", text, re.MULTILINE)
@@ -372,9 +412,10 @@ def merged_text(path: Path, entries: list[dict], note: str) -> tuple[str, int]:
         candidate = text.rstrip("\n") + "\n" + "".join(indent + line for line in note.splitlines(keepends=True))
         candidate += _dump(entries, indent)
         check = yaml.safe_load(candidate)
-        if _existing_entries(check, path) == old + entries and (isinstance(data, list) or
-                                                                {k: v for k, v in check.items() if k != "voices"} ==
-                                                                {k: v for k, v in data.items() if k != "voices"}):
+        if _existing_entries(check, path) == old + entries and (
+            isinstance(data, list)
+            or {k: v for k, v in check.items() if k != "voices"} == {k: v for k, v in data.items() if k != "voices"}
+        ):
             return candidate, len(old)
     header = "".join(line for line in text.splitlines(keepends=True)[:50] if line.startswith("#"))
     body = {**data, "voices": old + entries} if isinstance(data, dict) else old + entries
@@ -396,8 +437,9 @@ def write_atomic(path: Path, text: str) -> None:
 # --------------------------------------------------------------------------- the command
 
 
-def collect(sources: list[str], voices_dir: Path | None, download_voices: bool, base_url: str | None,
-            force: bool = False) -> tuple[list[dict], list[Path]]:
+def collect(
+    sources: list[str], voices_dir: Path | None, download_voices: bool, base_url: str | None, force: bool = False
+) -> tuple[list[dict], list[Path]]:
     """(entries, folders the engine must search) for the command's DIR_OR_NAME arguments."""
     entries, folders = [], []
     for source in sources:
@@ -423,8 +465,10 @@ def collect(sources: list[str], voices_dir: Path | None, download_voices: bool, 
             raise AddError(f"folder not found: {path}")
         else:
             where = f" in --voices-dir {voices_dir}" if voices_dir else ""
-            raise AddError(f"folder not found: {source}, and no Piper voice {source}.onnx{where}; to download the "
-                           f"Piper voice {source!r}, add --download --voices-dir DIR")
+            raise AddError(
+                f"folder not found: {source}, and no Piper voice {source}.onnx{where}; to download the "
+                f"Piper voice {source!r}, add --download --voices-dir DIR"
+            )
         for model in models:
             entries += voice_entries(model, card_url)
     seen: dict[str, str] = {}
@@ -435,17 +479,26 @@ def collect(sources: list[str], voices_dir: Path | None, download_voices: bool, 
     return entries, list(dict.fromkeys(f.resolve() for f in folders))
 
 
-def add(sources: list[str], catalog: Path, voices_dir: Path | None = None, download_voices: bool = False,
-        base_url: str | None = None, genders: list[str] | None = None, force: bool = False) -> list[dict]:
+def add(
+    sources: list[str],
+    catalog: Path,
+    voices_dir: Path | None = None,
+    download_voices: bool = False,
+    base_url: str | None = None,
+    genders: list[str] | None = None,
+    force: bool = False,
+) -> list[dict]:
     """Write catalog entries for `sources` into `catalog`; returns the entries added."""
     default, by_key = parse_genders(genders)
     entries, folders = collect(sources, voices_dir, download_voices, base_url, force)
     apply_genders(entries, default, by_key)
     dirs = os.pathsep.join(str(f) for f in folders)
-    note = (f"# Added by `speechforge voices add {' '.join(sources)}`; render with\n"
-            f"#   engines.piper.voices_dir={dirs} voices.catalog={catalog}\n"
-            "# accent comes from each voice's language code (en_US -> en-us, en_GB -> en-gb): correct it where the\n"
-            "# speaker's accent differs (e.g. en-gb-scotland). A gender marked TODO must be filled in before use.\n")
+    note = (
+        f"# Added by `speechforge voices add {' '.join(sources)}`; render with\n"
+        f"#   engines.piper.voices_dir={dirs} voices.catalog={catalog}\n"
+        "# accent comes from each voice's language code (en_US -> en-us, en_GB -> en-gb): correct it where the\n"
+        "# speaker's accent differs (e.g. en-gb-scotland). A gender marked TODO must be filled in before use.\n"
+    )
     text, _kept = merged_text(catalog, entries, note)
     write_atomic(catalog, text)
     return entries
@@ -455,36 +508,55 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="speechforge voices add",
         description="Write voice catalog entries for Piper voices: a folder of <name>.onnx + <name>.onnx.json "
-                    "files, or voice names to download with Piper's downloader (--download).")
-    parser.add_argument("sources", nargs="+", metavar="DIR_OR_NAME",
-                        help="folder of Piper voices (searched recursively), an .onnx file, or a voice name "
-                             "such as en_US-lessac-medium (with --download, or already in --voices-dir)")
-    parser.add_argument("-o", "--output", required=True, metavar="CATALOG.yaml",
-                        help="catalog to write; an existing one keeps its entries (ids must not repeat)")
+        "files, or voice names to download with Piper's downloader (--download).",
+    )
+    parser.add_argument(
+        "sources",
+        nargs="+",
+        metavar="DIR_OR_NAME",
+        help="folder of Piper voices (searched recursively), an .onnx file, or a voice name "
+        "such as en_US-lessac-medium (with --download, or already in --voices-dir)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="CATALOG.yaml",
+        help="catalog to write; an existing one keeps its entries (ids must not repeat)",
+    )
     parser.add_argument("--voices-dir", type=Path, help="where downloaded voices go (and where names are looked up)")
     parser.add_argument("--download", action="store_true", help="download voice names with piper.download_voices")
     parser.add_argument("--base-url", help=f"voice repository to download from, in Piper's layout (default {HF_BASE})")
     parser.add_argument("--force-download", action="store_true", help="download again even if the files are there")
-    parser.add_argument("--gender", action="append", metavar="[VOICE[#SPEAKER]=]GENDER",
-                        help=f"{' or '.join(GENDERS)}, for every voice added or for one voice or speaker (repeatable)")
+    parser.add_argument(
+        "--gender",
+        action="append",
+        metavar="[VOICE[#SPEAKER]=]GENDER",
+        help=f"{' or '.join(GENDERS)}, for every voice added or for one voice or speaker (repeatable)",
+    )
     args = parser.parse_args(argv)
     catalog = Path(args.output).expanduser()
     try:
-        entries = add(args.sources, catalog, args.voices_dir, args.download, args.base_url, args.gender,
-                      args.force_download)
+        entries = add(
+            args.sources, catalog, args.voices_dir, args.download, args.base_url, args.gender, args.force_download
+        )
     except AddError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"added {len(entries)} voice entr{'y' if len(entries) == 1 else 'ies'} to {catalog}")
     todo = [e["id"] for e in entries if e["gender"] == GENDER_TODO]
     if todo:
-        print(f"{len(todo)} need a gender ({', '.join(todo[:5])}{' …' if len(todo) > 5 else ''}): Piper's configs "
-              f"do not say. Edit the lines marked TODO in {catalog} or rerun with --gender; the catalog does not "
-              "load until then.", file=sys.stderr)
+        print(
+            f"{len(todo)} need a gender ({', '.join(todo[:5])}{' …' if len(todo) > 5 else ''}): Piper's configs "
+            f"do not say. Edit the lines marked TODO in {catalog} or rerun with --gender; the catalog does not "
+            "load until then.",
+            file=sys.stderr,
+        )
     unknown = [e["id"] for e in entries if e["license"] == UNKNOWN_LICENCE]
     if unknown:
-        print(f"{len(unknown)} with no licence found (commercial_use: false): {', '.join(unknown[:5])}",
-              file=sys.stderr)
+        print(
+            f"{len(unknown)} with no licence found (commercial_use: false): {', '.join(unknown[:5])}", file=sys.stderr
+        )
     return 0
 
 

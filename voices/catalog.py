@@ -117,7 +117,9 @@ def catalog_names(aggregates: bool = False) -> list[str]:
     """Names (file stems) of the YAML catalogs shipped in the ``voices`` package. Catalogs of catalogs
     (``include:``, e.g. natural_en) hold no voices of their own and are left out unless `aggregates`."""
     shipped = _shipped()
-    return sorted(n for n, res in shipped.items() if aggregates or _included(res.read_text(encoding="utf-8"), n) is None)
+    return sorted(
+        n for n, res in shipped.items() if aggregates or _included(res.read_text(encoding="utf-8"), n) is None
+    )
 
 
 def load_catalog(name_or_path: str | Path) -> list[Voice]:
@@ -156,8 +158,15 @@ def _included(text: str, label: str) -> list[str] | None:
     if not isinstance(data, dict) or "include" not in data:
         return None
     names = data["include"]
-    if set(data) != {"include"} or not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
-        raise CatalogError(f"{label}: a catalog of catalogs holds only 'include: [catalog, ...]' (non-empty list of names)")
+    if (
+        set(data) != {"include"}
+        or not isinstance(names, list)
+        or not names
+        or not all(isinstance(n, str) for n in names)
+    ):
+        raise CatalogError(
+            f"{label}: a catalog of catalogs holds only 'include: [catalog, ...]' (non-empty list of names)"
+        )
     return names
 
 
@@ -229,7 +238,9 @@ def _parse(text: str, label: str) -> list[Voice]:
                     f"{where}: field 'gender' must be one of {', '.join(GENDERS)}, got {merged['gender']!r}"
                 )
             if vid in first_seen:
-                entry_errors.append(f"{where}: field 'id': duplicate id {vid!r} (first used by entry {first_seen[vid]})")
+                entry_errors.append(
+                    f"{where}: field 'id': duplicate id {vid!r} (first used by entry {first_seen[vid]})"
+                )
             else:
                 first_seen[vid] = i
         extra_raw = merged.get("extra") or {}
@@ -246,12 +257,16 @@ def _parse(text: str, label: str) -> list[Voice]:
                 continue
             wanted = bool if fld == "commercial_use" else str
             if not isinstance(value, wanted):
-                entry_errors.append(f"{where}: field {fld!r} must be {'true or false' if wanted is bool else 'a string'}, got {value!r}")
+                entry_errors.append(
+                    f"{where}: field {fld!r} must be {'true or false' if wanted is bool else 'a string'}, got {value!r}"
+                )
             licence[fld] = value
         if entry_errors:
             errors.extend(entry_errors)
             continue
-        extra = {k: v for k, v in merged.items() if k not in REQUIRED_FIELDS and k not in LICENSE_FIELDS and k != "extra"}
+        extra = {
+            k: v for k, v in merged.items() if k not in REQUIRED_FIELDS and k not in LICENSE_FIELDS and k != "extra"
+        }
         extra.update(extra_raw)
         voices.append(Voice(**{f: merged[f] for f in REQUIRED_FIELDS}, extra=extra, **licence))
     if errors:
@@ -294,7 +309,9 @@ def select_voices(
     known values; so does a selection that matches no voice.
     """
     if licenses not in LICENSE_FILTERS:
-        raise CatalogError(f"unknown licence filter {licenses!r} (voices.licenses); known: {', '.join(LICENSE_FILTERS)}")
+        raise CatalogError(
+            f"unknown licence filter {licenses!r} (voices.licenses); known: {', '.join(LICENSE_FILTERS)}"
+        )
     accents_l, genders_l, ids_l = _as_list(accents), _as_list(genders), _as_list(ids)
     if accents_l is not None:
         _check_known("accent", accents_l, (v.accent for v in voices))
@@ -312,8 +329,14 @@ def select_voices(
     ]
     if not out:
         crit = ", ".join(
-            f"{k}={v}" for k, v in (("accents", accents_l), ("genders", genders_l), ("ids", ids_l),
-                                    ("licenses", None if licenses == "any" else licenses)) if v is not None
+            f"{k}={v}"
+            for k, v in (
+                ("accents", accents_l),
+                ("genders", genders_l),
+                ("ids", ids_l),
+                ("licenses", None if licenses == "any" else licenses),
+            )
+            if v is not None
         )
         raise CatalogError(f"no voices match the selection ({crit or 'empty catalog'})")
     return out

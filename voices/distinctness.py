@@ -72,7 +72,7 @@ def mfcc_mean(audio: np.ndarray, sample_rate: int) -> np.ndarray:
         raise ValueError(f"audio too short for MFCCs: {len(x)} samples at {FEATURE_RATE} Hz (need {_FRAME})")
     x = np.append(x[0], x[1:] - 0.97 * x[:-1])
     n = 1 + (len(x) - _FRAME) // _HOP
-    frames = np.lib.stride_tricks.sliding_window_view(x, _FRAME)[:: _HOP][:n] * np.hamming(_FRAME)
+    frames = np.lib.stride_tricks.sliding_window_view(x, _FRAME)[::_HOP][:n] * np.hamming(_FRAME)
     power = np.abs(np.fft.rfft(frames, _NFFT)) ** 2
     energy_db = 10 * np.log10(power.sum(axis=1) + 1e-12)
     speech = energy_db > energy_db.max() - _SPEECH_DB

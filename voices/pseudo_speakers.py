@@ -60,7 +60,13 @@ from voices.catalog import CatalogError, Voice
 from voices.perturb import FORMANT_LIMITS, METHOD, PITCH_LIMITS, perturb
 
 __all__ = [
-    "RANGES", "apply", "expand", "is_pseudo_speaker", "pseudo_speaker_id", "speaker_fields", "speaker_parameters",
+    "RANGES",
+    "apply",
+    "expand",
+    "is_pseudo_speaker",
+    "pseudo_speaker_id",
+    "speaker_fields",
+    "speaker_parameters",
     "voice_ranges",
 ]
 

@@ -47,7 +47,9 @@ def _cpu_torchaudio_extension() -> types.ModuleType:
 
     def fail_if_no_align(func):
         def unavailable(*_args, **_kwargs):
-            raise RuntimeError(f"torchaudio.{func.__name__} needs torchaudio's C++ extension, which cannot load here (CUDA build, CPU torch)")
+            raise RuntimeError(
+                f"torchaudio.{func.__name__} needs torchaudio's C++ extension, which cannot load here (CUDA build, CPU torch)"
+            )
 
         return unavailable
 
@@ -82,7 +84,9 @@ def import_tts_api():
         import_torchaudio()
         import TTS.api
     except ImportError as exc:
-        raise EngineError(f"Coqui TTS is not installed or cannot be imported ({exc}); pip install 'speechforge-corpus[coqui]'") from exc
+        raise EngineError(
+            f"Coqui TTS is not installed or cannot be imported ({exc}); pip install 'speechforge-corpus[coqui]'"
+        ) from exc
     return TTS.api
 
 
@@ -110,7 +114,9 @@ def _find_checkpoint(folder: Path) -> Path | None:
     return found[0] if len(found) == 1 else None
 
 
-def resolve_model(model: str, tts_home: str | None = None, config_path: str | None = None) -> tuple[str | None, Path, Path]:
+def resolve_model(
+    model: str, tts_home: str | None = None, config_path: str | None = None
+) -> tuple[str | None, Path, Path]:
     """(model name or None, checkpoint, config.json); EngineError says where the files should be."""
     if is_model_name(model):
         folder = cache_dir(tts_home) / model.replace("/", "--")
@@ -119,7 +125,7 @@ def resolve_model(model: str, tts_home: str | None = None, config_path: str | No
         if checkpoint is None or not config.is_file():
             raise EngineError(
                 f"Coqui model {model!r} is not in the local model cache: expected a checkpoint (model_file.pth) and "
-                f"config.json in {folder}. Fetch it where there is internet (python -c \"from TTS.api import TTS; "
+                f'config.json in {folder}. Fetch it where there is internet (python -c "from TTS.api import TTS; '
                 f"TTS('{model}')\" writes it to ~/.local/share/tts/{folder.name}) and copy that folder here, or set TTS_HOME "
                 f"(or engines.coqui.tts_home) to the folder whose tts/ subfolder holds it"
             )
@@ -152,7 +158,9 @@ def listed_speakers(checkpoint: Path) -> set[str] | None:
         return None
 
 
-def voice_available(engine_voice: str, tts_home: str | None = None, config_path: str | None = None, **_options) -> tuple[bool, str]:
+def voice_available(
+    engine_voice: str, tts_home: str | None = None, config_path: str | None = None, **_options
+) -> tuple[bool, str]:
     model, speaker = split_engine_voice(engine_voice)
     try:
         _name, checkpoint, _config = resolve_model(model, tts_home, config_path)
@@ -174,8 +182,14 @@ def voice_available(engine_voice: str, tts_home: str | None = None, config_path:
 class CoquiEngine:
     name = "coqui"
 
-    def __init__(self, timeout_s: float = 60.0, tts_home: str | None = None, config_path: str | None = None,
-                 threads: int = 1, max_loaded: int = 1):
+    def __init__(
+        self,
+        timeout_s: float = 60.0,
+        tts_home: str | None = None,
+        config_path: str | None = None,
+        threads: int = 1,
+        max_loaded: int = 1,
+    ):
         self.timeout_s = timeout_s  # in-process: not enforced; prompts.max_chars bounds a render
         self.tts_home, self.config_path = tts_home, config_path
         self.threads, self.max_loaded = int(threads), max(1, int(max_loaded))

@@ -52,7 +52,14 @@ class EspeakEngine:
             raise EngineError(f"engines.espeak.max_voice_servers must be at least 1; got {max_voice_servers}")
         self.timeout_s = timeout_s
         self._lock = threading.Lock()  # one request in flight per helper process
-        self._command = [sys.executable, "-S", str(ZYGOTE), espeakng_loader.get_library_path(), espeakng_loader.get_data_path(), str(max_voice_servers)]
+        self._command = [
+            sys.executable,
+            "-S",
+            str(ZYGOTE),
+            espeakng_loader.get_library_path(),
+            espeakng_loader.get_data_path(),
+            str(max_voice_servers),
+        ]
         self._proc = None
         self._start()
 
@@ -77,7 +84,9 @@ class EspeakEngine:
 
     def synthesize(self, text: str, voice_name: str, prosody: Prosody, seed: int = 0) -> Synthesis:
         params, applied = espeak_parameters(prosody)
-        request = json.dumps({"text": text, "voice": voice_name, "seed": seed, "timeout": self.timeout_s, **params}).encode()
+        request = json.dumps(
+            {"text": text, "voice": voice_name, "seed": seed, "timeout": self.timeout_s, **params}
+        ).encode()
         with self._lock:
             if self._proc is None or self._proc.poll() is not None:
                 self._restart()  # a helper that died (killed, out of memory) costs one item, not the run
@@ -98,7 +107,9 @@ class EspeakEngine:
                 words.append(WordEvent(char_start=text_pos - 1, char_len=length, sample=sample))
             elif kind == EVENT_END:
                 boundaries.append(sample)
-        return Synthesis(audio=audio, sample_rate=self.sample_rate, prosody=applied, word_events=words, boundaries=boundaries)
+        return Synthesis(
+            audio=audio, sample_rate=self.sample_rate, prosody=applied, word_events=words, boundaries=boundaries
+        )
 
     def _restart(self) -> None:
         self.close()

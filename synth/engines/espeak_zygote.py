@@ -153,8 +153,8 @@ def render_forked(lib, request, stdout):
         write_frame(stdout, b"")
     else:
         header_len = struct.unpack("<I", answer[:4])[0]
-        write_frame(stdout, answer[4:4 + header_len])
-        write_frame(stdout, answer[4 + header_len:])
+        write_frame(stdout, answer[4 : 4 + header_len])
+        write_frame(stdout, answer[4 + header_len :])
     stdout.flush()
 
 
@@ -233,7 +233,12 @@ def serve(lib_path, data_path, max_voices=64):
     sample_rate = lib.espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, data_path.encode(), ESPEAK_INITIALIZE_DONT_EXIT)
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     if sample_rate <= 0:
-        write_frame(stdout, json.dumps({"ok": False, "error": f"espeak_Initialize failed ({sample_rate}) with data {data_path}"}).encode())
+        write_frame(
+            stdout,
+            json.dumps(
+                {"ok": False, "error": f"espeak_Initialize failed ({sample_rate}) with data {data_path}"}
+            ).encode(),
+        )
         stdout.flush()
         return
     write_frame(stdout, json.dumps({"ok": True, "sample_rate": sample_rate, "pid": os.getpid()}).encode())

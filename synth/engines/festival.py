@@ -65,8 +65,10 @@ import numpy as np
 from synth.engines.base import EngineError, Prosody, Synthesis, WordEvent
 
 VOICE_ROOTS = (Path("/usr/share/festival/voices"), Path("/usr/local/share/festival/voices"))
-INSTALL_HINT = ("install Debian's festival and a voice package (festvox-us-slt-hts, festvox-kallpc16k, "
-                "festvox-kdlpc16k, festvox-rablpc16k)")
+INSTALL_HINT = (
+    "install Debian's festival and a voice package (festvox-us-slt-hts, festvox-kallpc16k, "
+    "festvox-kdlpc16k, festvox-rablpc16k)"
+)
 RATE_LIMITS = (0.5, 2.0)  # realized within 1 % over this range (duration ratio 0.50–1.99), all voices
 PITCH_LIMITS = (0.85, 1.4)  # diphone voices: realized within 1 %; at 0.8 F0 is 0.81, at 0.7 only 0.78–0.81 (floor)
 FULL_SCALE = 32767 / 32768  # festival writes 16-bit samples: its loudest is at most this
@@ -121,7 +123,10 @@ def voice_available(engine_voice: str, festival: str = "festival", **_options) -
         return False, f"the {festival!r} command is not installed; {INSTALL_HINT}"
     voices = installed_voices()
     if engine_voice not in voices:
-        return False, f"unknown Festival voice {engine_voice!r}; installed: {', '.join(voices) or '(none)'}; {INSTALL_HINT}"
+        return (
+            False,
+            f"unknown Festival voice {engine_voice!r}; installed: {', '.join(voices) or '(none)'}; {INSTALL_HINT}",
+        )
     return True, ""
 
 
@@ -146,7 +151,9 @@ def scheme_string(text: str) -> str:
 def read_wave(path: Path) -> tuple[np.ndarray, int]:
     with wave.open(str(path), "rb") as w:
         if w.getnchannels() != 1 or w.getsampwidth() != 2:
-            raise EngineError(f"unexpected wave from festival: {w.getnchannels()} channels, {8 * w.getsampwidth()} bits")
+            raise EngineError(
+                f"unexpected wave from festival: {w.getnchannels()} channels, {8 * w.getsampwidth()} bits"
+            )
         rate, pcm = w.getframerate(), w.readframes(w.getnframes())
     return np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0, int(rate)
 
@@ -183,8 +190,14 @@ class FestivalProcess:
         self.timeout_s = timeout_s
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as the process)
         try:
-            self.proc = subprocess.Popen([command, "--pipe"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                         stderr=self._stderr, cwd=tempfile.gettempdir(), start_new_session=True)
+            self.proc = subprocess.Popen(
+                [command, "--pipe"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=self._stderr,
+                cwd=tempfile.gettempdir(),
+                start_new_session=True,
+            )
         except OSError as exc:
             raise EngineError(f"cannot start {command!r}: {exc}; {INSTALL_HINT}") from exc
         self._count = 0
@@ -195,7 +208,7 @@ class FestivalProcess:
         """Send forms; (whether the request's last form set speechforge_ok, stdout lines before the marker)."""
         self._count += 1
         marker = f"{_END} {self._count}"
-        payload = f"(set! speechforge_ok nil)\n{scheme}\n(format t \"\\n{marker} %l\\n\" speechforge_ok) (fflush nil)\n"
+        payload = f'(set! speechforge_ok nil)\n{scheme}\n(format t "\\n{marker} %l\\n" speechforge_ok) (fflush nil)\n'
         try:
             self.proc.stdin.write(payload.encode("ascii"))
             self.proc.stdin.flush()
@@ -205,7 +218,7 @@ class FestivalProcess:
         fd = self.proc.stdout.fileno()
         with selectors.DefaultSelector() as sel:
             sel.register(fd, selectors.EVENT_READ)
-            while (f"\n{marker} ".encode() not in self._buffer):
+            while f"\n{marker} ".encode() not in self._buffer:
                 left = deadline - time.monotonic()
                 if left <= 0 or not sel.select(left):
                     raise EngineError(f"festival gave no answer within {self.timeout_s:g} s")
@@ -247,13 +260,18 @@ class FestivalEngine:
         self._wave = Path(self._dir.name) / "utterance.wav"
 
     def _scheme(self, text: str, voice: str, rate: float, pitch: float) -> str:
-        prosody = (f"(set! hts_engine_params (append hts_engine_params (list (list \"-r\" {rate:.6f}))))" if is_hts(voice)
-                   else f"(Parameter.set 'Duration_Stretch (/ (Parameter.get 'Duration_Stretch) {rate:.6f}))\n"
-                        f"(speechforge_scale_f0 {pitch:.6f})")
-        return (f"(voice_{voice})\n{prosody}\n"
-                f"(set! speechforge_utt (utt.synth (Utterance Text {scheme_string(text)})))\n"
-                f"(utt.save.wave speechforge_utt {scheme_string(str(self._wave))} 'riff)\n"
-                f"(speechforge_dump speechforge_utt)\n(set! speechforge_ok t)")
+        prosody = (
+            f'(set! hts_engine_params (append hts_engine_params (list (list "-r" {rate:.6f}))))'
+            if is_hts(voice)
+            else f"(Parameter.set 'Duration_Stretch (/ (Parameter.get 'Duration_Stretch) {rate:.6f}))\n"
+            f"(speechforge_scale_f0 {pitch:.6f})"
+        )
+        return (
+            f"(voice_{voice})\n{prosody}\n"
+            f"(set! speechforge_utt (utt.synth (Utterance Text {scheme_string(text)})))\n"
+            f"(utt.save.wave speechforge_utt {scheme_string(str(self._wave))} 'riff)\n"
+            f"(speechforge_dump speechforge_utt)\n(set! speechforge_ok t)"
+        )
 
     def _process_for(self, voice: str) -> FestivalProcess:
         process = self._processes.pop(voice, None)
@@ -271,7 +289,9 @@ class FestivalEngine:
         if not text.strip():
             raise EngineError("Festival was given no text to speak")
         rate = round(min(max(float(prosody.rate), RATE_LIMITS[0]), RATE_LIMITS[1]), 4)
-        pitch = 1.0 if is_hts(voice_name) else round(min(max(float(prosody.pitch), PITCH_LIMITS[0]), PITCH_LIMITS[1]), 4)
+        pitch = (
+            1.0 if is_hts(voice_name) else round(min(max(float(prosody.pitch), PITCH_LIMITS[0]), PITCH_LIMITS[1]), 4)
+        )
         if self._wave.exists():
             self._wave.unlink()
         process = self._process_for(voice_name)
@@ -294,8 +314,13 @@ class FestivalEngine:
         if volume != 1.0:
             audio = (audio * np.float32(volume)).astype(np.float32)
         events, boundaries = word_events(festival_text(text), lines, sample_rate)
-        return Synthesis(audio=audio, sample_rate=sample_rate, prosody=Prosody(rate=rate, pitch=pitch, volume=volume),
-                         word_events=events, boundaries=boundaries)
+        return Synthesis(
+            audio=audio,
+            sample_rate=sample_rate,
+            prosody=Prosody(rate=rate, pitch=pitch, volume=volume),
+            word_events=events,
+            boundaries=boundaries,
+        )
 
     def _stop(self, voice: str) -> None:
         process = self._processes.pop(voice, None)

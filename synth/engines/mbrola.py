@@ -19,7 +19,7 @@ import re
 import shutil
 import struct
 import subprocess
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -34,7 +34,7 @@ DEFAULT_AMPLITUDE, AMPLITUDE_LIMITS = 60, (0, 200)
 INSTALL_HINT = "run scripts/install_mbrola.sh (as root: Debian's espeak-ng, mbrola and mbrola-* voice packages)"
 
 
-@lru_cache(maxsize=None)
+@cache
 def espeak_ng_info(command: str = "espeak-ng") -> tuple[str, Path] | None:
     """(path of the espeak-ng command, its data folder), or None when it is not installed."""
     path = shutil.which(command)
@@ -53,7 +53,9 @@ def mbrola_database(voice: str, data_dir: Path) -> tuple[str, Path | None]:
     """(database name, its file or None) that an eSpeak NG MBROLA voice file names."""
     voice_file = data_dir / "voices" / "mb" / voice
     if not voice_file.is_file():
-        raise EngineError(f"eSpeak NG has no MBROLA voice {voice!r} (no {voice_file}); known: {', '.join(known_voices(data_dir)[:40])}")
+        raise EngineError(
+            f"eSpeak NG has no MBROLA voice {voice!r} (no {voice_file}); known: {', '.join(known_voices(data_dir)[:40])}"
+        )
     for line in voice_file.read_text(encoding="utf-8", errors="replace").splitlines():
         fields = line.split()
         if len(fields) >= 2 and fields[0] == "mbrola":
@@ -92,14 +94,14 @@ def parse_wav(data: bytes) -> tuple[np.ndarray, int]:
         raise EngineError("espeak-ng wrote no WAV data")
     pos, rate, bits, channels = 12, None, None, None
     while pos + 8 <= len(data):
-        chunk, size = data[pos:pos + 4], struct.unpack("<I", data[pos + 4:pos + 8])[0]
+        chunk, size = data[pos : pos + 4], struct.unpack("<I", data[pos + 4 : pos + 8])[0]
         if chunk == b"fmt ":
-            _fmt, channels, rate = struct.unpack("<HHI", data[pos + 8:pos + 16])
-            bits = struct.unpack("<H", data[pos + 22:pos + 24])[0]
+            _fmt, channels, rate = struct.unpack("<HHI", data[pos + 8 : pos + 16])
+            bits = struct.unpack("<H", data[pos + 22 : pos + 24])[0]
         elif chunk == b"data":
             if rate is None or bits != 16 or channels != 1:
                 raise EngineError(f"unexpected WAV format from espeak-ng: {channels} channels, {bits} bits")
-            pcm = data[pos + 8:]
+            pcm = data[pos + 8 :]
             pcm = pcm[: len(pcm) - len(pcm) % 2]
             return np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0, int(rate)
         pos += 8 + size + (size & 1)
@@ -129,7 +131,9 @@ class MbrolaEngine:
             return
         db, path = mbrola_database(voice, self.data_dir)
         if path is None:
-            raise EngineError(f"MBROLA voice {voice!r} needs the database {db!r} (Debian package mbrola-{db}); {INSTALL_HINT}")
+            raise EngineError(
+                f"MBROLA voice {voice!r} needs the database {db!r} (Debian package mbrola-{db}); {INSTALL_HINT}"
+            )
         self._checked.add(voice)
 
     def synthesize(self, text: str, voice_name: str, prosody: Prosody, seed: int = 0) -> Synthesis:
@@ -137,10 +141,25 @@ class MbrolaEngine:
         params, applied = espeak_parameters(Prosody(rate=prosody.rate, pitch=prosody.pitch))
         amplitude = int(min(max(round(self.amplitude * prosody.volume), AMPLITUDE_LIMITS[0]), AMPLITUDE_LIMITS[1]))
         applied = Prosody(rate=applied.rate, pitch=applied.pitch, volume=round(amplitude / self.amplitude, 4))
-        cmd = [self.command, "-v", voice_name, "-s", str(params["rate"]), "-p", str(params["pitch"]),
-               "-a", str(amplitude), "-b", "1", "--stdin", "--stdout"]
+        cmd = [
+            self.command,
+            "-v",
+            voice_name,
+            "-s",
+            str(params["rate"]),
+            "-p",
+            str(params["pitch"]),
+            "-a",
+            str(amplitude),
+            "-b",
+            "1",
+            "--stdin",
+            "--stdout",
+        ]
         try:
-            done = subprocess.run(cmd, input=text.encode("utf-8"), capture_output=True, timeout=self.timeout_s, env=self._env)
+            done = subprocess.run(
+                cmd, input=text.encode("utf-8"), capture_output=True, timeout=self.timeout_s, env=self._env
+            )
         except subprocess.TimeoutExpired as exc:
             raise EngineError(f"MBROLA voice {voice_name!r} timed out after {self.timeout_s:g} s") from exc
         if done.returncode != 0:

@@ -145,8 +145,13 @@ class PicoEngine:
         with tempfile.TemporaryDirectory(prefix="speechforge-pico-") as tmp:
             out = Path(tmp) / "utterance.wav"
             try:
-                done = subprocess.run([self.command, "-l", voice_name, "-w", str(out)], input=tagged.encode("utf-8"),
-                                      capture_output=True, timeout=self.timeout_s, check=False)
+                done = subprocess.run(
+                    [self.command, "-l", voice_name, "-w", str(out)],
+                    input=tagged.encode("utf-8"),
+                    capture_output=True,
+                    timeout=self.timeout_s,
+                    check=False,
+                )
             except subprocess.TimeoutExpired as exc:
                 raise EngineError(f"Pico voice {voice_name!r} timed out after {self.timeout_s:g} s") from exc
             if done.returncode != 0 or not out.is_file():

@@ -148,7 +148,9 @@ def deterministic_model(model_path: Path, with_alignment: bool = True):
         except ValueError as exc:
             if "already" in str(exc):  # a model patched on disk exposes it already
                 alignment = next((o.name for o in graph.output[1:]), None)
-    random_ops = {n.op_type for n in graph.node if n.op_type.startswith("Random") or n.op_type in ("Multinomial", "Bernoulli")}
+    random_ops = {
+        n.op_type for n in graph.node if n.op_type.startswith("Random") or n.op_type in ("Multinomial", "Bernoulli")
+    }
     if random_ops - {"RandomNormalLike"}:
         raise EngineError(f"{model_path}: random operators {sorted(random_ops)} cannot be seeded per utterance")
     new_nodes, noise_inputs = [], []
@@ -197,7 +199,9 @@ class LoadedVoice:
     config: dict
 
 
-def phoneme_spans(phonemes: list[str], id_map: dict, bos: str = "^", eos: str = "$", pad: str = "_") -> tuple[list[int], list[tuple[int, int] | None]]:
+def phoneme_spans(
+    phonemes: list[str], id_map: dict, bos: str = "^", eos: str = "$", pad: str = "_"
+) -> tuple[list[int], list[tuple[int, int] | None]]:
     """Phoneme ids as Piper builds them, and the [start, end) id span of each phoneme (None: not in the map)."""
     pad_ids = list(id_map.get(pad, []))
     ids = list(id_map[bos]) + pad_ids
@@ -384,7 +388,9 @@ class PiperEngine:
             audio = np.clip(audio, -1.0, 1.0).astype(np.float32)
             events = None
             if timed:
-                token_phonemes = [_spoken_phonemes([p for s in loaded.voice.phonemize(tok) for p in s])[0] for tok in text.split()]
+                token_phonemes = [
+                    _spoken_phonemes([p for s in loaded.voice.phonemize(tok) for p in s])[0] for tok in text.split()
+                ]
                 events = match_tokens(text, token_phonemes, spoken, [min(o, len(audio)) for o in onsets])
         applied = Prosody(rate=rate, pitch=1.0, volume=volume)  # Piper has no pitch control
         return Synthesis(audio=audio, sample_rate=rate_hz, prosody=applied, word_events=events, boundaries=boundaries)
@@ -396,5 +402,7 @@ class PiperEngine:
 # Catalog entries for a folder of Piper voices (or voices to download): `speechforge voices add` (voices/add.py).
 
 if __name__ == "__main__":
-    raise SystemExit("python -m synth.engines.piper has moved: speechforge voices add DIR -o CATALOG.yaml "
-                     "(or python -m voices add DIR -o CATALOG.yaml)")
+    raise SystemExit(
+        "python -m synth.engines.piper has moved: speechforge voices add DIR -o CATALOG.yaml "
+        "(or python -m voices add DIR -o CATALOG.yaml)"
+    )

@@ -73,8 +73,11 @@ def installed_voices(data_dir: str | os.PathLike | None = None) -> dict[str, dic
     if not folder.is_dir():
         return voices
     for info in sorted(folder.glob("*/voice.info")):
-        fields = dict(line.split("=", 1) for line in info.read_text(encoding="utf-8", errors="replace").splitlines()
-                      if "=" in line)
+        fields = dict(
+            line.split("=", 1)
+            for line in info.read_text(encoding="utf-8", errors="replace").splitlines()
+            if "=" in line
+        )
         voices[info.parent.name.lower()] = {k.strip(): v.strip() for k, v in fields.items()}
     return voices
 
@@ -93,8 +96,11 @@ def check_text(text: str) -> None:
 
 def find_library(library: str | None = None) -> str | None:
     """Path or soname of RHVoice's C API library, or None."""
-    candidates = [library] if library else [os.environ.get("RHVOICE_LIBRARY"), *LIBRARY_NAMES,
-                                            ctypes.util.find_library("RHVoice")]
+    candidates = (
+        [library]
+        if library
+        else [os.environ.get("RHVOICE_LIBRARY"), *LIBRARY_NAMES, ctypes.util.find_library("RHVoice")]
+    )
     for name in filter(None, candidates):
         try:
             ctypes.CDLL(name)
@@ -117,12 +123,14 @@ def choose_backend(backend: str = "auto", library: str | None = None) -> tuple[s
     command = shutil.which(COMMAND)
     if command is None:
         raise EngineError(
-            f"neither RHVoice's C API library ({LIBRARY_NAMES[0]}) nor {COMMAND} is installed; {INSTALL_HINT}")
+            f"neither RHVoice's C API library ({LIBRARY_NAMES[0]}) nor {COMMAND} is installed; {INSTALL_HINT}"
+        )
     return "command", command
 
 
-def voice_available(engine_voice: str, data_dir: str | None = None, backend: str = "auto", library: str | None = None,
-                    **_options) -> tuple[bool, str]:
+def voice_available(
+    engine_voice: str, data_dir: str | None = None, backend: str = "auto", library: str | None = None, **_options
+) -> tuple[bool, str]:
     voices = installed_voices(data_dir)
     if engine_voice.lower() not in voices:
         known = ", ".join(voices) or "none"
@@ -137,10 +145,15 @@ def voice_available(engine_voice: str, data_dir: str | None = None, backend: str
 
 def applied_prosody(prosody: Prosody) -> Prosody:
     """The rate and pitch RHVoice will realize (clamped, whole percent); volume as asked, clamped."""
+
     def clamp(x: float, lo_hi: tuple[float, float]) -> float:
         return round(min(max(float(x), lo_hi[0]), lo_hi[1]), 2)
-    return Prosody(rate=clamp(prosody.rate, RATE_LIMITS), pitch=clamp(prosody.pitch, PITCH_LIMITS),
-                   volume=round(min(max(float(prosody.volume), VOLUME_LIMITS[0]), VOLUME_LIMITS[1]), 4))
+
+    return Prosody(
+        rate=clamp(prosody.rate, RATE_LIMITS),
+        pitch=clamp(prosody.pitch, PITCH_LIMITS),
+        volume=round(min(max(float(prosody.volume), VOLUME_LIMITS[0]), VOLUME_LIMITS[1]), 4),
+    )
 
 
 def char_offsets(text: str) -> list[int]:
@@ -163,23 +176,43 @@ _BufferSize = ctypes.CFUNCTYPE(ctypes.c_uint, ctypes.c_void_p)
 
 
 class _Callbacks(ctypes.Structure):
-    _fields_ = [("set_sample_rate", _SampleRate), ("play_speech", _PlaySpeech), ("process_mark", _Mark),
-                ("word_starts", _Position), ("word_ends", _Position), ("sentence_starts", _Position),
-                ("sentence_ends", _Position), ("play_audio", _Mark), ("done", _Done)]
+    _fields_ = [
+        ("set_sample_rate", _SampleRate),
+        ("play_speech", _PlaySpeech),
+        ("process_mark", _Mark),
+        ("word_starts", _Position),
+        ("word_ends", _Position),
+        ("sentence_starts", _Position),
+        ("sentence_ends", _Position),
+        ("play_audio", _Mark),
+        ("done", _Done),
+    ]
 
 
 class _InitParams(ctypes.Structure):
-    _fields_ = [("data_path", ctypes.c_char_p), ("config_path", ctypes.c_char_p),
-                ("resource_paths", ctypes.POINTER(ctypes.c_char_p)), ("callbacks", _Callbacks),
-                ("options", ctypes.c_uint)]
+    _fields_ = [
+        ("data_path", ctypes.c_char_p),
+        ("config_path", ctypes.c_char_p),
+        ("resource_paths", ctypes.POINTER(ctypes.c_char_p)),
+        ("callbacks", _Callbacks),
+        ("options", ctypes.c_uint),
+    ]
 
 
 class _SynthParams(ctypes.Structure):
-    _fields_ = [("voice_profile", ctypes.c_char_p), ("absolute_rate", ctypes.c_double),
-                ("absolute_pitch", ctypes.c_double), ("absolute_volume", ctypes.c_double),
-                ("relative_rate", ctypes.c_double), ("relative_pitch", ctypes.c_double),
-                ("relative_volume", ctypes.c_double), ("punctuation_mode", ctypes.c_int),
-                ("punctuation_list", ctypes.c_char_p), ("capitals_mode", ctypes.c_int), ("flags", ctypes.c_int)]
+    _fields_ = [
+        ("voice_profile", ctypes.c_char_p),
+        ("absolute_rate", ctypes.c_double),
+        ("absolute_pitch", ctypes.c_double),
+        ("absolute_volume", ctypes.c_double),
+        ("relative_rate", ctypes.c_double),
+        ("relative_pitch", ctypes.c_double),
+        ("relative_volume", ctypes.c_double),
+        ("punctuation_mode", ctypes.c_int),
+        ("punctuation_list", ctypes.c_char_p),
+        ("capitals_mode", ctypes.c_int),
+        ("flags", ctypes.c_int),
+    ]
 
 
 PUNCTUATION_NONE = 1  # never read punctuation marks aloud
@@ -193,6 +226,7 @@ _VTABLE_HEADER = 2  # offset-to-top and RTTI before the address an object points
 @dataclass
 class _Render:
     """What the callbacks collect for one message."""
+
     deadline: float
     sample_rate: int = 0
     chunks: list[bytes] = field(default_factory=list)
@@ -211,15 +245,34 @@ class _Library:
         lib.RHVoice_new_tts_engine.argtypes = [ctypes.POINTER(_InitParams)]
         lib.RHVoice_delete_tts_engine.argtypes = [ctypes.c_void_p]
         lib.RHVoice_new_message.restype = ctypes.c_void_p
-        lib.RHVoice_new_message.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_uint, ctypes.c_int,
-                                            ctypes.POINTER(_SynthParams), ctypes.c_void_p]
+        lib.RHVoice_new_message.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_char_p,
+            ctypes.c_uint,
+            ctypes.c_int,
+            ctypes.POINTER(_SynthParams),
+            ctypes.c_void_p,
+        ]
         lib.RHVoice_speak.argtypes = [ctypes.c_void_p]
         lib.RHVoice_delete_message.argtypes = [ctypes.c_void_p]
         self.lib, self.lock, self.render = lib, threading.Lock(), None
-        self._callbacks = [_SampleRate(self._on_sample_rate), _PlaySpeech(self._on_play),
-                           _Position(self._on_word_start), _Position(self._on_word_end)]
-        callbacks = _Callbacks(self._callbacks[0], self._callbacks[1], _Mark(), self._callbacks[2], self._callbacks[3],
-                               _Position(), _Position(), _Mark(), _Done())
+        self._callbacks = [
+            _SampleRate(self._on_sample_rate),
+            _PlaySpeech(self._on_play),
+            _Position(self._on_word_start),
+            _Position(self._on_word_end),
+        ]
+        callbacks = _Callbacks(
+            self._callbacks[0],
+            self._callbacks[1],
+            _Mark(),
+            self._callbacks[2],
+            self._callbacks[3],
+            _Position(),
+            _Position(),
+            _Mark(),
+            _Done(),
+        )
         self._config_dir = tempfile.TemporaryDirectory(prefix="rhvoice-conf-")  # empty: no RHVoice.conf read
         params = _InitParams(str(data_dir).encode(), self._config_dir.name.encode(), None, callbacks, 0)
         self.engine = lib.RHVoice_new_tts_engine(ctypes.byref(params))
@@ -278,12 +331,14 @@ class _Library:
 
     def speak(self, text: str, voice: str, prosody: Prosody, timeout_s: float) -> _Render:
         data = text.encode("utf-8")
-        params = _SynthParams(voice.encode(), 0.0, 0.0, 0.0, prosody.rate, prosody.pitch, 1.0, PUNCTUATION_NONE,
-                              None, 0, 0)
+        params = _SynthParams(
+            voice.encode(), 0.0, 0.0, 0.0, prosody.rate, prosody.pitch, 1.0, PUNCTUATION_NONE, None, 0, 0
+        )
         with self.lock:
             self.render = render = _Render(deadline=time.monotonic() + timeout_s)
-            message = self.lib.RHVoice_new_message(self.engine, data, len(data), MESSAGE_TEXT, ctypes.byref(params),
-                                                   None)
+            message = self.lib.RHVoice_new_message(
+                self.engine, data, len(data), MESSAGE_TEXT, ctypes.byref(params), None
+            )
             if not message:
                 raise EngineError(f"RHVoice refused the message for voice {voice!r} (unknown or disabled voice?)")
             try:
@@ -313,8 +368,14 @@ class _Library:
 class RHVoiceEngine:
     name = "rhvoice"
 
-    def __init__(self, timeout_s: float = 60.0, data_dir: str | None = None, backend: str = "auto",
-                 library: str | None = None, command: str | None = None):
+    def __init__(
+        self,
+        timeout_s: float = 60.0,
+        data_dir: str | None = None,
+        backend: str = "auto",
+        library: str | None = None,
+        command: str | None = None,
+    ):
         self.timeout_s = float(timeout_s)
         self.data_dir = Path(data_dir or DATA_DIR)
         self.voices = installed_voices(self.data_dir)
@@ -349,8 +410,13 @@ class RHVoiceEngine:
         volume = min(applied.volume, np.floor(1e4 / peak) / 1e4)  # never clip: record the factor really applied
         if volume != 1.0:
             audio = (audio * np.float32(volume)).astype(np.float32)
-        return Synthesis(audio=audio, sample_rate=rate, prosody=Prosody(applied.rate, applied.pitch, float(volume)),
-                         word_events=events, boundaries=boundaries)
+        return Synthesis(
+            audio=audio,
+            sample_rate=rate,
+            prosody=Prosody(applied.rate, applied.pitch, float(volume)),
+            word_events=events,
+            boundaries=boundaries,
+        )
 
     def _events(self, text: str, render: _Render) -> tuple[list[WordEvent] | None, list[int]]:
         if not self.word_times:
@@ -369,11 +435,21 @@ class RHVoiceEngine:
     def _run_command(self, text: str, voice: str, applied: Prosody) -> tuple[bytes, int]:
         with tempfile.TemporaryDirectory(prefix="rhvoice-") as tmp:
             out = Path(tmp) / "out.wav"
-            cmd = [self.command, "-p", voice, "-r", str(round(applied.rate * 100)),
-                   "-t", str(round(applied.pitch * 100)), "-o", str(out)]
+            cmd = [
+                self.command,
+                "-p",
+                voice,
+                "-r",
+                str(round(applied.rate * 100)),
+                "-t",
+                str(round(applied.pitch * 100)),
+                "-o",
+                str(out),
+            ]
             try:
-                done = subprocess.run(cmd, check=False, input=text.encode("utf-8"), capture_output=True,
-                                      timeout=self.timeout_s)
+                done = subprocess.run(
+                    cmd, check=False, input=text.encode("utf-8"), capture_output=True, timeout=self.timeout_s
+                )
             except subprocess.TimeoutExpired as exc:
                 raise EngineError(f"RHVoice voice {voice!r} timed out after {self.timeout_s:g} s") from exc
             if done.returncode != 0 or not out.is_file():

@@ -20,7 +20,9 @@ class DaskExecutor:
         self.n_jobs = n_jobs
         self.address = address
         self.batch_size = batch_size  # items per dask task: a task costs the scheduler ~1 ms, an item ~10 ms
-        self.max_in_flight = max_in_flight or 4 * n_jobs  # batches taken from the stream ahead of results: bounds memory
+        self.max_in_flight = (
+            max_in_flight or 4 * n_jobs
+        )  # batches taken from the stream ahead of results: bounds memory
 
     def _client(self):
         logging.getLogger("distributed").setLevel(logging.WARNING)  # its INFO lines drown the progress bar
@@ -32,7 +34,9 @@ class DaskExecutor:
             try:
                 return Client(self.address, timeout="10s"), None
             except OSError as exc:
-                raise ExecutorError(f"executor.address {self.address!r}: cannot reach a dask scheduler there ({exc})") from exc
+                raise ExecutorError(
+                    f"executor.address {self.address!r}: cannot reach a dask scheduler there ({exc})"
+                ) from exc
         # One thread per worker process: an engine renders one item at a time.
         cluster = LocalCluster(n_workers=self.n_jobs, threads_per_worker=1, processes=True, dashboard_address=None)
         return Client(cluster), cluster

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Callable
 
 from synth.corpus import MANIFEST
 from synth.exporters import hf, kaldi, lhotse_sets, nemo, webdataset_shards
@@ -31,7 +31,7 @@ class Exporter:
     validate: Callable[[dict], None] | None = None  # checks of values beyond their type
 
     @classmethod
-    def of(cls, module: ModuleType) -> "Exporter":
+    def of(cls, module: ModuleType) -> Exporter:
         return cls(module.NAME, module.write, module.check, dict(module.OPTIONS), getattr(module, "validate", None))
 
 
@@ -56,7 +56,9 @@ def check_request(formats, options: dict | None = None) -> dict[str, dict]:
     options = dict(options or {})
     unknown = sorted(set(options) - set(EXPORTERS))
     if unknown:
-        raise ExportError(f"options given for unknown export format {unknown[0]!r}; valid: {', '.join(sorted(EXPORTERS))}")
+        raise ExportError(
+            f"options given for unknown export format {unknown[0]!r}; valid: {', '.join(sorted(EXPORTERS))}"
+        )
     settings = {name: check_options(name, options.get(name), EXPORTERS[name].options) for name in names}
     for name, chosen in settings.items():
         if EXPORTERS[name].validate:
@@ -74,16 +76,30 @@ def export_corpus(corpus_dir, formats: list[str], options: dict | None = None) -
     written = {}
     for name, chosen in settings.items():
         exporter = EXPORTERS[name]
-        written[name] = replace_dir(root / "exports" / name, lambda folder, e=exporter, o=chosen: e.write(root, folder, o))
+        written[name] = replace_dir(
+            root / "exports" / name, lambda folder, e=exporter, o=chosen: e.write(root, folder, o)
+        )
     return written
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="speechforge export", description="Write a corpus's manifest into training formats under CORPUS_DIR/exports/.")
+    parser = argparse.ArgumentParser(
+        prog="speechforge export",
+        description="Write a corpus's manifest into training formats under CORPUS_DIR/exports/.",
+    )
     parser.add_argument("corpus_dir", metavar="CORPUS_DIR")
     parser.add_argument("--formats", required=True, help=f"comma-separated: {', '.join(sorted(EXPORTERS))}, or all")
-    parser.add_argument("--webdataset-shard-size", type=int, metavar="N", help=f"samples per tar shard (default {webdataset_shards.OPTIONS['shard_size']})")
-    parser.add_argument("--absolute-paths", choices=("true", "false"), help="audio paths in nemo, kaldi and lhotse exports (defaults: relative, absolute, relative)")
+    parser.add_argument(
+        "--webdataset-shard-size",
+        type=int,
+        metavar="N",
+        help=f"samples per tar shard (default {webdataset_shards.OPTIONS['shard_size']})",
+    )
+    parser.add_argument(
+        "--absolute-paths",
+        choices=("true", "false"),
+        help="audio paths in nemo, kaldi and lhotse exports (defaults: relative, absolute, relative)",
+    )
     args = parser.parse_args(argv)
     formats = sorted(EXPORTERS) if args.formats.strip() == "all" else [f for f in args.formats.split(",") if f.strip()]
     options: dict = {}

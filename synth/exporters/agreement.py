@@ -41,7 +41,9 @@ def split_counts(expected: dict[str, Expected | None]) -> dict[str, int]:
     return counts
 
 
-def compare(where: str, found: dict[str, Found], expected: dict[str, Expected | None], split: str, root: Path) -> list[str]:
+def compare(
+    where: str, found: dict[str, Found], expected: dict[str, Expected | None], split: str, root: Path
+) -> list[str]:
     """Problems between one export part (`where`, e.g. "nemo/train.jsonl") and the manifest rows of
     `split`. `expected` maps every manifest id to its Expected, or to None for rows too broken to
     compare (verify reports those itself)."""
@@ -54,7 +56,9 @@ def compare(where: str, found: dict[str, Found], expected: dict[str, Expected | 
     if missing:
         problems.append(f"{where}: {len(missing)} utterance(s) of the manifest missing, e.g. {', '.join(missing[:3])}")
     if extra:
-        problems.append(f"{where}: {len(extra)} utterance(s) not in the manifest (or failing QC), e.g. {', '.join(extra[:3])}")
+        problems.append(
+            f"{where}: {len(extra)} utterance(s) not in the manifest (or failing QC), e.g. {', '.join(extra[:3])}"
+        )
     for row_id in moved_split[:MAX_PROBLEMS_PER_KIND]:
         problems.append(f"{where}: {row_id} is in the manifest's {expected[row_id].split!r} split, not {split!r}")
     kinds: dict[str, list[str]] = {}
@@ -64,16 +68,24 @@ def compare(where: str, found: dict[str, Found], expected: dict[str, Expected | 
         moved = f.audio is not None and not f.audio.is_relative_to(root) and not _same_file(f.audio, e.audio)
         elsewhere += moved
         if f.duration is not None and abs(f.duration - e.duration) > DURATION_TOLERANCE_S:
-            kinds.setdefault("duration", []).append(f"{where}: {row_id}: duration {f.duration} != manifest {e.duration}")
+            kinds.setdefault("duration", []).append(
+                f"{where}: {row_id}: duration {f.duration} != manifest {e.duration}"
+            )
         if f.transcript is not None and f.transcript != e.transcript:
-            kinds.setdefault("transcript", []).append(f"{where}: {row_id}: transcript {f.transcript!r} != manifest {e.transcript!r}")
+            kinds.setdefault("transcript", []).append(
+                f"{where}: {row_id}: transcript {f.transcript!r} != manifest {e.transcript!r}"
+            )
         # a missing file is reported once, by its row
         if f.audio is not None and not moved and e.audio.is_file() and not _same_file(f.audio, e.audio):
-            kinds.setdefault("audio", []).append(f"{where}: {row_id}: audio {str(f.audio)!r} is not the manifest's file {str(e.audio)!r}")
+            kinds.setdefault("audio", []).append(
+                f"{where}: {row_id}: audio {str(f.audio)!r} is not the manifest's file {str(e.audio)!r}"
+            )
         if f.sha256 is not None and f.sha256 != e.sha256:
             kinds.setdefault("sha256", []).append(f"{where}: {row_id}: audio bytes differ from the manifest's sha256")
     if elsewhere:
-        problems.append(f"{where}: {elsewhere} audio path(s) point outside this corpus folder (moved or copied after export?); export again")
+        problems.append(
+            f"{where}: {elsewhere} audio path(s) point outside this corpus folder (moved or copied after export?); export again"
+        )
     for found_problems in kinds.values():
         problems += cap(found_problems)
     return problems
@@ -90,4 +102,3 @@ def _same_file(a: Path, b: Path) -> bool:
         return os.path.samefile(a, b)
     except OSError:
         return False
-

@@ -5,14 +5,22 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 from synth.corpus import MANIFEST
 from synth.manifest import SPLITS, Utterance, dumps, read_manifest
 
-__all__ = ["SPLITS", "ExportError", "JsonlPerSplit", "audio_path", "check_options", "export_rows", "labels",
-           "replace_dir"]
+__all__ = [
+    "SPLITS",
+    "ExportError",
+    "JsonlPerSplit",
+    "audio_path",
+    "check_options",
+    "export_rows",
+    "labels",
+    "replace_dir",
+]
 
 
 class ExportError(ValueError):
@@ -106,7 +114,7 @@ class JsonlPerSplit:
             self.handles[split] = open(path, "w", encoding="utf-8")
         self.handles[split].write(dumps(entry))
 
-    def __enter__(self) -> "JsonlPerSplit":
+    def __enter__(self) -> JsonlPerSplit:
         return self
 
     def __exit__(self, *exc) -> None:

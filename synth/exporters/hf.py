@@ -52,7 +52,9 @@ def link(target: Path, link_path: Path, final_dir: Path) -> None:
         try:
             os.link(target, link_path)
         except OSError as exc:
-            raise OSError(f"cannot link {link_path} to {target} (neither symlink nor hard link works here: {exc.strerror})") from exc
+            raise OSError(
+                f"cannot link {link_path} to {target} (neither symlink nor hard link works here: {exc.strerror})"
+            ) from exc
 
 
 def write(root: Path, out: Path, options: dict) -> None:
@@ -76,7 +78,9 @@ def check(root: Path, out: Path, expected: dict[str, Expected]) -> list[str]:
             continue
         found = {}
         for entry in read_jsonl(metadata, strict=True):  # the export's own columns (see labels), not a manifest row
-            row_id, duration, transcript, file_name = (entry[column] for column in ("id", "duration", "transcript", "file_name"))
+            row_id, duration, transcript, file_name = (
+                entry[column] for column in ("id", "duration", "transcript", "file_name")
+            )
             found[row_id] = Found(duration, transcript, (out / folder / file_name).resolve())
         problems += compare(f"hf/{folder}", found, expected, split, root)
     return problems

@@ -17,7 +17,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from synth.exporters.agreement import Expected, Found, compare, split_counts
-from synth.exporters.common import ExportError, SPLITS, audio_path, export_rows
+from synth.exporters.common import SPLITS, ExportError, audio_path, export_rows
 
 NAME = "kaldi"
 OPTIONS = {"absolute_paths": True}
@@ -31,7 +31,7 @@ def utterance_id(row_id: str, speaker: str) -> str:
 
 def _row_id_of(utt: str, speaker: str, expected: dict) -> str:
     """The manifest id behind an utterance id that no complete row produced (undo the prefix)."""
-    stripped = utt[len(speaker) + 1:] if utt.startswith(f"{speaker}-") else utt
+    stripped = utt[len(speaker) + 1 :] if utt.startswith(f"{speaker}-") else utt
     return stripped if stripped in expected else utt
 
 
@@ -66,7 +66,8 @@ def _check_speaker_prefixes(speakers: set[str]) -> None:
             if head in speakers:
                 raise ExportError(
                     f"kaldi: speaker ids {head!r} and {speaker!r} would make Kaldi's sort orders disagree "
-                    "(one is the other plus '-…'); rename one of the voices")
+                    "(one is the other plus '-…'); rename one of the voices"
+                )
 
 
 def write(root: Path, out: Path, options: dict) -> None:
@@ -131,8 +132,12 @@ def check_data_dir(folder: Path) -> tuple[dict[str, dict[str, str]], list[str]]:
         problems.append(f"{where}: spk2utt does not match utt2spk")
     ordered = [u for s in sorted(by_speaker, key=str.encode) for u in sorted(by_speaker[s], key=str.encode)]
     if ordered != sorted(utts, key=str.encode):
-        problems.append(f"{where}: sorting by speaker and by utterance id disagree (utterance ids must start with the speaker id)")
-    if "spk2gender" in tables and (set(tables["spk2gender"]) != set(by_speaker) or set(tables["spk2gender"].values()) - {"m", "f"}):
+        problems.append(
+            f"{where}: sorting by speaker and by utterance id disagree (utterance ids must start with the speaker id)"
+        )
+    if "spk2gender" in tables and (
+        set(tables["spk2gender"]) != set(by_speaker) or set(tables["spk2gender"].values()) - {"m", "f"}
+    ):
         problems.append(f"{where}: spk2gender must give m or f for exactly the speakers of utt2spk")
     return tables, problems
 

@@ -50,8 +50,11 @@ def supervision(row: Utterance, duration: float) -> dict:
     custom = {k: v for k, v in custom.items() if v is not None}
     # lhotse's loader turns dict values of `custom` that look like its own manifests into objects
     # (a dict with "width" becomes an Image): free-form prompt fields travel as a JSON string.
-    custom.update(augment=[s.to_dict() for s in row.augment], prosody=row.prosody.to_dict(),
-                  prompt=json.dumps(row.prompt.to_dict(), sort_keys=True))
+    custom.update(
+        augment=[s.to_dict() for s in row.augment],
+        prosody=row.prosody.to_dict(),
+        prompt=json.dumps(row.prompt.to_dict(), sort_keys=True),
+    )
     segment = {
         "id": row.id,
         "recording_id": row.id,
@@ -104,7 +107,9 @@ def check(root: Path, out: Path, expected: dict[str, Expected]) -> list[str]:
         paths = {kind: out / file_name(kind, split) for kind in ("recordings", "supervisions")}
         if not all(p.is_file() for p in paths.values()):
             if counts.get(split) or any(p.is_file() for p in paths.values()):
-                problems.append(f"lhotse: {split} needs both {file_name('recordings', split)} and {file_name('supervisions', split)}")
+                problems.append(
+                    f"lhotse: {split} needs both {file_name('recordings', split)} and {file_name('supervisions', split)}"
+                )
             continue
         recordings = {r["id"]: r for r in _read(paths["recordings"])}
         found = {}
@@ -113,6 +118,8 @@ def check(root: Path, out: Path, expected: dict[str, Expected]) -> list[str]:
             source = (root / rec["sources"][0]["source"]).resolve() if rec else None
             found[sup["id"]] = Found(sup["duration"], sup["text"], source)
             if rec is None:
-                problems.append(f"lhotse/{split}: supervision {sup['id']} points at a missing recording {sup['recording_id']}")
+                problems.append(
+                    f"lhotse/{split}: supervision {sup['id']} points at a missing recording {sup['recording_id']}"
+                )
         problems += compare(f"lhotse/{split}", found, expected, split, root)
     return problems

@@ -49,7 +49,9 @@ def check(root: Path, out: Path, expected: dict[str, Expected]) -> list[str]:
         manifest = out / f"{split}.jsonl"
         if not manifest.is_file():
             if counts.get(split):
-                problems.append(f"nemo/{split}.jsonl is missing but the manifest has {counts[split]} {split} utterance(s)")
+                problems.append(
+                    f"nemo/{split}.jsonl is missing but the manifest has {counts[split]} {split} utterance(s)"
+                )
             continue
         found = {
             entry["id"]: Found(entry["duration"], entry["text"], (out / entry["audio_filepath"]).resolve())

@@ -16,7 +16,7 @@ import tarfile
 from pathlib import Path
 
 from synth.exporters.agreement import Expected, Found, compare, split_counts
-from synth.exporters.common import ExportError, SPLITS, audio_path, export_rows
+from synth.exporters.common import SPLITS, ExportError, audio_path, export_rows
 
 NAME = "webdataset"
 OPTIONS = {"shard_size": 1000}
@@ -101,7 +101,9 @@ def check(root: Path, out: Path, expected: dict[str, Expected]) -> list[str]:
     for split in SPLITS:
         if split not in listed:
             if counts.get(split):
-                problems.append(f"webdataset: {INDEX} lists no {split} shards but the manifest has {counts[split]} {split} utterance(s)")
+                problems.append(
+                    f"webdataset: {INDEX} lists no {split} shards but the manifest has {counts[split]} {split} utterance(s)"
+                )
             continue
         entry, found = index["splits"][split], {}
         for name in entry["shards"]:
@@ -112,10 +114,16 @@ def check(root: Path, out: Path, expected: dict[str, Expected]) -> list[str]:
                 label = json.loads(members.get("json", b"{}"))
                 audio = [data for ext, data in members.items() if ext != "json"]
                 if len(audio) != 1 or label.get("id") != key:
-                    problems.append(f"webdataset/{name}: sample {key} must hold one audio file and a JSON label with its id")
+                    problems.append(
+                        f"webdataset/{name}: sample {key} must hold one audio file and a JSON label with its id"
+                    )
                     continue
-                found[key] = Found(label.get("duration"), label.get("transcript"), None, hashlib.sha256(audio[0]).hexdigest())
+                found[key] = Found(
+                    label.get("duration"), label.get("transcript"), None, hashlib.sha256(audio[0]).hexdigest()
+                )
         if entry.get("samples") != len(found):
-            problems.append(f"webdataset/{INDEX}: {split} says {entry.get('samples')} samples, the shards hold {len(found)}")
+            problems.append(
+                f"webdataset/{INDEX}: {split} says {entry.get('samples')} samples, the shards hold {len(found)}"
+            )
         problems += compare(f"webdataset/{split}", found, expected, split, root)
     return problems

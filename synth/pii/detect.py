@@ -29,16 +29,36 @@ class Found:
 
 # --------------------------------------------------------------------------- e-mail
 
-_EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9](?:[A-Za-z0-9._%+-]*[A-Za-z0-9])?@[A-Za-z0-9](?:[A-Za-z0-9-]*"
-                    r"[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])")
+_EMAIL = re.compile(
+    r"(?<![\w.+-])[A-Za-z0-9](?:[A-Za-z0-9._%+-]*[A-Za-z0-9])?@[A-Za-z0-9](?:[A-Za-z0-9-]*"
+    r"[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])"
+)
 # As dictated or typed by someone avoiding spam filters: "john dot smith at gmail dot com". Only
 # with a known mail host or a dotted/underscored/numbered local part, so "look at google dot com"
 # is left alone.
 _SPELLED_EMAIL = re.compile(
     r"\b(?P<local>[a-z0-9]+(?:\s(?:dot|underscore)\s[a-z0-9]+)*)\s(?:at)\s"
-    r"(?P<host>[a-z0-9]+(?:\sdot\s[a-z0-9]+)*)\sdot\s(?:com|org|net|edu|gov|io|co|uk|de|fr|ca|au)\b", re.I)
-_MAIL_HOSTS = {"gmail", "googlemail", "yahoo", "hotmail", "outlook", "icloud", "aol", "proton", "protonmail",
-               "live", "msn", "mail", "gmx", "zoho", "yandex", "fastmail"}
+    r"(?P<host>[a-z0-9]+(?:\sdot\s[a-z0-9]+)*)\sdot\s(?:com|org|net|edu|gov|io|co|uk|de|fr|ca|au)\b",
+    re.I,
+)
+_MAIL_HOSTS = {
+    "gmail",
+    "googlemail",
+    "yahoo",
+    "hotmail",
+    "outlook",
+    "icloud",
+    "aol",
+    "proton",
+    "protonmail",
+    "live",
+    "msn",
+    "mail",
+    "gmx",
+    "zoho",
+    "yandex",
+    "fastmail",
+}
 
 
 def _emails(text: str) -> list[Found]:
@@ -64,14 +84,18 @@ def luhn_valid(digits: str) -> bool:
 
 # 4-4-4-4(-3), Amex 4-6-5, Diners 4-6-4, or 13-19 digits in a row; separators a space or a dash, the
 # same throughout.
-_CARD = re.compile(r"(?<![\w+-])\d{4}(?:(?P<s>[ -])\d{4}(?P=s)\d{4}(?P=s)\d{4}(?:(?P=s)\d{1,3})?"
-                   r"|(?P<a>[ -])\d{6}(?P=a)\d{4,5}|\d{9,15})(?![\w-])")
+_CARD = re.compile(
+    r"(?<![\w+-])\d{4}(?:(?P<s>[ -])\d{4}(?P=s)\d{4}(?P=s)\d{4}(?:(?P=s)\d{1,3})?"
+    r"|(?P<a>[ -])\d{6}(?P=a)\d{4,5}|\d{9,15})(?![\w-])"
+)
 
 
 def _cards(text: str) -> list[Found]:
-    return [Found("card", m.start(), m.end(), (("card", m.start(), m.end()),))
-            for m in _CARD.finditer(text) if 13 <= sum(c.isdigit() for c in m.group(0)) <= 19
-            and luhn_valid(re.sub(r"\D", "", m.group(0)))]
+    return [
+        Found("card", m.start(), m.end(), (("card", m.start(), m.end()),))
+        for m in _CARD.finditer(text)
+        if 13 <= sum(c.isdigit() for c in m.group(0)) <= 19 and luhn_valid(re.sub(r"\D", "", m.group(0)))
+    ]
 
 
 _PHONES = [
@@ -102,9 +126,11 @@ def _phones(text: str) -> list[Found]:
 # --------------------------------------------------------------------------- street addresses
 
 _DIR = r"(?:North|South|East|West|NE|NW|SE|SW|N|S|E|W)\.?"
-_STREET_TYPES = (r"(?:Street|Avenue|Road|Lane|Boulevard|Drive|Court|Place|Way|Terrace|Close|Crescent|Parkway|"
-                 r"Highway|Square|Circle|Trail|Row|Mews|Gardens|Grove|Walk|Alley|Plaza|Loop)\b"
-                 r"|(?:St|Ave|Av|Rd|Ln|Blvd|Dr|Ct|Pl|Ter|Pkwy|Hwy|Sq|Cir)\b\.?")
+_STREET_TYPES = (
+    r"(?:Street|Avenue|Road|Lane|Boulevard|Drive|Court|Place|Way|Terrace|Close|Crescent|Parkway|"
+    r"Highway|Square|Circle|Trail|Row|Mews|Gardens|Grove|Walk|Alley|Plaza|Loop)\b"
+    r"|(?:St|Ave|Av|Rd|Ln|Blvd|Dr|Ct|Pl|Ter|Pkwy|Hwy|Sq|Cir)\b\.?"
+)
 _STREET_WORD = r"(?:(?:Mc|Mac|O')?[A-Z][a-z]+(?:-[A-Z][a-z]+)?|\d{1,3}(?:st|nd|rd|th))"
 _ADDRESS = re.compile(
     rf"(?<![\w-])(?P<number>\d{{1,5}}[A-Za-z]?(?:-\d{{1,5}})?)\s+(?:{_DIR}\s+)?"
@@ -112,15 +138,17 @@ _ADDRESS = re.compile(
     r"(?:\s+(?:NE|NW|SE|SW|N|S|E|W)\b\.?)?"
     r"(?:,?\s+(?:Apt|Apartment|Suite|Ste|Unit|Flat|Room)\.?\s*#?(?P<unit>[0-9]{1,5}[A-Za-z]?|[A-Z]\b))?"
     r"(?:,\s*(?P<city>[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2})(?:,?\s+[A-Z]{2})?"
-    r"\s+(?P<zip>\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2})(?![\w-]))?")
+    r"\s+(?P<zip>\d{5}(?:-\d{4})?|[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2})(?![\w-]))?"
+)
 _PO_BOX = re.compile(r"\b(?:P\.?\s?O\.?|Post Office)\s+Box\s+(?P<number>\d{1,6})\b", re.I)
 
 
 def _addresses(text: str) -> list[Found]:
     out = []
     for m in _ADDRESS.finditer(text):
-        parts = [(role, m.start(role), m.end(role)) for role in ("number", "street", "unit", "city", "zip")
-                 if m.group(role)]
+        parts = [
+            (role, m.start(role), m.end(role)) for role in ("number", "street", "unit", "city", "zip") if m.group(role)
+        ]
         out.append(Found("address", m.start(), m.end(), tuple(parts)))
     for m in _PO_BOX.finditer(text):
         out.append(Found("address", m.start(), m.end(), (("number", m.start("number"), m.end("number")),)))
@@ -130,26 +158,140 @@ def _addresses(text: str) -> list[Found]:
 # --------------------------------------------------------------------------- personal names
 
 # Title -> the gender it implies for a replacement first name (u: either).
-TITLES = {"Mr": "m", "Mrs": "f", "Ms": "f", "Mx": "u", "Dr": "u", "Prof": "u", "Rev": "u", "Capt": "u",
-          "Sgt": "u", "Miss": "f", "Sir": "m", "Dame": "f", "Doctor": "u", "Professor": "u", "Mister": "m",
-          "Missus": "f", "Auntie": "f", "Aunt": "f", "Uncle": "m", "Grandma": "f", "Grandpa": "m"}
+TITLES = {
+    "Mr": "m",
+    "Mrs": "f",
+    "Ms": "f",
+    "Mx": "u",
+    "Dr": "u",
+    "Prof": "u",
+    "Rev": "u",
+    "Capt": "u",
+    "Sgt": "u",
+    "Miss": "f",
+    "Sir": "m",
+    "Dame": "f",
+    "Doctor": "u",
+    "Professor": "u",
+    "Mister": "m",
+    "Missus": "f",
+    "Auntie": "f",
+    "Aunt": "f",
+    "Uncle": "m",
+    "Grandma": "f",
+    "Grandpa": "m",
+}
 _KIN = {"Auntie", "Aunt", "Uncle", "Grandma", "Grandpa"}  # followed by a first name, not a surname
-_SURNAME_SHAPE = re.compile(r"(?:Mc|Mac|O')[A-Z][a-z]+|[A-Z][a-z]+(?:sson|son|sen|ez|ski|ska|sky|wicz|"
-                            r"ova|enko|escu|poulos|stein|berg|mann)")
+_SURNAME_SHAPE = re.compile(
+    r"(?:Mc|Mac|O')[A-Z][a-z]+|[A-Z][a-z]+(?:sson|son|sen|ez|ski|ska|sky|wicz|"
+    r"ova|enko|escu|poulos|stein|berg|mann)"
+)
 # Capitalised words that follow names without being surnames ("Priya Monday", "Dr. Patel Thanks").
-_NOT_SURNAMES = {"I", "The", "A", "An", "And", "Or", "But", "On", "At", "In", "To", "From", "For", "With",
-                 "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
-                 "February", "March", "April", "May", "June", "July", "August", "September", "October",
-                 "November", "December", "Street", "Road", "Avenue", "Thanks", "Please", "Hi", "Hello",
-                 "Yes", "No", "OK", "Okay", "Today", "Tomorrow", "Tonight", "You", "We", "He", "She", "It",
-                 "They", "My", "Your", "Our", "This", "That", "Happy", "Good", "Dear", "Is", "Are", "Was",
-                 "Will", "Can", "Could", "Should", "Would", "Did", "Does", "Do", "Has", "Have", "Here", "There",
-                 "Then", "When", "Where", "What", "Why", "How", "Who", "If", "So", "As", "Of", "By", "Not",
-                 "Mom", "Dad", "Mum", "Team", "Everyone", "Inc", "Ltd", "Corp", "Jr", "Sr"}
+_NOT_SURNAMES = {
+    "I",
+    "The",
+    "A",
+    "An",
+    "And",
+    "Or",
+    "But",
+    "On",
+    "At",
+    "In",
+    "To",
+    "From",
+    "For",
+    "With",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Street",
+    "Road",
+    "Avenue",
+    "Thanks",
+    "Please",
+    "Hi",
+    "Hello",
+    "Yes",
+    "No",
+    "OK",
+    "Okay",
+    "Today",
+    "Tomorrow",
+    "Tonight",
+    "You",
+    "We",
+    "He",
+    "She",
+    "It",
+    "They",
+    "My",
+    "Your",
+    "Our",
+    "This",
+    "That",
+    "Happy",
+    "Good",
+    "Dear",
+    "Is",
+    "Are",
+    "Was",
+    "Will",
+    "Can",
+    "Could",
+    "Should",
+    "Would",
+    "Did",
+    "Does",
+    "Do",
+    "Has",
+    "Have",
+    "Here",
+    "There",
+    "Then",
+    "When",
+    "Where",
+    "What",
+    "Why",
+    "How",
+    "Who",
+    "If",
+    "So",
+    "As",
+    "Of",
+    "By",
+    "Not",
+    "Mom",
+    "Dad",
+    "Mum",
+    "Team",
+    "Everyone",
+    "Inc",
+    "Ltd",
+    "Corp",
+    "Jr",
+    "Sr",
+}
 _TOKEN = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*(?:'(?!s\b)[^\W\d_]+)*")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def name_tables() -> tuple[dict[str, str], frozenset[str], frozenset[str]]:
     """(first name -> gender, ambiguous first names, surnames), shipped and replacement lists together."""
     firsts = dict(gendered_names("pii", "first_names.txt"))
@@ -178,7 +320,7 @@ def _names(text: str) -> list[Found]:
         """Token j comes right after token i, with only spaces (or, after a title or initial, ". ") between."""
         if j >= len(toks):
             return False
-        gap = text[toks[i][2]:toks[j][1]]
+        gap = text[toks[i][2] : toks[j][1]]
         return gap.isspace() or (allow_period and gap[:1] == "." and gap[1:].isspace())
 
     def capitalised(i: int) -> bool:
@@ -195,8 +337,14 @@ def _names(text: str) -> list[Found]:
             return False
         if key in surnames or _SURNAME_SHAPE.fullmatch(key):
             return True
-        return not strict and word[:1].isupper() and key not in place_words and key not in firsts \
-            and key not in TITLES and len(key) > 1
+        return (
+            not strict
+            and word[:1].isupper()
+            and key not in place_words
+            and key not in firsts
+            and key not in TITLES
+            and len(key) > 1
+        )
 
     out, i = [], 0
     while i < len(toks):
@@ -222,8 +370,12 @@ def _names(text: str) -> list[Found]:
             j = i + 1
             # An initial ("John F. Kennedy") or a second given name ("Mary Ann Smith") before the surname.
             initial = j < len(toks) and len(toks[j][0]) == 1 and toks[j][0].isupper()
-            if follows(i, j) and (initial or _key(toks[j][0]) in firsts) and follows(j, j + 1, initial) \
-                    and is_surname(j + 1, word, strict and not initial):
+            if (
+                follows(i, j)
+                and (initial or _key(toks[j][0]) in firsts)
+                and follows(j, j + 1, initial)
+                and is_surname(j + 1, word, strict and not initial)
+            ):
                 parts.append(("middle", toks[j][1], toks[j][2]))
                 j += 1
             if follows(j - 1, j, len(parts) > 1 and initial) and is_surname(j, word, strict and len(parts) == 1):

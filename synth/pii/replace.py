@@ -67,7 +67,7 @@ def _reshape(original: str, rng: np.random.Generator, digits: str | None = None)
 def _phone(original: str, rng: np.random.Generator) -> str:
     country = re.match(r"(?:\+|00)\d{1,3}", original)
     head = country.group(0) if country else ""
-    body = original[len(head):]
+    body = original[len(head) :]
     digits = re.sub(r"\D", "", body)
     nanp_shape = len(digits) in (7, 10) or (len(digits) == 11 and digits[0] == "1")
     if head in ("", "+1", "001") and nanp_shape and digits[0] != "0":
@@ -78,8 +78,11 @@ def _phone(original: str, rng: np.random.Generator) -> str:
     uk = head in ("+44", "0044") or (not head and digits.startswith("0") and len(digits) in (10, 11))
     if uk:
         national = digits.lstrip("0")
-        fiction = (f"7700900{int(rng.integers(1000)):03d}" if national.startswith("7")
-                   else f"2079460{int(rng.integers(1000)):03d}")
+        fiction = (
+            f"7700900{int(rng.integers(1000)):03d}"
+            if national.startswith("7")
+            else f"2079460{int(rng.integers(1000)):03d}"
+        )
         new = ("0" if digits.startswith("0") else "") + fiction
         if len(new) == len(digits):
             return head + _reshape(body, rng, new)
@@ -96,8 +99,9 @@ def _card(original: str, rng: np.random.Generator) -> str:
 def _email(rng: np.random.Generator) -> str:
     first, last = _first_name(rng, "u").lower(), _last_name(rng).lower()
     domain = _pick(rng, ("example.com", "example.org", "example.net"))
-    local = _pick(rng, (f"{first}.{last}", f"{first}{last}", f"{first[0]}{last}",
-                        f"{first}_{last}{int(rng.integers(10, 100))}"))
+    local = _pick(
+        rng, (f"{first}.{last}", f"{first}{last}", f"{first[0]}{last}", f"{first}_{last}{int(rng.integers(10, 100))}")
+    )
     return f"{local}@{domain}"
 
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import copy
 import re
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import replace
-from typing import Iterable, Iterator
 
 import numpy as np
 
@@ -49,7 +49,7 @@ class _Replacer:
 
     def _gender(self, text: str, found: Found) -> str:
         firsts = name_tables()[0]
-        title = text[found.start:found.parts[0][1]].strip().rstrip(".")
+        title = text[found.start : found.parts[0][1]].strip().rstrip(".")
         if title in TITLES:
             return TITLES[title]
         first = next((text[s:e] for role, s, e in found.parts if role == "first"), "")
@@ -130,7 +130,8 @@ def apply_edits(text: str, edits: list[tuple[int, int, str]]) -> str:
 
 def _is_span_list(slots: object) -> bool:
     return isinstance(slots, list) and all(
-        isinstance(s, dict) and isinstance(s.get("start"), int) and isinstance(s.get("end"), int) for s in slots)
+        isinstance(s, dict) and isinstance(s.get("start"), int) and isinstance(s.get("end"), int) for s in slots
+    )
 
 
 def _moved_slots(slots: list[dict], edits: list[tuple[int, int, str]], new_text: str) -> list[dict] | str:
@@ -181,8 +182,12 @@ def scrub_prompt(prompt: Prompt, seed: int) -> Prompt | PromptRejection:
         if problem is None:
             break
     else:
-        return PromptRejection(prompt.line, f"personal data found, but no replacement could be spoken: {problem}",
-                               prompt.id, text[:PREVIEW_CHARS])
+        return PromptRejection(
+            prompt.line,
+            f"personal data found, but no replacement could be spoken: {problem}",
+            prompt.id,
+            text[:PREVIEW_CHARS],
+        )
     fields = {}
     for key, value in carried.items():
         if key == "slots" and _is_span_list(value):
@@ -190,8 +195,9 @@ def scrub_prompt(prompt: Prompt, seed: int) -> Prompt | PromptRejection:
             if isinstance(moved, str):
                 return PromptRejection(prompt.line, moved, prompt.id, text[:PREVIEW_CHARS])
             # value/spoken were rebuilt from the scrubbed text; other keys may still hold data
-            fields[key] = [{k: (v if k in ("value", "spoken") else replacer.value(v)) for k, v in s.items()}
-                           for s in moved]
+            fields[key] = [
+                {k: (v if k in ("value", "spoken") else replacer.value(v)) for k, v in s.items()} for s in moved
+            ]
         else:
             fields[key] = replacer.value(copy.deepcopy(value))
     counts = dict(sorted(replacer.counts.items()))
@@ -208,8 +214,11 @@ def scrub_rejection(rejection: PromptRejection, seed: int) -> PromptRejection:
     rng = np.random.default_rng(derive_seed(seed, "pii-rejection", rejection.line, rejection.id or ""))
     replacer = _Replacer(rng)  # one mapping: a value quoted in both the reason and the preview reads the same
     replacer.learn([text, rejection.reason])
-    return replace(rejection, text=replacer.string(text) if rejection.text is not None else None,
-                   reason=replacer.string(rejection.reason))
+    return replace(
+        rejection,
+        text=replacer.string(text) if rejection.text is not None else None,
+        reason=replacer.string(rejection.reason),
+    )
 
 
 def scrub_prompts(prompts: Iterable[Prompt | PromptRejection], seed: int) -> Iterator[Prompt | PromptRejection]:

@@ -23,7 +23,11 @@ def write_report(corpus_dir) -> Path:
     if not (root / MANIFEST).is_file():
         raise FileNotFoundError(f"{str(root)!r} holds no {MANIFEST}: is it a corpus folder?")
     stats = gather(root)
-    exports = sorted(p.name for p in (root / "exports").glob("*") if p.name in EXPORTERS) if (root / "exports").is_dir() else []
+    exports = (
+        sorted(p.name for p in (root / "exports").glob("*") if p.name in EXPORTERS)
+        if (root / "exports").is_dir()
+        else []
+    )
     name = root.resolve().name
 
     speakers = []
@@ -43,7 +47,9 @@ def write_report(corpus_dir) -> Path:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="speechforge report", description="Write the dataset card and plots to CORPUS_DIR/report/.")
+    parser = argparse.ArgumentParser(
+        prog="speechforge report", description="Write the dataset card and plots to CORPUS_DIR/report/."
+    )
     parser.add_argument("corpus_dir", metavar="CORPUS_DIR")
     args = parser.parse_args(argv)
     try:

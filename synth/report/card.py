@@ -10,14 +10,20 @@ import yaml
 from synth.report.stats import DIMENSIONS, NO_DEVICE, CorpusStats, spread
 
 SPLIT_ORDER = {"train": 0, "dev": 1, "test": 2}
-TITLES = {"split": "Splits", "accent": "By accent", "gender": "By gender", "engine": "By engine", "device": "By device profile"}
+TITLES = {
+    "split": "Splits",
+    "accent": "By accent",
+    "gender": "By gender",
+    "engine": "By engine",
+    "device": "By device profile",
+}
 
 LOADING = {
     "hf": 'datasets.load_dataset("audiofolder", data_dir="exports/hf")  # splits train/validation/test',
     "nemo": "exports/nemo/{train,dev,test}.jsonl  # audio_filepath relative to that folder unless exported with absolute paths",
     "kaldi": "exports/kaldi/{train,dev,test}/  # FLAC entries decode through `flac -c -d -s PATH |`",
     "lhotse": 'lhotse.load_manifest("exports/lhotse/speechforge_recordings_train.jsonl.gz").with_path_prefix("<corpus>")',
-    "webdataset": 'webdataset.WebDataset([...shards listed in exports/webdataset/shards.json...])',
+    "webdataset": "webdataset.WebDataset([...shards listed in exports/webdataset/shards.json...])",
 }
 
 
@@ -30,7 +36,10 @@ def table(header: list[str], rows: list[list]) -> list[str]:
 def _group_rows(stats: CorpusStats, dimension: str) -> list[list]:
     groups = stats.by[dimension]
     order = (lambda k: (SPLIT_ORDER.get(k, 9), k)) if dimension == "split" else (lambda k: k)
-    return [[key, g.utterances, f"{g.hours:.3f}", len(g.voices)] for key, g in sorted(groups.items(), key=lambda kv: order(kv[0]))]
+    return [
+        [key, g.utterances, f"{g.hours:.3f}", len(g.voices)]
+        for key, g in sorted(groups.items(), key=lambda kv: order(kv[0]))
+    ]
 
 
 def _front_matter(stats: CorpusStats, name: str) -> list[str]:
@@ -43,29 +52,55 @@ def _front_matter(stats: CorpusStats, name: str) -> list[str]:
     return ["---", yaml.safe_dump(meta, sort_keys=False).strip(), "---", ""]
 
 
-def render_card(stats: CorpusStats, name: str, config_text: str | None, plots: dict[str, str], exports: list[str],
-                speakers: list[str] | None = None) -> str:
+def render_card(
+    stats: CorpusStats,
+    name: str,
+    config_text: str | None,
+    plots: dict[str, str],
+    exports: list[str],
+    speakers: list[str] | None = None,
+) -> str:
     """The card's Markdown. `speakers`: the measured "Speakers" section (synth/report/speakers.py), if any."""
     total = stats.total
     config = yaml.safe_load(config_text) if config_text else {}
     split_by = ((config or {}).get("split") or {}).get("by")
     out = _front_matter(stats, name)
-    out += [f"# {name}", "",
-            "Synthetic speech made by speechforge-corpus: text prompts rendered by TTS voices in several accents. "
-            "Every label is known by construction: the transcript is what the voice was given to say.", ""]
+    out += [
+        f"# {name}",
+        "",
+        "Synthetic speech made by speechforge-corpus: text prompts rendered by TTS voices in several accents. "
+        "Every label is known by construction: the transcript is what the voice was given to say.",
+        "",
+    ]
     out += ["## At a glance", ""]
-    out += table(["hours", "utterances", "voices", "accents", "languages", "vocabulary (words)"],
-                 [[f"{total.hours:.3f}", total.utterances, len(total.voices), len(stats.by["accent"]),
-                   ", ".join(sorted(stats.languages)) or "-", len(stats.vocabulary)]])
+    out += table(
+        ["hours", "utterances", "voices", "accents", "languages", "vocabulary (words)"],
+        [
+            [
+                f"{total.hours:.3f}",
+                total.utterances,
+                len(total.voices),
+                len(stats.by["accent"]),
+                ", ".join(sorted(stats.languages)) or "-",
+                len(stats.vocabulary),
+            ]
+        ],
+    )
     out += [f"Durations (min / median / max, s): {spread(stats.durations)}.", ""]
     for dimension in DIMENSIONS:
         out += [f"## {TITLES[dimension]}", ""]
         if dimension == "split":
-            rule = {"text": "text-disjoint (no prompt in two splits)", "speaker": "speaker-disjoint (no voice in two splits)"}.get(split_by)
+            rule = {
+                "text": "text-disjoint (no prompt in two splits)",
+                "speaker": "speaker-disjoint (no voice in two splits)",
+            }.get(split_by)
             if rule:
                 out += [f"Assigned {rule}, deterministically from the seed.", ""]
-            out += [f"Voices in more than one split: {stats.shared_between_splits('voices')}. "
-                    f"Prompt texts in more than one split: {stats.shared_between_splits('prompts')}.", ""]
+            out += [
+                f"Voices in more than one split: {stats.shared_between_splits('voices')}. "
+                f"Prompt texts in more than one split: {stats.shared_between_splits('prompts')}.",
+                "",
+            ]
         if dimension == "device" and set(stats.by["device"]) <= {NO_DEVICE}:
             out += ["No device profile was applied (`none`).", ""]
         out += table([dimension, "utterances", "hours", "voices"], _group_rows(stats, dimension))
@@ -73,7 +108,10 @@ def render_card(stats: CorpusStats, name: str, config_text: str | None, plots: d
     out += _augmentation(stats)
     out += _licences(stats, config or {})
     out += ["## Quality control", ""]
-    out += [f"Utterances kept although they failed QC (`qc.passed: false`, left out of exports): {stats.qc_failed_kept}.", ""]
+    out += [
+        f"Utterances kept although they failed QC (`qc.passed: false`, left out of exports): {stats.qc_failed_kept}.",
+        "",
+    ]
     if stats.rejects_by_stage:
         out += table(["rejected at stage", "items"], [[k, v] for k, v in sorted(stats.rejects_by_stage.items())])
     else:
@@ -87,7 +125,16 @@ def render_card(stats: CorpusStats, name: str, config_text: str | None, plots: d
     if exports:
         out += ["## Exports", "", "```text"] + [f"{name}: {LOADING.get(name, '')}" for name in exports] + ["```", ""]
     if config_text:
-        out += ["## Config", "", "The resolved config of the run (`config.yaml`):", "", "```yaml", config_text.rstrip(), "```", ""]
+        out += [
+            "## Config",
+            "",
+            "The resolved config of the run (`config.yaml`):",
+            "",
+            "```yaml",
+            config_text.rstrip(),
+            "```",
+            "",
+        ]
     return "\n".join(out)
 
 
@@ -104,15 +151,24 @@ def _licences(stats: CorpusStats, config: dict) -> list[str]:
     restricted = sum(len(v["voices"]) for v in stats.licences.values() if v.get("commercial_use", {None}) != {True})
     wanted = ((config.get("voices") or {}).get("licenses")) or "any"
     if wanted == "commercial":
-        out += ["Made with `voices.licenses=commercial`: every voice whose licence does not allow commercial use "
-                "(non-commercial, no-derivatives, or not stated) was left out before any audio was rendered.", ""]
+        out += [
+            "Made with `voices.licenses=commercial`: every voice whose licence does not allow commercial use "
+            "(non-commercial, no-derivatives, or not stated) was left out before any audio was rendered.",
+            "",
+        ]
     if restricted:
-        out += [f"**{restricted} speaker(s) come from voices whose terms do not allow commercial use, or do not say.** "
-                "Each row's `speaker.license` and `speaker.commercial_use` say which; `voices.licenses=commercial` "
-                "makes a corpus without them.", ""]
+        out += [
+            f"**{restricted} speaker(s) come from voices whose terms do not allow commercial use, or do not say.** "
+            "Each row's `speaker.license` and `speaker.commercial_use` say which; `voices.licenses=commercial` "
+            "makes a corpus without them.",
+            "",
+        ]
     else:
-        out += ["Every voice in this corpus is marked as allowing commercial use; the terms of each licence "
-                "(attribution, notices) still apply.", ""]
+        out += [
+            "Every voice in this corpus is marked as allowing commercial use; the terms of each licence "
+            "(attribution, notices) still apply.",
+            "",
+        ]
     return out
 
 
@@ -122,10 +178,15 @@ def _augmentation(stats: CorpusStats) -> list[str]:
         return out + ["Clean speech: no augmentation step was applied.", ""]
     out += [f"Utterances with at least one step: {stats.augmented} of {stats.total.utterances}.", ""]
     if stats.pair_roles:
-        out += [f"Clean/augmented pairs: {stats.pair_roles.get('clean', 0)} clean and {stats.pair_roles.get('augmented', 0)} augmented rows.", ""]
+        out += [
+            f"Clean/augmented pairs: {stats.pair_roles.get('clean', 0)} clean and {stats.pair_roles.get('augmented', 0)} augmented rows.",
+            "",
+        ]
     out += table(["step", "utterances"], [[k, v] for k, v in sorted(stats.augment_steps.items())])
-    out += table(["measure", "utterances", "min / median / max"],
-                 [["SNR (dB)", len(stats.snr_db), spread(stats.snr_db)], ["RT60 (s)", len(stats.rt60_s), spread(stats.rt60_s)]])
+    out += table(
+        ["measure", "utterances", "min / median / max"],
+        [["SNR (dB)", len(stats.snr_db), spread(stats.snr_db)], ["RT60 (s)", len(stats.rt60_s), spread(stats.rt60_s)]],
+    )
     return out
 
 

@@ -39,7 +39,9 @@ def bars(path: Path, counts: dict[str, int], title: str) -> Path:
     axes.barh(labels, [counts[k] for k in labels], color="#55a868")
     axes.invert_yaxis()  # first label on top, as in the card's tables
     for y, label in enumerate(labels):
-        axes.annotate(str(counts[label]), (counts[label], y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8)
+        axes.annotate(
+            str(counts[label]), (counts[label], y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8
+        )
     figure.tight_layout()
     figure.savefig(path, **_SAVE)
     return path
@@ -49,14 +51,22 @@ def draw_all(stats: CorpusStats, folder: Path) -> dict[str, str]:
     """Write each plot the data supports; return {caption: file name}."""
     made = {}
     if stats.durations:
-        made["Duration of utterances"] = histogram(folder / "duration_hist.png", stats.durations, "Duration", "seconds").name
+        made["Duration of utterances"] = histogram(
+            folder / "duration_hist.png", stats.durations, "Duration", "seconds"
+        ).name
         counts = {k: g.utterances for k, g in stats.by["accent"].items()}
         made["Utterances by accent"] = bars(folder / "accent_counts.png", counts, "Utterances by accent").name
     devices = {k: g.utterances for k, g in stats.by["device"].items()}
     if set(devices) - {NO_DEVICE}:
-        made["Utterances by device profile"] = bars(folder / "device_counts.png", devices, "Utterances by device profile").name
+        made["Utterances by device profile"] = bars(
+            folder / "device_counts.png", devices, "Utterances by device profile"
+        ).name
     if stats.snr_db:
-        made["Signal-to-noise ratio of noisy utterances"] = histogram(folder / "snr_hist.png", stats.snr_db, "SNR (noise steps)", "dB").name
+        made["Signal-to-noise ratio of noisy utterances"] = histogram(
+            folder / "snr_hist.png", stats.snr_db, "SNR (noise steps)", "dB"
+        ).name
     if stats.rt60_s:
-        made["Reverberation time of simulated rooms"] = histogram(folder / "rt60_hist.png", stats.rt60_s, "RT60 (room steps)", "seconds").name
+        made["Reverberation time of simulated rooms"] = histogram(
+            folder / "rt60_hist.png", stats.rt60_s, "RT60 (room steps)", "seconds"
+        ).name
     return made

@@ -39,8 +39,10 @@ def sample_renders(root: Path, rows) -> list[tuple]:  # rows: synth.manifest.Utt
 def speakers_section(root: Path, rows, base_voices: int, speaker_ids: int) -> list[str]:
     out = ["## Speakers", "", f"{speaker_ids} speaker ids from {base_voices} base voices."]
     if speaker_ids > base_voices:
-        out[-1] += (" Pseudo-speakers (`voices.speakers_per_voice`) are base voices with a drawn formant (vocal-tract "
-                    "length) and pitch warp; each row's `speaker.base_voice` and `speaker.perturbation` say which.")
+        out[-1] += (
+            " Pseudo-speakers (`voices.speakers_per_voice`) are base voices with a drawn formant (vocal-tract "
+            "length) and pitch warp; each row's `speaker.base_voice` and `speaker.perturbation` say which."
+        )
     out.append("")
     try:
         from voices.distinctness import distinctness
@@ -49,9 +51,12 @@ def speakers_section(root: Path, rows, base_voices: int, speaker_ids: int) -> li
         figure = distinctness(renders)
     except (ImportError, ValueError) as exc:  # parselmouth missing, or too few speakers with two clean renders
         return out + [f"Speaker distinctness not measured: {exc}.", ""]
-    out += [f"Measured on {figure['renders']} clean files of {figure['speakers']} speakers (MFCC means and median F0, "
-            "voices/distinctness.py): "
-            f"**{figure['distinct_share']:.0%} of speaker pairs are distinct** (their centroids lie further apart than "
-            f"their utterances spread), and nearest-centroid speaker identification gets {figure['id_accuracy']:.0%} "
-            f"right (chance {figure['chance']:.0%}). A cheap relative figure, not a speaker-verification model.", ""]
+    out += [
+        f"Measured on {figure['renders']} clean files of {figure['speakers']} speakers (MFCC means and median F0, "
+        "voices/distinctness.py): "
+        f"**{figure['distinct_share']:.0%} of speaker pairs are distinct** (their centroids lie further apart than "
+        f"their utterances spread), and nearest-centroid speaker identification gets {figure['id_accuracy']:.0%} "
+        f"right (chance {figure['chance']:.0%}). A cheap relative figure, not a speaker-verification model.",
+        "",
+    ]
     return out

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
@@ -32,7 +31,9 @@ class CorpusStats:
     total: Group = field(default_factory=Group)
     durations: list[float] = field(default_factory=list)
     by: dict[str, dict[str, Group]] = field(default_factory=lambda: {d: {} for d in DIMENSIONS})
-    licences: dict[str, dict[str, set]] = field(default_factory=dict)  # licence -> {"voices", "engines", "commercial_use"}
+    licences: dict[str, dict[str, set]] = field(
+        default_factory=dict
+    )  # licence -> {"voices", "engines", "commercial_use"}
     base_voices: set = field(default_factory=set)  # catalog voices behind the speaker ids (pseudo-speakers share one)
     languages: Counter = field(default_factory=Counter)
     vocabulary: set = field(default_factory=set)
@@ -103,12 +104,18 @@ def gather(root: Path) -> CorpusStats:
         voice = speaker.id
         _add(stats.total, seconds, voice)
         stats.durations.append(seconds)
-        values = {"split": row.split, "accent": speaker.accent, "gender": speaker.gender,
-                  "engine": speaker.engine, "device": device_of(row)}
+        values = {
+            "split": row.split,
+            "accent": speaker.accent,
+            "gender": speaker.gender,
+            "engine": speaker.engine,
+            "device": device_of(row),
+        }
         for dimension, value in values.items():
             _add(stats.by[dimension].setdefault(str(value), Group()), seconds, voice)
-        licence = stats.licences.setdefault(str(speaker.license or "unknown"),
-                                            {"voices": set(), "engines": set(), "commercial_use": set()})
+        licence = stats.licences.setdefault(
+            str(speaker.license or "unknown"), {"voices": set(), "engines": set(), "commercial_use": set()}
+        )
         licence["voices"].add(voice)
         licence["engines"].add(speaker.engine)
         licence["commercial_use"].add(speaker.commercial_use)

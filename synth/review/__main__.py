@@ -11,10 +11,18 @@ from synth.review.stats import METHODS
 
 
 def _target(parser: argparse.ArgumentParser, defaults: bool = True) -> None:
-    parser.add_argument("--max-error", type=float, default=0.02 if defaults else None,
-                        help="label-error rate to certify, e.g. 0.02" + (" (default 0.02)" if defaults else " (default: the sample's)"))
-    parser.add_argument("--confidence", type=float, default=0.95 if defaults else None,
-                        help="confidence of the one-sided bound" + (" (default 0.95)" if defaults else " (default: the sample's)"))
+    parser.add_argument(
+        "--max-error",
+        type=float,
+        default=0.02 if defaults else None,
+        help="label-error rate to certify, e.g. 0.02" + (" (default 0.02)" if defaults else " (default: the sample's)"),
+    )
+    parser.add_argument(
+        "--confidence",
+        type=float,
+        default=0.95 if defaults else None,
+        help="confidence of the one-sided bound" + (" (default 0.95)" if defaults else " (default: the sample's)"),
+    )
 
 
 def build_parser(prog: str = "python -m synth.review") -> argparse.ArgumentParser:
@@ -23,15 +31,28 @@ def build_parser(prog: str = "python -m synth.review") -> argparse.ArgumentParse
     sample = commands.add_parser("sample", help="draw a stratified sample and write the review page")
     sample.add_argument("corpus", type=Path)
     _target(sample)
-    sample.add_argument("--allowed-errors", type=int, default=0,
-                        help="size the sample to certify even with this many wrong clips found (default 0)")
-    sample.add_argument("--method", choices=METHODS, default="binomial",
-                        help="binomial: Clopper-Pearson (default); hypergeometric: exact with finite-population correction")
+    sample.add_argument(
+        "--allowed-errors",
+        type=int,
+        default=0,
+        help="size the sample to certify even with this many wrong clips found (default 0)",
+    )
+    sample.add_argument(
+        "--method",
+        choices=METHODS,
+        default="binomial",
+        help="binomial: Clopper-Pearson (default); hypergeometric: exact with finite-population correction",
+    )
     sample.add_argument("--seed", type=int, default=0)
     sample.add_argument("--out", type=Path, help="review folder (default CORPUS/review)")
     sample.add_argument("--include-failed", action="store_true", help="also sample rows kept although they failed QC")
-    sample.add_argument("--with-flagged", type=int, default=0, metavar="N",
-                        help="append up to N rows flagged by the ASR check, heard but not counted")
+    sample.add_argument(
+        "--with-flagged",
+        type=int,
+        default=0,
+        metavar="N",
+        help="append up to N rows flagged by the ASR check, heard but not counted",
+    )
     score = commands.add_parser("score", help="score the verdicts; exit 0 when certified, 1 when not")
     score.add_argument("corpus", type=Path)
     score.add_argument("verdicts", type=Path)
@@ -45,19 +66,31 @@ def run_sample(args) -> int:
     from synth.review.page import write_page
     from synth.review.sample import draw
 
-    sample = draw(args.corpus, args.max_error, args.confidence, args.allowed_errors, args.method, args.seed,
-                  args.include_failed, args.with_flagged)
+    sample = draw(
+        args.corpus,
+        args.max_error,
+        args.confidence,
+        args.allowed_errors,
+        args.method,
+        args.seed,
+        args.include_failed,
+        args.with_flagged,
+    )
     out = args.out or args.corpus / "review"
     page = write_page(sample, args.corpus, out)
     m = sample.meta
     share = m["n"] / m["population"]
     target = f"label error <= {100 * m['max_error']:g}% at {100 * m['confidence']:g}% confidence ({m['method']} bound)"
     if m["n"] < m["n_required"]:
-        print(f"all {m['n']} utterances sampled: the {m['method']} bound needs {m['n_required']} to certify {target}; "
-              f"a census can still certify with --method hypergeometric")
+        print(
+            f"all {m['n']} utterances sampled: the {m['method']} bound needs {m['n_required']} to certify {target}; "
+            f"a census can still certify with --method hypergeometric"
+        )
     else:
-        print(f"{m['n']} of {m['population']} utterances ({100 * share:.2f}%) in {len(m['strata'])} strata: hearing at most "
-              f"{m['allowed_errors']} wrong certifies {target}")
+        print(
+            f"{m['n']} of {m['population']} utterances ({100 * share:.2f}%) in {len(m['strata'])} strata: hearing at most "
+            f"{m['allowed_errors']} wrong certifies {target}"
+        )
     if sample.extra:
         print(f"+ {len(sample.extra)} flagged clips, heard but not counted")
     print(f"open {page}")

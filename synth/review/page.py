@@ -39,8 +39,16 @@ def write_spectrogram(audio: np.ndarray, sample_rate: int, path: Path, words: li
     fig = Figure(figsize=(8, 2), dpi=80)
     canvas = FigureCanvasAgg(fig)
     ax = fig.add_axes((0, 0, 1, 1))
-    ax.imshow(db.T, origin="lower", aspect="auto", cmap="magma", interpolation="nearest",
-              extent=(0, duration, 0, sample_rate / 2), vmax=db.max(), vmin=db.max() - 70)
+    ax.imshow(
+        db.T,
+        origin="lower",
+        aspect="auto",
+        cmap="magma",
+        interpolation="nearest",
+        extent=(0, duration, 0, sample_rate / 2),
+        vmax=db.max(),
+        vmin=db.max() - 70,
+    )
     ax.set_xlim(0, duration)
     ax.set_ylim(0, top)
     for w in words or []:  # word starts let the listener see where a label drifts from the audio

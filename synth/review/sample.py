@@ -66,8 +66,16 @@ class Sample:
     extra: list[dict] = field(default_factory=list)  # flagged by QC/ASR: heard, but not counted
 
 
-def draw(root: Path, max_error: float, confidence: float, allowed_errors: int = 0, method: str = "binomial",
-         seed: int = 0, include_failed: bool = False, with_flagged: int = 0) -> Sample:
+def draw(
+    root: Path,
+    max_error: float,
+    confidence: float,
+    allowed_errors: int = 0,
+    method: str = "binomial",
+    seed: int = 0,
+    include_failed: bool = False,
+    with_flagged: int = 0,
+) -> Sample:
     rows = read_manifest(root)
     pool = population(rows, include_failed)
     if not pool:
@@ -85,7 +93,9 @@ def draw(root: Path, max_error: float, confidence: float, allowed_errors: int = 
     # Listen in a shuffled order: strata back to back would tire the ear on one accent.
     chosen = [chosen[i] for i in rng.permutation(len(chosen))]
     taken = {r["id"] for r in chosen}
-    extra = [r for r in rows if r["id"] not in taken and ((r.get("qc") or {}).get("asr") or {}).get("flagged")][:with_flagged]
+    extra = [r for r in rows if r["id"] not in taken and ((r.get("qc") or {}).get("asr") or {}).get("flagged")][
+        :with_flagged
+    ]
     manifest_sha = hashlib.sha256((root / MANIFEST).read_bytes()).hexdigest()
     meta = {
         "format": "speechforge-review-sample/1",

@@ -18,7 +18,9 @@ def read_verdicts(path: Path) -> dict:
     except (OSError, json.JSONDecodeError) as exc:
         raise ValueError(f"{path}: cannot read verdicts: {exc}") from exc
     if not isinstance(doc, dict) or doc.get("format") != VERDICTS_FORMAT:
-        raise ValueError(f"{path}: not a verdicts file (expected format {VERDICTS_FORMAT!r}, as saved by the review page)")
+        raise ValueError(
+            f"{path}: not a verdicts file (expected format {VERDICTS_FORMAT!r}, as saved by the review page)"
+        )
     return doc
 
 
@@ -68,7 +70,7 @@ def score(root: Path, verdicts_path: Path, max_error: float, confidence: float, 
     overall = _group(wrong, reviewed, confidence, method, len(pool))
     strata = {k: {**_group(*tally[k], confidence, method, sizes[k]), "population": sizes[k]} for k in sorted(tally)}
     # A skipped clip may be skipped because it was hard: certify only a complete review.
-    certified = (not problems and not unreviewed and reviewed > 0 and overall["upper_bound"] <= max_error)
+    certified = not problems and not unreviewed and reviewed > 0 and overall["upper_bound"] <= max_error
     return {
         "corpus": str(root),
         "sample_id": meta.get("id"),
@@ -93,8 +95,11 @@ def format_report(report: dict) -> str:
     o = report["overall"]
     target = f"label error <= {100 * report['max_error']:g}% at {100 * report['confidence']:g}% confidence"
     bound = "exact Clopper-Pearson" if report["method"] == "binomial" else "exact hypergeometric (finite population)"
-    lines = [f"{report['corpus']} (sample {report['sample_id']}, {report['population']} utterances): {target}",
-             f"one-sided upper bound: {bound}", ""]
+    lines = [
+        f"{report['corpus']} (sample {report['sample_id']}, {report['population']} utterances): {target}",
+        f"one-sided upper bound: {bound}",
+        "",
+    ]
     lines.append(f"{'group':52s} {'wrong':>5s} {'heard':>5s} {'rate':>7s} {'upper':>7s}")
     lines.append(f"{'overall':52s} {o['wrong']:5d} {o['reviewed']:5d} {_pct(o['error_rate'])} {_pct(o['upper_bound'])}")
     for key, g in report["strata"].items():
@@ -103,7 +108,9 @@ def format_report(report: dict) -> str:
         e = report["flagged_extra"]
         lines.append(f"flagged items heard besides the sample (not counted): {e['wrong']} wrong of {e['reviewed']}")
     if report["unreviewed"]:
-        lines.append(f"not reviewed yet: {len(report['unreviewed'])} ({', '.join(report['unreviewed'][:5])}{', ...' if len(report['unreviewed']) > 5 else ''})")
+        lines.append(
+            f"not reviewed yet: {len(report['unreviewed'])} ({', '.join(report['unreviewed'][:5])}{', ...' if len(report['unreviewed']) > 5 else ''})"
+        )
     lines += [f"problem: {p}" for p in report["problems"]]
     lines.append("")
     if report["certified"]:

@@ -58,7 +58,9 @@ def hypergeometric_upper(errors: int, n: int, population: int, confidence: float
     return lo / population
 
 
-def upper_bound(errors: int, n: int, confidence: float, method: str = "binomial", population: int | None = None) -> float:
+def upper_bound(
+    errors: int, n: int, confidence: float, method: str = "binomial", population: int | None = None
+) -> float:
     if method == "binomial":
         return clopper_pearson_upper(errors, n, confidence)
     if method == "hypergeometric":
@@ -68,8 +70,13 @@ def upper_bound(errors: int, n: int, confidence: float, method: str = "binomial"
     raise ValueError(f"unknown method {method!r}; valid: {', '.join(METHODS)}")
 
 
-def sample_size(max_error: float, confidence: float, allowed_errors: int = 0, method: str = "binomial",
-                population: int | None = None) -> int:
+def sample_size(
+    max_error: float,
+    confidence: float,
+    allowed_errors: int = 0,
+    method: str = "binomial",
+    population: int | None = None,
+) -> int:
     """The smallest n such that finding at most `allowed_errors` wrong items in a sample of n proves,
     at `confidence`, that the error rate is at most `max_error`. With a population, never more than it
     (a census of a small corpus certifies whatever the target, if few enough errors are found)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import pathlib
-from typing import Iterator
+from collections.abc import Iterator
 
 from synth.prompts import MAX_PROMPT_CHARS, Prompt, PromptRejection
 from synth.templates.data import data_path
@@ -27,8 +27,13 @@ def builtin_domain_path() -> pathlib.Path:
     return data_path("domains", "home_assistant.yaml")
 
 
-def expand_templates(path: str | os.PathLike | None, seed: int, per_intent: int | dict | None = None, *,
-                     max_chars: int = MAX_PROMPT_CHARS) -> Iterator[Prompt | PromptRejection]:
+def expand_templates(
+    path: str | os.PathLike | None,
+    seed: int,
+    per_intent: int | dict | None = None,
+    *,
+    max_chars: int = MAX_PROMPT_CHARS,
+) -> Iterator[Prompt | PromptRejection]:
     """Prompts drawn from the grammar at ``path`` (None: the built-in domain), in a fixed order.
 
     ``per_intent``: prompts per intent (an int, scaled by each intent's ``weight``), a dict

@@ -16,7 +16,7 @@ def data_path(*parts: str) -> pathlib.Path:
     return pathlib.Path(os.fspath(importlib.resources.files("synth").joinpath("data", *parts)))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def data_lines(*parts: str) -> tuple[str, ...]:
     """Non-blank, non-comment lines of synth/data/<parts...>, stripped, in file order."""
     path = data_path(*parts)
@@ -28,7 +28,7 @@ def data_lines(*parts: str) -> tuple[str, ...]:
     return tuple(lines)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def gendered_names(*parts: str) -> tuple[tuple[str, str], ...]:
     """(name, gender) pairs from a '<Name> <f|m|u>' list."""
     pairs = []

@@ -10,7 +10,7 @@ ones it gave before. Intents take turns
 from __future__ import annotations
 
 import logging
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 
@@ -29,6 +29,7 @@ _PUNCT = ",.?!;:"
 
 def targets(grammar: Grammar, per_intent: int | dict | None) -> dict[str, int]:
     """Prompts wanted per intent: an int (times each intent's weight), a {intent: count} dict, or None."""
+
     def check(value: object, what: str) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise TemplateError(f"{what} must be a non-negative integer; got {value!r}")
@@ -41,8 +42,9 @@ def targets(grammar: Grammar, per_intent: int | dict | None) -> dict[str, int]:
         explicit = {str(k): check(v, f"per_intent[{k!r}]") for k, v in per_intent.items()}
         unknown = sorted(set(explicit) - set(names))
         if unknown:
-            raise TemplateError(f"per_intent names unknown intent {unknown[0]!r} of {grammar.path}; "
-                                f"intents: {', '.join(names)}")
+            raise TemplateError(
+                f"per_intent names unknown intent {unknown[0]!r} of {grammar.path}; intents: {', '.join(names)}"
+            )
     elif per_intent is not None:
         base = check(per_intent, "per_intent")
     return {i.name: explicit.get(i.name, max(1, round(base * i.weight)) if base else 0) for i in grammar.intents}
@@ -92,8 +94,9 @@ def _key(text: str) -> str:
     return " ".join(text.split()).casefold()  # what synth.prompts counts as the same text
 
 
-def _intent_stream(intent: Intent, seed: int, target: int, max_chars: int,
-                   seen: dict[str, str]) -> Iterator[Prompt | PromptRejection]:
+def _intent_stream(
+    intent: Intent, seed: int, target: int, max_chars: int, seen: dict[str, str]
+) -> Iterator[Prompt | PromptRejection]:
     """Prompts (line 0; the caller numbers lines) until ``target`` are made or the intent runs dry."""
     rng = np.random.default_rng(derive_seed(seed, "templates", intent.name))
     made = rejected = misses = 0
@@ -109,8 +112,12 @@ def _intent_stream(intent: Intent, seed: int, target: int, max_chars: int,
             if owner != intent.name and owner[0] != "!":
                 seen[key] = "!" + owner  # report a text shared by two intents once
                 rejected += 1
-                yield PromptRejection(0, f"same text as a prompt of intent {owner!r}: its intent label would be "
-                                         "ambiguous", f"{intent.name}-x{rejected:05d}", text[:PREVIEW_CHARS])
+                yield PromptRejection(
+                    0,
+                    f"same text as a prompt of intent {owner!r}: its intent label would be ambiguous",
+                    f"{intent.name}-x{rejected:05d}",
+                    text[:PREVIEW_CHARS],
+                )
             continue
         seen[key] = intent.name
         if not text:
@@ -130,20 +137,28 @@ def _intent_stream(intent: Intent, seed: int, target: int, max_chars: int,
         if reason is not None:
             misses += 1
             rejected += 1
-            yield PromptRejection(0, f"template {template.id}: {reason}", f"{intent.name}-x{rejected:05d}",
-                                  text[:PREVIEW_CHARS])
+            yield PromptRejection(
+                0, f"template {template.id}: {reason}", f"{intent.name}-x{rejected:05d}", text[:PREVIEW_CHARS]
+            )
             continue
         made += 1
         misses = 0
-        yield Prompt(f"{intent.name}-{made:05d}", text,
-                     {"intent": intent.name, "slots": slots, "template": template.id}, 0)
+        yield Prompt(
+            f"{intent.name}-{made:05d}", text, {"intent": intent.name, "slots": slots, "template": template.id}, 0
+        )
     if made < target:
-        log.warning("templates: intent %r gave %d distinct prompts of the %d asked for (its grammar "
-                    "has too few distinct utterances)", intent.name, made, target)
+        log.warning(
+            "templates: intent %r gave %d distinct prompts of the %d asked for (its grammar "
+            "has too few distinct utterances)",
+            intent.name,
+            made,
+            target,
+        )
 
 
-def expand(grammar: Grammar, seed: int, per_intent: int | dict | None,
-           max_chars: int = MAX_PROMPT_CHARS) -> Iterator[Prompt | PromptRejection]:
+def expand(
+    grammar: Grammar, seed: int, per_intent: int | dict | None, max_chars: int = MAX_PROMPT_CHARS
+) -> Iterator[Prompt | PromptRejection]:
     wanted = targets(grammar, per_intent)
     seen: dict[str, str] = {}
     streams = [_intent_stream(i, seed, wanted[i.name], max_chars, seen) for i in grammar.intents if wanted[i.name]]

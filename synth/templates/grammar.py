@@ -35,7 +35,7 @@ class Slot:
 
 @dataclass(frozen=True)
 class Choice:
-    alternatives: tuple[tuple["Node", ...], ...]
+    alternatives: tuple[tuple[Node, ...], ...]
     optional: bool  # [a|b] may also give nothing
 
 
@@ -56,9 +56,11 @@ class _Parser:
         self.source, self.where, self.pos = source, where, 0
 
     def fail(self, message: str) -> TemplateError:
-        return TemplateError(f"{self.where} {self.source!r}: {message} at character {self.pos + 1}; "
-                             "carrier phrases are text with {slot}, (a|b) for one of, [a] or [a|b] for optional "
-                             "(a backslash escapes a bracket)")
+        return TemplateError(
+            f"{self.where} {self.source!r}: {message} at character {self.pos + 1}; "
+            "carrier phrases are text with {slot}, (a|b) for one of, [a] or [a|b] for optional "
+            "(a backslash escapes a bracket)"
+        )
 
     def parse(self) -> tuple[Node, ...]:
         nodes = self.sequence(closers="")
@@ -85,7 +87,7 @@ class _Parser:
             elif c == "{":
                 flush()
                 end = self.source.find("}", self.pos)
-                name = self.source[self.pos + 1:end] if end >= 0 else ""
+                name = self.source[self.pos + 1 : end] if end >= 0 else ""
                 if end < 0 or not _NAME.match(name.strip()):
                     raise self.fail(f"a slot must be written {{name}} with a name matching {NAME_RULE}")
                 nodes.append(Slot(name.strip()))
@@ -148,8 +150,10 @@ class Grammar:
 def load_grammar(path: str | os.PathLike) -> Grammar:
     path = pathlib.Path(path)
     if not path.is_file():
-        raise TemplateError(f"template grammar not found: {path}; expected a YAML file (see the built-in "
-                            "domain synth/data/domains/home_assistant.yaml for the format)")
+        raise TemplateError(
+            f"template grammar not found: {path}; expected a YAML file (see the built-in "
+            "domain synth/data/domains/home_assistant.yaml for the format)"
+        )
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError as exc:
@@ -159,14 +163,16 @@ def load_grammar(path: str | os.PathLike) -> Grammar:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise TemplateError(f"{path}: invalid YAML{where}: {getattr(exc, 'problem', None) or exc}") from None
     if not isinstance(data, dict):
-        raise TemplateError(f"{path}: the top level must be a mapping with keys {', '.join(_TOP_KEYS)}; "
-                            f"got {type(data).__name__}")
+        raise TemplateError(
+            f"{path}: the top level must be a mapping with keys {', '.join(_TOP_KEYS)}; got {type(data).__name__}"
+        )
     _check_keys(data, _TOP_KEYS, f"{path}")
     shared = _slot_defs(data.get("slots") or {}, {}, lambda name: f"{path}: slot {name!r}", f"{path}: 'slots'")
     intents_data = data.get("intents")
     if not isinstance(intents_data, dict) or not intents_data:
-        raise TemplateError(f"{path}: 'intents' must be a non-empty mapping of intent name -> "
-                            "{templates: [...], slots: {...}}")
+        raise TemplateError(
+            f"{path}: 'intents' must be a non-empty mapping of intent name -> {{templates: [...], slots: {{...}}}}"
+        )
     intents = tuple(_intent(path, str(name), spec, shared) for name, spec in intents_data.items())
     domain = data.get("domain")
     return Grammar(str(path), None if domain is None else str(domain), intents)
@@ -189,8 +195,10 @@ def _slot_defs(specs: object, shared: dict, where_slot, where_block: str) -> dic
         if isinstance(spec, str):  # an alias: a second slot of the same kind ("to_city: city")
             pool = {**shared, **out}
             if spec not in pool:
-                raise TemplateError(f"{where_slot(name)}: refers to undefined slot {spec!r}; "
-                                    f"slots defined above it: {', '.join(sorted(pool)) or 'none'}")
+                raise TemplateError(
+                    f"{where_slot(name)}: refers to undefined slot {spec!r}; "
+                    f"slots defined above it: {', '.join(sorted(pool)) or 'none'}"
+                )
             out[name] = pool[spec]
         else:
             out[name] = build_slot(spec, lambda n=name: where_slot(n))
@@ -220,19 +228,24 @@ def _intent(path: pathlib.Path, name: str, spec: object, shared: dict) -> Intent
             if not re.fullmatch(r"[A-Za-z0-9_-]{1,128}", tid):
                 raise TemplateError(f"{where}, template {i}: bad id {tid!r}; ids must match [A-Za-z0-9_-]{{1,128}}")
         if not isinstance(source, str) or not source.strip():
-            raise TemplateError(f"{where}, template {i}: expected a carrier phrase (a string) or "
-                                f"{{id: ..., text: ...}}; got {item!r}")
+            raise TemplateError(
+                f"{where}, template {i}: expected a carrier phrase (a string) or {{id: ..., text: ...}}; got {item!r}"
+            )
         if tid in ids:
             raise TemplateError(f"{where}, template {i}: id {tid!r} is used twice")
         ids.add(tid)
         nodes = _Parser(source, f"{where}, template {i}").parse()
         for slot_name, uses in _slot_uses(nodes).items():
             if slot_name not in slots:
-                raise TemplateError(f"{where}, template {i} {source!r}: unknown slot {slot_name!r}; "
-                                    f"defined slots: {', '.join(sorted(slots)) or 'none'}")
+                raise TemplateError(
+                    f"{where}, template {i} {source!r}: unknown slot {slot_name!r}; "
+                    f"defined slots: {', '.join(sorted(slots)) or 'none'}"
+                )
             if uses > 1:
-                raise TemplateError(f"{where}, template {i} {source!r}: slot {slot_name!r} can appear twice in "
-                                    f"one utterance; give the second one its own name (under the intent's "
-                                    f"slots: '{slot_name}_2: {slot_name}')")
+                raise TemplateError(
+                    f"{where}, template {i} {source!r}: slot {slot_name!r} can appear twice in "
+                    f"one utterance; give the second one its own name (under the intent's "
+                    f"slots: '{slot_name}_2: {slot_name}')"
+                )
         templates.append(Template(tid, source, nodes))
     return Intent(name, tuple(templates), slots, float(weight))

@@ -8,7 +8,7 @@ real normalizer (synth.templates.spans), never predicted here.
 from __future__ import annotations
 
 import calendar
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 
@@ -142,8 +142,17 @@ class TimeSlot:
         if style == "24h":
             return f"{int(rng.integers(1, 24)):02d}:{minute:02d}"
         nxt = hour12 % 12 + 1
-        return _pick(rng, ("noon", "midnight", f"half past {hour12}", f"quarter past {hour12}",
-                           f"quarter to {nxt}", f"{hour12} o'clock"))
+        return _pick(
+            rng,
+            (
+                "noon",
+                "midnight",
+                f"half past {hour12}",
+                f"quarter past {hour12}",
+                f"quarter to {nxt}",
+                f"{hour12} o'clock",
+            ),
+        )
 
 
 _MONTH_ABBR = ("Jan.", "Feb.", "Mar.", "Apr.", "May", "Jun.", "Jul.", "Aug.", "Sept.", "Oct.", "Nov.", "Dec.")
@@ -155,15 +164,27 @@ def _ordinal_suffix(day: int) -> str:
 
 
 class DateSlot:
-    STYLES = ("month_day", "month_ordinal", "day_of_month", "abbreviated", "with_year", "numeric",
-              "weekday", "relative")
+    STYLES = (
+        "month_day",
+        "month_ordinal",
+        "day_of_month",
+        "abbreviated",
+        "with_year",
+        "numeric",
+        "weekday",
+        "relative",
+    )
     KEYS = ("styles", "years")
 
     def __init__(self, p: _Params):
         self.styles = p.choices("styles", self.STYLES)
         years = p.spec.get("years", [2025, 2027])
-        if (not isinstance(years, list) or len(years) != 2 or not all(isinstance(y, int) for y in years)
-                or not 1900 <= years[0] <= years[1] <= 2099):
+        if (
+            not isinstance(years, list)
+            or len(years) != 2
+            or not all(isinstance(y, int) for y in years)
+            or not 1900 <= years[0] <= years[1] <= 2099
+        ):
             raise p.error(f"'years' must be [first, last] with 1900 <= first <= last <= 2099; got {years!r}")
         self.years = tuple(years)
 
@@ -187,13 +208,28 @@ class DateSlot:
             return f"{month}/{day}/{year}"
         if style == "weekday":
             return _pick(rng, ("", "next ", "this ", "on ")) + _pick(rng, _WEEKDAYS)
-        return _pick(rng, ("today", "tomorrow", "tonight", "the day after tomorrow", "this weekend",
-                           "next week", "tomorrow morning", "this evening"))
+        return _pick(
+            rng,
+            (
+                "today",
+                "tomorrow",
+                "tonight",
+                "the day after tomorrow",
+                "this weekend",
+                "next week",
+                "tomorrow morning",
+                "this evening",
+            ),
+        )
 
 
 # unit: (singular, plural, abbreviation, largest count drawn)
-_UNITS = {"seconds": ("second", "seconds", "secs", 90), "minutes": ("minute", "minutes", "mins", 120),
-          "hours": ("hour", "hours", "hrs", 12), "days": ("day", "days", None, 14)}
+_UNITS = {
+    "seconds": ("second", "seconds", "secs", 90),
+    "minutes": ("minute", "minutes", "mins", 120),
+    "hours": ("hour", "hours", "hrs", 12),
+    "days": ("day", "days", None, 14),
+}
 
 
 class DurationSlot:
@@ -210,9 +246,15 @@ class DurationSlot:
         one, many, abbr, most = _UNITS[unit]
         n = int(rng.integers(1, most + 1))
         if style == "article":
-            return _pick(rng, {"seconds": ("a second", "thirty seconds"), "minutes": ("a minute", "half a minute"),
-                               "hours": ("an hour", "half an hour", "an hour and a half"),
-                               "days": ("a day", "a day and a half")}[unit])
+            return _pick(
+                rng,
+                {
+                    "seconds": ("a second", "thirty seconds"),
+                    "minutes": ("a minute", "half a minute"),
+                    "hours": ("an hour", "half an hour", "an hour and a half"),
+                    "days": ("a day", "a day and a half"),
+                }[unit],
+            )
         if style == "compound" and unit in ("hours", "minutes"):
             small = "minute" if unit == "hours" else "second"
             m = int(rng.integers(1, 60))
@@ -279,15 +321,24 @@ class MoneySlot:
         return f"{symbol}{whole:,}"
 
 
-SLOT_TYPES = {"list": ListSlot, "number": NumberSlot, "time": TimeSlot, "date": DateSlot,
-              "duration": DurationSlot, "name": NameSlot, "place": PlaceSlot, "money": MoneySlot}
+SLOT_TYPES = {
+    "list": ListSlot,
+    "number": NumberSlot,
+    "time": TimeSlot,
+    "date": DateSlot,
+    "duration": DurationSlot,
+    "name": NameSlot,
+    "place": PlaceSlot,
+    "money": MoneySlot,
+}
 
 
 def build_slot(spec: object, where: Where):
     """A slot type instance from its grammar mapping ({type: ..., params...})."""
     if not isinstance(spec, dict):
-        raise TemplateError(f"{where()}: a slot definition must be a mapping with a 'type' "
-                            f"({', '.join(SLOT_TYPES)}); got {spec!r}")
+        raise TemplateError(
+            f"{where()}: a slot definition must be a mapping with a 'type' ({', '.join(SLOT_TYPES)}); got {spec!r}"
+        )
     kind = spec.get("type")
     if kind not in SLOT_TYPES:
         raise TemplateError(f"{where()}: unknown slot type {kind!r}; valid types: {', '.join(SLOT_TYPES)}")

@@ -71,11 +71,13 @@ def _word_boundaries(text: str, cuts: list[int], whole: tuple[str, ...]) -> dict
     for a, b in zip(cuts, cuts[1:]):
         boundary[a] = position
         words = _words(text[a:b])
-        if words is None or whole[position:position + len(words)] != words:
+        if words is None or whole[position : position + len(words)] != words:
             said = "cannot be spoken on its own" if words is None else f"is said {' '.join(words)!r} on its own"
-            return (f"{text[a:b]!r} {said}, but the whole text is said {' '.join(whole)!r}: normalization reads "
-                    "it together with its neighbours, so its words cannot be told apart (keep words that "
-                    "change each other's reading, like 'March' and '3', inside one slot)")
+            return (
+                f"{text[a:b]!r} {said}, but the whole text is said {' '.join(whole)!r}: normalization reads "
+                "it together with its neighbours, so its words cannot be told apart (keep words that "
+                "change each other's reading, like 'March' and '3', inside one slot)"
+            )
         position += len(words)
     boundary[cuts[-1]] = position
     if position != len(whole):
