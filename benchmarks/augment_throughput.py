@@ -124,8 +124,10 @@ def main() -> None:
     rows = [(name, statistics.median(v), min(v), max(v)) for name, v in speeds.items()]
     ratio = rows[1][1] / rows[0][1]
     lines = [
-        f"{len(texts)} built-in prompts, voice {VOICE}, {RATE} Hz, {args.repeats} interleaved repeats; audio seconds per CPU second "
-        f"(this process + engine helper + its children); chain prepared in {prepare_s:.1f} s before timing (banks cached after the first run)",
+        f"{len(texts)} built-in prompts, voice {VOICE}, {RATE} Hz, {args.repeats} interleaved repeats; audio seconds "
+        "per CPU second "
+        f"(this process + engine helper + its children); chain prepared in {prepare_s:.1f} s before timing (banks "
+        "cached after the first run)",
         "",
         "| mode | median | min | max |",
         "|---|---|---|---|",
@@ -134,7 +136,8 @@ def main() -> None:
     lines += [
         "",
         f"augmented / engine alone = {ratio:.2f} (target >= 0.40)",
-        f"devices drawn per run: {', '.join(f'{k}: {v}' for k, v in sorted(devices.items(), key=lambda kv: str(kv[0])))}",
+        "devices drawn per run: "
+        f"{', '.join(f'{k}: {v}' for k, v in sorted(devices.items(), key=lambda kv: str(kv[0])))}",
     ]
     if args.steps:
         lines += ["", *step_costs(texts, chain)]

@@ -80,9 +80,11 @@ def main() -> None:
     lines = [
         f"`generate.py {' '.join(args.overrides) or '(defaults)'}`, {args.repeats} runs, medians:",
         "",
-        "| utterances | audio s | wall s | CPU s (whole tree) | audio s per CPU s | audio s per wall s | time to first row s |",
+        "| utterances | audio s | wall s | CPU s (whole tree) | audio s per CPU s | audio s per wall s | time to "
+        "first row s |",
         "|---|---|---|---|---|---|---|",
-        f"| {med['utterances']:.0f} | {med['audio_s']:.0f} | {med['wall_s']:.2f} | {med['cpu_s']:.2f} | {med['per_cpu_s']:.0f} | {med['per_wall_s']:.0f} | {med['first_file_s']:.2f} |",
+        f"| {med['utterances']:.0f} | {med['audio_s']:.0f} | {med['wall_s']:.2f} | {med['cpu_s']:.2f} | "
+        f"{med['per_cpu_s']:.0f} | {med['per_wall_s']:.0f} | {med['first_file_s']:.2f} |",
     ]
     print("\n".join(lines))
     append_results("Default run (README quick start)", " ".join(["benchmarks/default_run.py", *sys.argv[1:]]), lines)

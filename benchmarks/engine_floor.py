@@ -94,7 +94,8 @@ def main() -> None:
     rows = [(name, statistics.median(v), min(v), max(v)) for name, v in results.items()]
     ratio = rows[1][1] / rows[0][1]
     lines = [
-        f"{len(texts)} built-in prompts, voice {VOICE}, {args.repeats} interleaved repeats; audio seconds per CPU second",
+        f"{len(texts)} built-in prompts, voice {VOICE}, {args.repeats} interleaved repeats; audio seconds per CPU "
+        "second",
         "",
         "| engine mode | median | min | max |",
         "|---|---|---|---|",
@@ -106,7 +107,8 @@ def main() -> None:
         speeds = [a / c for a, c in piper]
         lines += [
             "",
-            f"Piper (en_US-joe-medium, 1 thread, first 40 prompts, model loaded before timing): median {statistics.median(speeds):.1f} audio s per CPU s",
+            "Piper (en_US-joe-medium, 1 thread, first 40 prompts, model loaded before timing): median "
+            f"{statistics.median(speeds):.1f} audio s per CPU s",
         ]
     print("\n".join(lines))
     append_results("Engine floor (eSpeak NG)", " ".join(sys.argv), lines)

@@ -104,7 +104,8 @@ def main() -> None:
     first, last = results[0], results[-1]
     lines += [
         "",
-        f"main process: {last['main_mb'] / first['main_mb'] - 1:+.1%} from {first['prompts']} to {last['prompts']} prompts; "
+        f"main process: {last['main_mb'] / first['main_mb'] - 1:+.1%} from {first['prompts']} to {last['prompts']} "
+        "prompts; "
         f"largest worker: {last['worker_mb'] / first['worker_mb'] - 1:+.1%}",
     ]
     print("\n".join(lines))

@@ -109,14 +109,16 @@ def piper_only(args) -> None:
     runs = [piper_overhead(written) for _ in range(args.repeats)]
     each = ", ".join(f"{r['overhead']:+.1%}" for r in runs)
     lines = [
-        f"first {len(written)} built-in prompts, en_US-joe-medium, augment=none, n_jobs=1; marginal ({len(written) // 2} vs {len(written)} prompts); "
+        f"first {len(written)} built-in prompts, en_US-joe-medium, augment=none, n_jobs=1; marginal "
+        f"({len(written) // 2} vs {len(written)} prompts); "
         f"{args.repeats} repeats, medians",
         "",
         "| measure | value | target |",
         "|---|---|---|",
         f"| Piper engine alone, audio s per CPU s | {statistics.median([r['engine'] for r in runs]):.1f} | |",
         f"| Piper through the pipeline, audio s per CPU s | {statistics.median([r['pipeline'] for r in runs]):.1f} | |",
-        f"| pipeline overhead over Piper's engine time (each run: {each}) | {statistics.median([r['overhead'] for r in runs]):+.1%} | <= 5% |",
+        f"| pipeline overhead over Piper's engine time (each run: {each}) | "
+        f"{statistics.median([r['overhead'] for r in runs]):+.1%} | <= 5% |",
     ]
     print("\n".join(lines))
     append_results("Pipeline overhead with Piper", " ".join(["benchmarks/pipeline.py", *sys.argv[1:]]), lines)
@@ -155,12 +157,15 @@ def floor_only(args) -> None:
         f"| engine floor, eSpeak NG shipped (fork per item), audio s per CPU s | {floor:.0f} | |",
         f"| full default pipeline (augment=default, n_jobs=1, whole process tree), audio s per CPU s | {full:.0f} | |",
         f"| full pipeline / engine floor (whole run) | {full / floor:.2f} | >= 0.4 |",
-        f"| full pipeline at steady state (marginal: {args.more_voices} vs 2 voices per prompt), audio s per CPU s | {marginal:.0f} | |",
+        f"| full pipeline at steady state (marginal: {args.more_voices} vs 2 voices per prompt), audio s per CPU s | "
+        f"{marginal:.0f} | |",
         f"| full pipeline / engine floor (steady state; each repeat: {each}) | {marginal / floor:.2f} | >= 0.4 |",
-        f"| same runs, engine CPU / whole CPU (pipeline throughput / the engine's own on the same utterances), steady state; "
+        "| same runs, engine CPU / whole CPU (pipeline throughput / the engine's own on the same utterances), "
+        "steady state; "
         f"each repeat: {shares} | {med([r['engine_share'] for r in runs]):.2f} | >= 0.4 |",
         f"| same, whole run (start-up and card included) | {med([r['engine_share_whole'] for r in runs]):.2f} | |",
-        f"| wall s / time to first row s, n_jobs=1 | {med([r['wall'] for r in runs]):.1f} / {med([r['first'] for r in runs]):.2f} | |",
+        f"| wall s / time to first row s, n_jobs=1 | {med([r['wall'] for r in runs]):.1f} / "
+        f"{med([r['first'] for r in runs]):.2f} | |",
     ]
     print("\n".join(lines))
     append_results("Full pipeline against the engine floor", " ".join(["benchmarks/pipeline.py", *sys.argv[1:]]), lines)
@@ -212,7 +217,7 @@ def main() -> None:
                 first.append(run["first_file_s"])
     piper = None
     try:
-        import piper as _  # noqa: F401
+        import piper as _piper_installed  # noqa: F401
 
         from synth.prompts import Prompt, read_prompts
 
@@ -222,26 +227,34 @@ def main() -> None:
         pass
     med = statistics.median
     lines = [
-        f"{len(texts)} built-in prompts (naive baseline: first {args.naive_prompts}); {args.repeats} interleaved repeats; medians",
+        f"{len(texts)} built-in prompts (naive baseline: first {args.naive_prompts}); {args.repeats} interleaved "
+        "repeats; medians",
         "",
         "| measure | value | target |",
         "|---|---|---|",
         f"| engine floor, eSpeak NG shipped (fork per item), audio s per CPU s | {med(floor):.0f} | |",
-        f"| full default pipeline (augment=default, n_jobs=1, whole process tree), audio s per CPU s | {med(full):.0f} | |",
+        "| full default pipeline (augment=default, n_jobs=1, whole process tree), audio s per CPU s | "
+        f"{med(full):.0f} | |",
         f"| full pipeline / engine floor (whole run) | {med(full) / med(floor):.2f} | >= 0.4 |",
-        f"| full pipeline at steady state (marginal: 4 vs 2 voices per prompt), audio s per CPU s | {med(marginal):.0f} | |",
+        "| full pipeline at steady state (marginal: 4 vs 2 voices per prompt), audio s per CPU s | "
+        f"{med(marginal):.0f} | |",
         f"| full pipeline / engine floor (steady state) | {med(marginal) / med(floor):.2f} | >= 0.4 |",
-        f"| naive baseline (espeak-ng CLI + RoomSimulator + AddBackgroundNoise + BandPassFilter), audio s per CPU s | {med(base):.1f} | |",
-        f"| full pipeline / naive (whole run; steady state) | {med(full) / med(base):.1f}; {med(marginal) / med(base):.1f} | >= 20 |",
-        f"| wall s, n_jobs=1 / n_jobs=2 / dask 2 workers | {med(wall['n_jobs=1']):.1f} / {med(wall['n_jobs=2']):.1f} / {med(wall['dask, 2 workers']):.1f} | |",
+        "| naive baseline (espeak-ng CLI + RoomSimulator + AddBackgroundNoise + BandPassFilter), audio s per CPU s "
+        f"| {med(base):.1f} | |",
+        f"| full pipeline / naive (whole run; steady state) | {med(full) / med(base):.1f}; "
+        f"{med(marginal) / med(base):.1f} | >= 20 |",
+        f"| wall s, n_jobs=1 / n_jobs=2 / dask 2 workers | {med(wall['n_jobs=1']):.1f} / {med(wall['n_jobs=2']):.1f} "
+        f"/ {med(wall['dask, 2 workers']):.1f} | |",
         f"| speed-up 1 -> 2 workers (joblib) | {med(wall['n_jobs=1']) / med(wall['n_jobs=2']):.2f} | >= 1.8 |",
         f"| speed-up 1 -> 2 workers (dask) | {med(wall['n_jobs=1']) / med(wall['dask, 2 workers']):.2f} | |",
         f"| time to first row, n_jobs=2, s | {med(first):.2f} | |",
     ]
     if piper:
         lines += [
-            f"| Piper engine alone (en_US-joe-medium, marginal), audio s per CPU s | {med([p['engine'] for p in piper]):.1f} | |",
-            f"| Piper through the pipeline (augment=none, marginal), audio s per CPU s | {med([p['pipeline'] for p in piper]):.1f} | |",
+            "| Piper engine alone (en_US-joe-medium, marginal), audio s per CPU s | "
+            f"{med([p['engine'] for p in piper]):.1f} | |",
+            "| Piper through the pipeline (augment=none, marginal), audio s per CPU s | "
+            f"{med([p['pipeline'] for p in piper]):.1f} | |",
             f"| pipeline overhead over Piper's engine time | {med([p['overhead'] for p in piper]):+.1%} | <= 5% |",
         ]
     print("\n".join(lines))

@@ -48,7 +48,7 @@ def find_shards(root: Path) -> tuple[list[Path], dict]:
         )
     configs = [yaml.safe_load((p / CONFIG).read_text()) for _, _, p in found]
     reference = _without_shard(configs[0])
-    for (index, _, path), config in zip(found, configs):
+    for (_, _, path), config in zip(found, configs):
         diff = config_differences(reference, _without_shard(config))
         if diff:
             raise CorpusError(f"{path} was made with a different config than shard 0:\n  " + "\n  ".join(diff[:20]))
@@ -90,7 +90,8 @@ def merge(root: str | os.PathLike) -> dict:
     unfinished = expected - done
     if unfinished:
         raise CorpusError(
-            f"{root}: {len(unfinished)} items are not finished in any shard (e.g. {sorted(unfinished)[0]}); resume the shards first"
+            f"{root}: {len(unfinished)} items are not finished in any shard (e.g. {sorted(unfinished)[0]}); resume "
+            "the shards first"
         )
     corpus = Corpus.open(root, config, "overwrite")  # a corpus merged before is replaced
     rows.sort(key=lambda pair: positions[pair[0].item_id])

@@ -336,7 +336,9 @@ def _read_jsonl(
             continue
         number, source = line.number, line.text
 
-        def reject(reason: str, rid: str | None = None, shown: str | None = source) -> PromptRejection:
+        def reject(
+            reason: str, rid: str | None = None, shown: str | None = source, number: int = number
+        ) -> PromptRejection:
             return PromptRejection(number, reason, rid, _preview(shown))
 
         try:

@@ -21,7 +21,7 @@ def test_unknown_command_names_the_valid_ones():
 def test_voices_command_filters():
     out = speechforge("voices", "espeak_en", "--accent", "en-gb-scotland", "--gender", "female")
     assert out.returncode == 0, out.stderr
-    rows = [l for l in out.stdout.splitlines() if l.startswith("espeak-")]
+    rows = [line for line in out.stdout.splitlines() if line.startswith("espeak-")]
     assert len(rows) == 3 and all("en-gb-scotland" in r and "female" in r for r in rows)
 
 

@@ -72,7 +72,11 @@ def test_every_module_is_installed(installed, tmp_path):
         for p in (REPO / top).rglob("*.py")
         if p.name != "__main__.py" and "zygote" not in p.name
     )
-    script = "import importlib.util, sys\nmissing = [m for m in sys.argv[1:] if importlib.util.find_spec(m) is None]\nprint(missing)"
+    script = (
+        "import importlib.util, sys\n"
+        "missing = [m for m in sys.argv[1:] if importlib.util.find_spec(m) is None]\n"
+        "print(missing)"
+    )
     out = subprocess.run(
         [installed / "bin" / "python", "-c", script, *modules], capture_output=True, text=True, cwd=tmp_path, check=True
     ).stdout

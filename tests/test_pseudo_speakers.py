@@ -11,12 +11,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+# importorskip before the imports that need parselmouth, so a missing extra names itself.
 parselmouth = pytest.importorskip("parselmouth", reason="praat-parselmouth is missing (pip install -e '.[voices]')")
 
-from voices.catalog import ID_PATTERN, CatalogError, Voice, load_catalog
-from voices.distinctness import distinctness
-from voices.perturb import perturb
-from voices.pseudo_speakers import (
+from voices.catalog import ID_PATTERN, CatalogError, Voice, load_catalog  # noqa: E402
+from voices.distinctness import distinctness  # noqa: E402
+from voices.perturb import perturb  # noqa: E402
+from voices.pseudo_speakers import (  # noqa: E402
     RANGES,
     apply,
     expand,

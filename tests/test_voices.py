@@ -385,7 +385,7 @@ def test_assignment_balanced_and_distinct(espeak_voices, per_prompt, seed):
         window = prompts[start : start + length]
         flat = [v for p in window for v in p]
         exp = len(flat) / len(ACCENTS)
-        for a, c in Counter(v.accent for v in flat).items():
+        for c in Counter(v.accent for v in flat).values():
             assert abs(c - exp) <= 1
         assert all(abs(Counter(v.accent for v in flat)[a] - exp) <= 1 for a in ACCENTS)
 

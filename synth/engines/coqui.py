@@ -48,7 +48,8 @@ def _cpu_torchaudio_extension() -> types.ModuleType:
     def fail_if_no_align(func):
         def unavailable(*_args, **_kwargs):
             raise RuntimeError(
-                f"torchaudio.{func.__name__} needs torchaudio's C++ extension, which cannot load here (CUDA build, CPU torch)"
+                f"torchaudio.{func.__name__} needs torchaudio's C++ extension, which cannot load here (CUDA build, "
+                "CPU torch)"
             )
 
         return unavailable
@@ -126,7 +127,8 @@ def resolve_model(
             raise EngineError(
                 f"Coqui model {model!r} is not in the local model cache: expected a checkpoint (model_file.pth) and "
                 f'config.json in {folder}. Fetch it where there is internet (python -c "from TTS.api import TTS; '
-                f"TTS('{model}')\" writes it to ~/.local/share/tts/{folder.name}) and copy that folder here, or set TTS_HOME "
+                f"TTS('{model}')\" writes it to ~/.local/share/tts/{folder.name}) and copy that folder here, or set "
+                "TTS_HOME "
                 f"(or engines.coqui.tts_home) to the folder whose tts/ subfolder holds it"
             )
         return model, checkpoint, config

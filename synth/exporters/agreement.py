@@ -84,7 +84,8 @@ def compare(
             kinds.setdefault("sha256", []).append(f"{where}: {row_id}: audio bytes differ from the manifest's sha256")
     if elsewhere:
         problems.append(
-            f"{where}: {elsewhere} audio path(s) point outside this corpus folder (moved or copied after export?); export again"
+            f"{where}: {elsewhere} audio path(s) point outside this corpus folder (moved or copied after export?); "
+            "export again"
         )
     for found_problems in kinds.values():
         problems += cap(found_problems)

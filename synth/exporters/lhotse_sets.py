@@ -108,7 +108,8 @@ def check(root: Path, out: Path, expected: dict[str, Expected]) -> list[str]:
         if not all(p.is_file() for p in paths.values()):
             if counts.get(split) or any(p.is_file() for p in paths.values()):
                 problems.append(
-                    f"lhotse: {split} needs both {file_name('recordings', split)} and {file_name('supervisions', split)}"
+                    f"lhotse: {split} needs both {file_name('recordings', split)} and "
+                    f"{file_name('supervisions', split)}"
                 )
             continue
         recordings = {r["id"]: r for r in _read(paths["recordings"])}

@@ -102,7 +102,8 @@ def check(root: Path, out: Path, expected: dict[str, Expected]) -> list[str]:
         if split not in listed:
             if counts.get(split):
                 problems.append(
-                    f"webdataset: {INDEX} lists no {split} shards but the manifest has {counts[split]} {split} utterance(s)"
+                    f"webdataset: {INDEX} lists no {split} shards but the manifest has {counts[split]} {split} "
+                    "utterance(s)"
                 )
             continue
         entry, found = index["splits"][split], {}

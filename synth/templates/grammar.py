@@ -12,7 +12,6 @@ import pathlib
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Union
 
 import yaml
 
@@ -39,7 +38,7 @@ class Choice:
     optional: bool  # [a|b] may also give nothing
 
 
-Node = Union[str, Slot, Choice]
+Node = str | Slot | Choice
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,1 @@
+"""The test suite (a package, so `tests.conftest` is ours even where a dependency installs a top-level `tests`, as nemo-text-processing does)."""
