@@ -1,6 +1,5 @@
 """executor=dask on a real LocalCluster of worker processes gives joblib's corpus, byte for byte."""
 
-
 from tests.conftest import check_corpus, corpus_fingerprint, run_cli
 
 
