@@ -133,6 +133,24 @@ def _addresses(text: str) -> list[Found]:
 # --------------------------------------------------------------------------- all together
 
 
+# Songs, films and their artists are public names, not personal data: "play Clair de Lune by Satie",
+# "I want to hear Danny Boy". A name within five words after such a verb (with no "with"/"for" to bring
+# a person back in: "play tennis with Aarav") is left alone.
+_MEDIA = re.compile(
+    r"\b(?:play|playing|hear|listen(?:ing)?\s+to|watch|queue|shuffle|put\s+on|by)\b"
+    r"(?:\s+(?!(?:with|for|and)\b)[\w'’.-]+){0,5}?\s+$",
+    re.I,
+)
+# "Jun. 12th", "Mar 22": a month, though Jun and Mar are given names too.
+_MONTH_DAY = re.compile(r"(?:jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)\.?", re.I)
+
+
+def _a_person(text: str, f: Found) -> bool:
+    if _MEDIA.search(text[max(0, f.start - 60) : f.start]):
+        return False
+    return not (_MONTH_DAY.fullmatch(text[f.start : f.end]) and re.match(r"\.?\s*\d", text[f.end :]))
+
+
 def _names(text: str) -> list[Found]:
     """Names from the shipped lists and from context; where both find one, the longer reading wins."""
     opened = open_names(text)
@@ -150,7 +168,7 @@ def _names(text: str) -> list[Found]:
     for f in found:
         if all(f.end <= k.start or f.start >= k.end for k in kept):
             kept.append(f)
-    return kept
+    return [f for f in kept if _a_person(text, f)]
 
 
 def find_all(text: str) -> list[Found]:

@@ -29,7 +29,7 @@ _POSSESSIVE = re.compile(r"['’]s$", re.I)
 PERSON_VERBS = frozenset(
     """
 call ring phone dial text txt message msg sms email e-mail mail ping invite remind tell ask thank meet
-meeting visit pay contact notify inform page facetime greet congratulate introduce cc bcc wish
+meeting pay contact notify inform page facetime greet congratulate introduce cc bcc wish
 named called marry
 """.split()
 )
@@ -51,11 +51,15 @@ dentist landlord landlady tenant
 """.split()
 )
 TITLES = frozenset(
-    "mr mrs ms mx miss dr prof doctor professor sir dame mister missus rev capt sgt".split()
+    "mr mrs ms mx miss dr prof doctor professor sir dame mister missus rev fr capt sgt gen lt col maj cpl pvt adm"
+    " cmdr gov sen rep pres".split()
 )  # a surname follows
 KIN_TITLES = frozenset("aunt auntie uncle grandma grandpa nana".split())  # a given name follows
 # Before a capitalised word with no cue, these make it a place or a thing, not a person.
-_NOT_BEFORE_A_PERSON = frozenset("in at to from of on near via around the a an this that st".split())
+_NOT_BEFORE_A_PERSON = frozenset(
+    "in at to from of on near via around the a an this that st outside inside across through into onto toward"
+    " towards past beyond between within over under behind".split()
+)
 _MAX_WORDS = 4
 
 
@@ -111,7 +115,7 @@ class _Text:
 def _may_start(t: _Text, i: int, strong: bool) -> bool:
     """Token i can be the first word of a name; ``strong``: a cue right before it takes a person."""
     low = t.low(i)
-    if low in vocab.STOP or low in vocab.PARTICLES or t.in_place(i):
+    if low in vocab.STOP or low in vocab.PARTICLES or low in TITLES or t.in_place(i):
         return False
     if t.cased:
         if not t.capitalised(i):
@@ -223,8 +227,10 @@ def _unprompted(t: _Text, i: int) -> bool:
     low = t.low(i)
     if not vocab.name_like(low) or t.in_place(i) or low in PERSON_VERBS or low in SEND_VERBS:
         return False  # "Ping Zeynep about ...": the verb of the command, though Ping is a name too
+    if i > 0 and t.capitalised(i - 1) and not t.sentence_start(i):
+        return False  # inside a capitalised phrase that is not a name ("São Paulo")
     words = [t.low(k) for k in range(i, _run(t, i)) if t.low(k) not in vocab.PARTICLES]
-    if len(words) >= 2 and (all(vocab.name_like(w) for w in words) or _rare_given(low)):
+    if len(words) >= 2 and (all(_unlisted_word(w) for w in words) or _rare_given(low)):
         return True
     return not t.sentence_start(i) and vocab.given_name_gender(low) is not None
 
@@ -234,3 +240,8 @@ def _rare_given(low: str) -> bool:
     capitalised word ("Ngaio Marsh"), whatever the second word is."""
     frequency = vocab.zipf(low)
     return frequency < 2.0 or (frequency < 3.0 and not vocab.dictionary_word(low))
+
+
+def _unlisted_word(low: str) -> bool:
+    """Name-like and in no dictionary as an ordinary word: "Oak Lane" is a street, not a person."""
+    return vocab.name_like(low) and not vocab.dictionary_word(low)

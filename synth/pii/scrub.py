@@ -147,6 +147,15 @@ def apply_edits(text: str, edits: list[tuple[int, int, str]]) -> str:
     return "".join(pieces) + text[position:]
 
 
+def _without_slot_text(fields: dict) -> dict:
+    """The fields less the slots' value and spoken words: those are the prompt's own words, judged in
+    the text with their context ("play Frere Jacques" is a song), and rebuilt from the scrubbed text."""
+    slots = fields.get("slots")
+    if not _is_span_list(slots):
+        return fields
+    return {**fields, "slots": [{k: v for k, v in s.items() if k not in ("value", "spoken")} for s in slots]}
+
+
 def _is_span_list(slots: object) -> bool:
     return isinstance(slots, list) and all(
         isinstance(s, dict) and isinstance(s.get("start"), int) and isinstance(s.get("end"), int) for s in slots
@@ -194,7 +203,7 @@ def scrub_prompt(prompt: Prompt, seed: int) -> Prompt | PromptRejection:
     original_speakable = None  # asked only once a replacement is made: the normalizer costs ~1 ms
     for _ in range(_ATTEMPTS):
         replacer = _Replacer(rng)
-        replacer.learn([prompt.text, carried])
+        replacer.learn([prompt.text, _without_slot_text(carried)])
         edits = replacer.edits(prompt.text)
         text = apply_edits(prompt.text, edits)
         if edits and original_speakable is None:

@@ -36,7 +36,7 @@ january february march april may june july august september october november dec
 zero oh one two three four five six seven eight nine ten eleven twelve hundred thousand double triple
 alexa siri google cortana uber lyft spotify netflix amazon whatsapp wechat skype zoom teams slack
 here there where when what who why how which whose
-ssn dob iban nino pin id tel mob ext
+ssn dob iban nino pin id tel mob ext jr sr ii iii iv phd md esq
 """.split()
 )
 
