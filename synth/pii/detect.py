@@ -12,6 +12,7 @@ bank_account), phones and spoken_digits, dob, names_listed and names_open.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from synth.pii.dob import dates_of_birth
@@ -171,7 +172,8 @@ def _names(text: str) -> list[Found]:
     return [f for f in kept if _a_person(text, f)]
 
 
-def find_all(text: str) -> list[Found]:
+@functools.lru_cache(maxsize=4096)  # the scrubber reads a prompt's text twice (learn, then edit)
+def find_all(text: str) -> tuple[Found, ...]:
     """Every finding, by position; overlaps resolved in favour of the earlier type in TYPES."""
     names = _names(text)
     staged = [
@@ -192,7 +194,7 @@ def find_all(text: str) -> list[Found]:
         for f in sorted(found, key=lambda f: (f.start, -f.end)):
             if all(f.end <= k.start or f.start >= k.end for k in kept):
                 kept.append(f)
-    return sorted(kept, key=lambda f: f.start)
+    return tuple(sorted(kept, key=lambda f: f.start))
 
 
 def find_pii(text: str) -> list[tuple[str, int, int]]:

@@ -72,5 +72,10 @@ def phones(text: str) -> list[Found]:
     return [
         Found.whole("phone", start, end)
         for start, end in _merged(spans)
-        if 7 <= sum(c.isdigit() for c in text[start:end]) <= 15
+        if 7 <= sum(c.isdigit() for c in text[start:end]) <= 15 and not _inside_longer_number(text, start, end)
     ]
+
+
+def _inside_longer_number(text: str, start: int, end: int) -> bool:
+    """Digit groups go on past the span ("tracking number 9400 1000 0000 0000 0000 00"): a longer code."""
+    return re.search(r"\d[ .-]$", text[:start]) is not None or re.match(r"[ .-]\d", text[end:]) is not None

@@ -147,14 +147,17 @@ def date_of_birth(original: str, rng: np.random.Generator) -> str:
         out = re.sub(r"(?<!\d)\d{1,2}(?!\d)", str(day), out, count=1)
         out = re.sub(r"(?<=\d)(st|nd|rd|th)\b", _suffix(day), out, flags=re.I)
         return out.replace(month_word, name, 1)
+    # said in words: "the twenty third of may nineteen eighty eight", "may the third"
+    low = original.lower()
     spoken_day = num2words(day, to="ordinal").replace("-", " ")
-    spoken = re.sub(r"\b(?:(?:twenty|thirty)[ -])?[a-z]+(?:st|nd|rd|th)\b", spoken_day, original.lower(), count=1)
-    spoken = spoken.replace(month_word.lower(), name.lower(), 1)
-    year_words = re.search(r"\b(?:nineteen|two thousand|twenty)\b.*$", spoken)
-    if year_words:
-        new_year = 1950 + int(rng.integers(0, 55))
-        spoken = spoken[: year_words.start()] + num2words(new_year, to="year").replace("-", " ")
-    return spoken
+    the = "the " if re.search(r"\bthe\b", low) else ""
+    year_words = " " + num2words(1950 + int(rng.integers(0, 55)), to="year").replace("-", " ")
+    has_year = re.search(r"\b(?:nineteen|two thousand|twenty)\b", low.split(month_word.lower(), 1)[1]) is not None
+    if low.lstrip().startswith(month_word.lower()):
+        said = f"{name.lower()} {the}{spoken_day}"
+    else:
+        said = f"{the}{spoken_day} of {name.lower()}"
+    return said + (year_words if has_year else "")
 
 
 def _suffix(day: int) -> str:
