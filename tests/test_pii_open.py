@@ -65,8 +65,10 @@ def test_lower_case_and_all_caps_logs():
 def test_common_words_after_a_cue_are_not_names():
     for text in ("Call Mom", "call the plumber tomorrow", "call uber to the airport", "text dad that I'm home",
                  "translate good morning to tagalog", "Meeting with finance at 3pm", "play Clair de Lune by Satie",
-                 "What's the weather in Reykjavik on Friday?", "Turn left onto Oak Lane"):  # fmt: skip
+                 "What's the weather in Reykjavik on Friday?", "Turn left onto Oak Lane", "Call Pizza Hut",
+                 "Call Verizon", "call voicemail", "Message Costco about my order", "call mcdonalds"):  # fmt: skip
         assert find_pii(text) == [], text
+    assert [v for _, v in ((k, "Tell Sam I'm late"[s:e]) for k, s, e in find_pii("Tell Sam I'm late"))] == ["Sam"]
 
 
 def test_phone_numbers_are_replaced_in_every_group_keeping_the_country_code():

@@ -11,6 +11,7 @@ import re
 
 from synth.normalize_numbers import MONTHS
 from synth.pii.found import Found
+from synth.pii.vocab import STOP
 from synth.templates.data import data_lines, gendered_names, places
 
 # Title -> the gender it implies for a replacement first name (u: either).
@@ -179,8 +180,8 @@ def listed_names(text: str) -> list[Found]:
         if word.isupper() != like.isupper() or word.islower() != like.islower():
             return False  # "John SMITH" is rare; "john Smith" is two things
         key = _key(word)
-        if key is None or key in _NOT_SURNAMES:
-            return False
+        if key is None or key in _NOT_SURNAMES or word.lower() in STOP:
+            return False  # "Tell Sam I'm late"
         if key in surnames or _SURNAME_SHAPE.fullmatch(key):
             return True
         return (

@@ -131,8 +131,14 @@ def _may_follow(t: _Text, i: int) -> bool:
         return False
     if t.cased:
         return t.capitalised(i)
-    frequency = vocab.zipf(low)
-    return frequency < 4.8 or (not vocab.dictionary_word(low) and frequency < 5.5)
+    # lower case: "jamal washington" (no ordinary word), "kofi smith" (a listed surname); not "pharmacy"
+    return vocab.name_like(low) or (not vocab.dictionary_word(low) and vocab.zipf(low) < 5.5) or _listed_surname(low)
+
+
+def _listed_surname(low: str) -> bool:
+    from synth.pii.names_listed import name_tables
+
+    return low[:1].upper() + low[1:] in name_tables()[2]
 
 
 def _run(t: _Text, i: int) -> int:
@@ -205,6 +211,9 @@ def open_names(text: str) -> list[Found]:
             i += 1
             continue
         end = _run(t, i) if not t.possessive(i) else i + 1
+        if cue not in ("title", "kin") and not _person_shaped(t, i, end):
+            i += 1
+            continue
         first_role = "last" if cue == "title" and end == i + 1 else "first"
         parts = [(first_role, t.toks[i][1], t.end(i))]
         if end > i + 1:
@@ -245,3 +254,18 @@ def _rare_given(low: str) -> bool:
 def _unlisted_word(low: str) -> bool:
     """Name-like and in no dictionary as an ordinary word: "Oak Lane" is a street, not a person."""
     return vocab.name_like(low) and not vocab.dictionary_word(low)
+
+
+SINGLE_NAME_ZIPF = 2.8  # a lone word after "call" rarer than this is a name; commoner ones are brands
+
+
+def _person_shaped(t: _Text, i: int, end: int) -> bool:
+    """A lone word is a name if gender-guesser knows it or it is very rare in English ("Call Wojciech",
+    not "Call Verizon", "call voicemail"); a longer one is not all ordinary words unless it starts with
+    a given name ("Kiri Waititi", "Hunter Young", not "Pizza Hut", "Best Buy")."""
+    low = t.low(i)
+    if vocab.given_name_gender(low) is not None:
+        return True
+    if end == i + 1:
+        return vocab.zipf(low) < SINGLE_NAME_ZIPF
+    return not all(vocab.ordinary_word(t.low(k)) for k in range(i, end) if t.low(k) not in vocab.PARTICLES)
