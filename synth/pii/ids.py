@@ -38,6 +38,7 @@ def _said_before(text: str, start: int, context: re.Pattern) -> bool:
 
 
 def ssns(text: str) -> list[Found]:
+    """US Social Security numbers in ``text`` (see the module docstring for when digits count)."""
     out = [Found.whole("ssn", *m.span()) for m in _SSN_DASHED.finditer(text)]
     out += [
         Found.whole("ssn", *m.span()) for m in _SSN_LOOSE.finditer(text) if _said_before(text, m.start(), SSN_CONTEXT)
@@ -46,6 +47,7 @@ def ssns(text: str) -> list[Found]:
 
 
 def national_ids(text: str) -> list[Found]:
+    """UK National Insurance numbers and Canadian SINs (after their context words) in ``text``."""
     from stdnum import luhn
 
     out = [Found.whole("national_id", *m.span(), role="nino") for m in _NINO.finditer(text)]
@@ -66,6 +68,7 @@ def iban_valid(candidate: str) -> bool:
 
 
 def ibans(text: str) -> list[Found]:
+    """IBANs in ``text`` that pass stdnum's check (see iban_valid); a word after one is not taken in."""
     out = []
     for m in _IBAN.finditer(text):
         value = m.group(0)
@@ -77,6 +80,7 @@ def ibans(text: str) -> list[Found]:
 
 
 def bank_accounts(text: str) -> list[Found]:
+    """Account numbers, routing numbers and sort codes right after the words that name them."""
     out = []
     for pattern, role in ((_SORT_CODE, "sort_code"), (_ACCOUNT, "account")):
         for m in pattern.finditer(text):

@@ -55,10 +55,12 @@ def iban(original: str, rng: np.random.Generator) -> str:
 
 
 def ssn(original: str, rng: np.random.Generator) -> str:
+    """An SSN from the SSA's advertising range, written like ``original``."""
     return with_digits(original, "98765432" + _digit(rng))
 
 
 def nino(original: str, rng: np.random.Generator) -> str:
+    """A National Insurance number with HMRC's example prefix QQ, spaced and cased like ``original``."""
     body = with_digits(original[2:-1], "".join(_digit(rng) for _ in range(6)))
     prefix = "QQ" if original[:2].isupper() else "qq"
     suffix = "ABCD"[int(rng.integers(4))]
@@ -66,6 +68,7 @@ def nino(original: str, rng: np.random.Generator) -> str:
 
 
 def luhn_digits(first: str, length: int, rng: np.random.Generator) -> str:
+    """``length`` digits starting with ``first`` whose last is their Luhn check digit."""
     from stdnum import luhn
 
     body = first + "".join(_digit(rng) for _ in range(length - len(first) - 1))
@@ -73,10 +76,12 @@ def luhn_digits(first: str, length: int, rng: np.random.Generator) -> str:
 
 
 def sin(original: str, rng: np.random.Generator) -> str:
+    """A Luhn-valid SIN grouped like ``original``."""
     return with_digits(original, luhn_digits(str(int(rng.integers(1, 8))), 9, rng))
 
 
 def routing(original: str, rng: np.random.Generator) -> str:
+    """An ABA routing number with a valid checksum, written like ``original``."""
     from stdnum.us import rtn
 
     body = "0" + _digit(rng, 1) + "".join(_digit(rng) for _ in range(6))
@@ -84,6 +89,7 @@ def routing(original: str, rng: np.random.Generator) -> str:
 
 
 def account(original: str, rng: np.random.Generator) -> str:
+    """As many new digits as ``original`` has, in its groups (a leading zero stays possible)."""
     count = sum(c.isdigit() for c in original)
     return with_digits(
         original, "".join(_digit(rng, 1 if i == 0 and original.lstrip()[0] != "0" else 0) for i in range(count))

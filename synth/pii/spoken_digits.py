@@ -49,6 +49,7 @@ def digits_of(words: str) -> str:
 
 
 def spoken_numbers(text: str) -> list[Found]:
+    """Runs of seven or more digit words in ``text``, typed by the words before them."""
     out = []
     for m in _RUN.finditer(text):
         digits = digits_of(m.group(0))
