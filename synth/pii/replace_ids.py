@@ -89,7 +89,7 @@ def routing(original: str, rng: np.random.Generator) -> str:
 
 
 def account(original: str, rng: np.random.Generator) -> str:
-    """As many new digits as ``original`` has, in its groups (a leading zero stays possible)."""
+    """As many new digits as ``original`` has, in its groups; the first is non-zero unless the original's was."""
     count = sum(c.isdigit() for c in original)
     return with_digits(
         original, "".join(_digit(rng, 1 if i == 0 and original.lstrip()[0] != "0" else 0) for i in range(count))
