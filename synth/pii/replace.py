@@ -15,6 +15,7 @@ import string
 
 import numpy as np
 
+from synth.pii import replace_ids
 from synth.pii.detect import luhn_valid
 from synth.templates.data import data_lines, gendered_names
 
@@ -64,6 +65,22 @@ def _reshape(original: str, rng: np.random.Generator, digits: str | None = None)
     return "".join(out)
 
 
+# Ofcom's numbers for TV, radio and film, without the trunk 0 and the last three digits.
+_UK_FICTION = (
+    "2079460",
+    "1614960",
+    "1214960",
+    "1134960",
+    "1174960",
+    "1184960",
+    "1914980",
+    "2896496",
+    "2920180",
+    "7700900",
+    "1632960",
+)
+
+
 def _phone(original: str, rng: np.random.Generator) -> str:
     country = re.match(r"(?:\+|00)\d{1,3}", original)
     head = country.group(0) if country else ""
@@ -77,15 +94,16 @@ def _phone(original: str, rng: np.random.Generator) -> str:
         return head + _reshape(body, rng, new)
     uk = head in ("+44", "0044") or (not head and digits.startswith("0") and len(digits) in (10, 11))
     if uk:
-        national = digits.lstrip("0")
-        fiction = (
-            f"7700900{int(rng.integers(1000)):03d}"
-            if national.startswith("7")
-            else f"2079460{int(rng.integers(1000)):03d}"
-        )
-        new = ("0" if digits.startswith("0") else "") + fiction
-        if len(new) == len(digits):
-            return head + _reshape(body, rng, new)
+        trunk = "0" if digits.startswith("0") else ""
+        national = digits[len(trunk) :]
+        # Ofcom's ranges for drama, one not sharing the original's leading digits: every group changes
+        fitting = [r for r in _UK_FICTION if len(r) + 3 == len(national)]
+        if national.startswith("7"):  # a mobile stays a mobile: Ofcom has one such range
+            fitting = [r for r in fitting if r.startswith("7")] or fitting
+        else:
+            fitting = [r for r in fitting if not r.startswith("7") and not national.startswith(r[:4])] or fitting
+        if fitting:
+            return head + _reshape(body, rng, trunk + _pick(rng, fitting) + f"{int(rng.integers(1000)):03d}")
     return head + _reshape(body, rng)
 
 
@@ -110,6 +128,18 @@ def _spelled_email(rng: np.random.Generator) -> str:
     return f"{first} dot {last} at example dot {_pick(rng, ('com', 'org', 'net'))}"
 
 
+_ID_ROLES = {
+    "iban": replace_ids.iban,
+    "ssn": replace_ids.ssn,
+    "nino": replace_ids.nino,
+    "sin": replace_ids.sin,
+    "routing": replace_ids.routing,
+    "account": replace_ids.account,
+    "sort_code": replace_ids.account,
+    "dob": replace_ids.date_of_birth,
+}
+
+
 def synthesize(role: str, original: str, rng: np.random.Generator, gender: str = "u") -> str:
     """A synthetic value for one identifying part (role as in detect.Found.parts)."""
     if role == "email":
@@ -120,6 +150,10 @@ def synthesize(role: str, original: str, rng: np.random.Generator, gender: str =
         return _phone(original, rng)
     if role == "card":
         return _card(original, rng)
+    if role.startswith("spoken_"):
+        return replace_ids.spoken_number(role.removeprefix("spoken_"), original, rng, phone=_phone)
+    if role in _ID_ROLES:
+        return _ID_ROLES[role](original, rng)
     if role == "street":
         return _pick(rng, data_lines("pii", "replacement_streets.txt"))
     if role == "city":

@@ -19,7 +19,9 @@ from dataclasses import replace
 import numpy as np
 
 from synth.normalize import NormalizationError, to_spoken
-from synth.pii.detect import TITLES, Found, find_all, name_tables
+from synth.pii import vocab
+from synth.pii.detect import Found, find_all
+from synth.pii.names_listed import TITLES, name_tables
 from synth.pii.replace import synthesize
 from synth.prompts import PREVIEW_CHARS, Prompt, PromptRejection
 from synth.seeds import derive_seed
@@ -31,7 +33,21 @@ _PREVIEW_TAIL = 40  # characters dropped from a cut preview: a value cut in half
 
 # Parts that identify someone wherever they recur: "Dr. Patel ... Patel said" or a field holding
 # "Patel" is the same person. Numbers, streets and towns are too common to chase on their own.
-_CHASED = {"email", "spelled_email", "phone", "card", "first", "middle", "last"}
+_CHASED = {
+    "email",
+    "spelled_email",
+    "phone",
+    "card",
+    "first",
+    "middle",
+    "last",
+    "iban",
+    "ssn",
+    "nino",
+    "sin",
+    "account",
+    "routing",
+}
 
 
 class _Replacer:
@@ -49,11 +65,14 @@ class _Replacer:
 
     def _gender(self, text: str, found: Found) -> str:
         firsts = name_tables()[0]
-        title = text[found.start : found.parts[0][1]].strip().rstrip(".")
+        before = text[: found.parts[0][1]].rstrip().rstrip(".").split()
+        title = before[-1] if before else ""
+        title = title[:1].upper() + title[1:].lower()
         if title in TITLES:
             return TITLES[title]
         first = next((text[s:e] for role, s, e in found.parts if role == "first"), "")
-        return firsts.get(first[:1].upper() + first[1:].lower() if first.isupper() or first.islower() else first, "u")
+        listed = firsts.get(first[:1].upper() + first[1:].lower() if first.isupper() or first.islower() else first)
+        return listed or vocab.given_name_gender(first) or "u"
 
     def _stand_in(self, role: str, original: str, gender: str) -> str:
         key = (role, original.casefold())
@@ -128,6 +147,15 @@ def apply_edits(text: str, edits: list[tuple[int, int, str]]) -> str:
     return "".join(pieces) + text[position:]
 
 
+def _without_slot_text(fields: dict) -> dict:
+    """The fields less the slots' value and spoken words: those are the prompt's own words, judged in
+    the text with their context ("play Frere Jacques" is a song), and rebuilt from the scrubbed text."""
+    slots = fields.get("slots")
+    if not _is_span_list(slots):
+        return fields
+    return {**fields, "slots": [{k: v for k, v in s.items() if k not in ("value", "spoken")} for s in slots]}
+
+
 def _is_span_list(slots: object) -> bool:
     return isinstance(slots, list) and all(
         isinstance(s, dict) and isinstance(s.get("start"), int) and isinstance(s.get("end"), int) for s in slots
@@ -171,14 +199,18 @@ def _speakable(text: str) -> str | None:
 
 def scrub_prompt(prompt: Prompt, seed: int) -> Prompt | PromptRejection:
     rng = np.random.default_rng(derive_seed(seed, "pii", prompt.id))
-    original_speakable = _speakable(prompt.text) is None
     carried = {k: v for k, v in prompt.fields.items() if k != "pii"}  # "pii" is ours to write
+    original_speakable = None  # asked only when a replacement cannot be said: the normalizer costs 1-4 ms
     for _ in range(_ATTEMPTS):
         replacer = _Replacer(rng)
-        replacer.learn([prompt.text, carried])
+        replacer.learn([prompt.text, _without_slot_text(carried)])
         edits = replacer.edits(prompt.text)
         text = apply_edits(prompt.text, edits)
-        problem = _speakable(text) if edits and original_speakable else None
+        problem = _speakable(text) if edits else None
+        if problem is not None and original_speakable is None:
+            original_speakable = _speakable(prompt.text) is None
+        if problem is not None and not original_speakable:
+            problem = None  # the original could not be said either: the render rejects it as before
         if problem is None:
             break
     else:
@@ -221,8 +253,36 @@ def scrub_rejection(rejection: PromptRejection, seed: int) -> PromptRejection:
     )
 
 
+LIBRARIES = {
+    "phonenumbers": "phonenumbers",
+    "stdnum": "python-stdnum",
+    "wordfreq": "wordfreq",
+    "english_words": "english-words",
+    "gender_guesser": "gender-guesser",
+}
+
+
+def require_libraries() -> None:
+    """Raise synth.run.ConfigError naming the missing packages if the scrubber's libraries are absent."""
+    import importlib.util
+
+    missing = [package for module, package in LIBRARIES.items() if importlib.util.find_spec(module) is None]
+    if missing:
+        from synth.run import ConfigError
+
+        raise ConfigError(
+            f"prompts.scrub_pii=true needs {', '.join(missing)}, not installed; "
+            "install them with: pip install 'speechforge-corpus[pii]'"
+        )
+
+
 def scrub_prompts(prompts: Iterable[Prompt | PromptRejection], seed: int) -> Iterator[Prompt | PromptRejection]:
-    """Each prompt with its personal data replaced (see the module docstring); lazily, in order."""
+    """Each prompt with its personal data replaced (see the module docstring); lazily, in order.
+
+    :param prompts: prompts and rejections from any source (files, templates)
+    :param seed: the run's seed; each prompt's replacements come from (seed, prompt id)
+    """
+    require_libraries()
     for entry in prompts:
         if isinstance(entry, PromptRejection):
             yield scrub_rejection(entry, seed)
