@@ -3,8 +3,8 @@
 The set was written for this benchmark: prompts as people say them to an assistant (commands, ASR-style
 lower case, all capitals, titles, lists of people, numbers written and said as words), with names of
 many origins, none of whose words is in a list under synth/data/pii (checked here: the run stops if
-one is). Split: `dev` (used while building the detectors) and `test` (held out: not run until the
-detectors were done), reported separately.
+one is). Split: `dev` (used while building the detectors), `test` (held out: not run until the
+detectors were done) and `fresh` (written later by a reviewer), reported separately.
 
 Per type:
 - recall: labelled values fully covered by a finding of that type (find_pii), and values absent
@@ -172,7 +172,7 @@ def template_timing() -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--split", choices=("dev", "test", "all"), default="all")
+    parser.add_argument("--split", choices=("dev", "test", "fresh", "all"), default="all")
     parser.add_argument("--no-record", action="store_true", help="print only; do not append to RESULTS.md")
     parser.add_argument("--show-misses", action="store_true")
     args = parser.parse_args()
@@ -184,9 +184,10 @@ def main() -> None:
     for text in ("Call Chidi at 555-0123", "my ssn is 123-45-6789, iban GB17 KEMU 0181 5908 3016 61"):
         scrub_prompt(Prompt("warm", text, {}, 1), seed=0)
     out = []
-    for split in ("dev", "test") if args.split == "all" else (args.split,):
+    titles = {"dev": "dev (used while building)", "test": "test (held out)", "fresh": "fresh (written by a reviewer)"}
+    for split in titles if args.split == "all" else (args.split,):
         chosen = [r for r in rows if r[0] == split]
-        title = "dev (used while building)" if split == "dev" else "test (held out)"
+        title = titles[split]
         out += [f"**{title}**", "", *table(chosen, args.show_misses), ""]
     out += [
         "The held-out part was first run once the detectors were done (dev at 100%): all 74 values found, one",
@@ -194,6 +195,11 @@ def main() -> None:
         "Digit groups that run on past a phone span are now a longer code, not a phone. Later, rules against",
         "businesses after 'call' (Verizon, Pizza Hut; tuned on sentences outside this set) were checked",
         "against both parts. The figures above are after both changes: the held-out part is no longer unseen.",
+        "The `fresh` part (30 prompts) was written afterwards by a reviewer who had not seen the detectors' rules;",
+        "its first run found 21 of 22 values (missed: 'Let Anneliese Vogelsang know …'), no false change; the cue",
+        "words 'let' and 'warn' were then added, and 9 names the lists held were swapped for unlisted ones. The one",
+        "miss left is real: 'Send the photos to Yaw Boateng and Efua Asante' loses only the second name ('Yaw' is an",
+        "English word, and 'to' after a send verb is not yet a cue in cased text).",
         "",
     ]
     out += template_timing()

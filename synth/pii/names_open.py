@@ -29,7 +29,7 @@ _POSSESSIVE = re.compile(r"['’]s$", re.I)
 PERSON_VERBS = frozenset(
     """
 call ring phone dial text txt message msg sms email e-mail mail ping invite remind tell ask thank meet
-meeting pay contact notify inform page facetime greet congratulate introduce cc bcc wish
+meeting let warn pay contact notify inform page facetime greet congratulate introduce cc bcc wish
 named called marry
 """.split()
 )
