@@ -70,10 +70,10 @@ def score(cases, normalize) -> tuple[dict, list, list[float]]:
 def table(per: dict) -> list[str]:
     lines = ["| class | n | strict | lenient | rejected |", "|---|---|---|---|---|"]
     for k in sorted(per, key=lambda k: (-per[k][0], k)):
-        n, s, l, r = per[k]
-        lines.append(f"| {k} | {n} | {s / n:.1%} | {l / n:.1%} | {r} |")
-    n, s, l, r = (sum(c[i] for c in per.values()) for i in range(4))
-    lines.append(f"| **overall** | {n} | **{s / n:.1%}** | **{l / n:.1%}** | {r} |")
+        n, s, le, r = per[k]
+        lines.append(f"| {k} | {n} | {s / n:.1%} | {le / n:.1%} | {r} |")
+    n, s, le, r = (sum(c[i] for c in per.values()) for i in range(4))
+    lines.append(f"| **overall** | {n} | **{s / n:.1%}** | **{le / n:.1%}** | {r} |")
     return lines
 
 

@@ -17,11 +17,11 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from synth.normalize_spell import NormalizationError
 from synth.normalize_address import expand_addresses
 from synth.normalize_letters import check_letters, check_markup, split_mixed_case
+from synth.normalize_numbers import LETTER_MARK, STATES, cardinal, expand_numbers, letters, ordinal, sentence_end_after
+from synth.normalize_spell import NormalizationError
 from synth.normalize_web import expand_web
-from synth.normalize_numbers import STATES, LETTER_MARK, cardinal, expand_numbers, letters, ordinal, sentence_end_after
 
 __all__ = ["SpokenForm", "NormalizationError", "to_spoken", "spoken_words"]
 

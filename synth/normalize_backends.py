@@ -26,7 +26,7 @@ from pathlib import Path
 from synth.normalize import NormalizationError, SpokenForm, to_spoken
 from synth.normalize_score import same_reading
 
-__all__ = ["BACKENDS", "NemoNormalizer", "make_normalizer", "cross_check", "default_cache_dir"]
+__all__ = ["BACKENDS", "NemoNormalizer", "PromptNormalizer", "make_normalizer", "cross_check", "default_cache_dir"]
 
 BACKENDS = ("builtin", "nemo")
 
@@ -89,15 +89,15 @@ class NemoNormalizer:
             self._db.commit()
         return words
 
-    def __call__(self, text: str) -> SpokenForm:
+    def __call__(self, text: str, date_order: str = "auto") -> SpokenForm:
         """The spoken form of ``text``; NormalizationError where the result still holds what cannot be said."""
-        return to_spoken(self.written_to_words(text))
+        return to_spoken(self.written_to_words(text), date_order)
 
     def close(self) -> None:
         self._db.close()
 
 
-def make_normalizer(backend: str = "builtin", cache_dir: str | Path | None = None) -> Callable[[str], SpokenForm]:
+def make_normalizer(backend: str = "builtin", cache_dir: str | Path | None = None) -> Callable[..., SpokenForm]:
     """The ``text -> SpokenForm`` function of ``backend`` ("builtin" or "nemo").
 
     :param backend: which normalizer; anything else is a ValueError naming the valid ones.
@@ -126,3 +126,31 @@ def cross_check(text: str, primary: SpokenForm, other: Callable[[str], SpokenFor
         "agree": same_reading(primary.transcript, theirs.transcript),
         "transcript": theirs.transcript,
     }
+
+
+class PromptNormalizer:
+    """What the plan calls for each prompt: the configured backend, and the cross-check when asked for.
+
+    :param backend: "builtin" or "nemo" (``normalize.backend``).
+    :param cross_check: also read each prompt with the other backend (``normalize.cross_check``).
+    :param cache_dir: NeMo's grammar and per-text cache (``normalize.cache_dir``; None: the default).
+    :param date_order: see :mod:`synth.normalize_dates` (``normalize.date_order``).
+    """
+
+    def __init__(self, backend: str = "builtin", cross_check: bool = False, cache_dir=None, date_order: str = "auto"):
+        from synth.normalize_dates import DATE_ORDERS
+
+        if date_order not in DATE_ORDERS:
+            raise ValueError(f"normalize.date_order must be one of {', '.join(DATE_ORDERS)}; got {date_order!r}")
+        self.backend, self.date_order, self.cross_check = backend, date_order, bool(cross_check)
+        self._primary = make_normalizer(backend, cache_dir)
+        self._other_name = "nemo" if backend == "builtin" else "builtin"
+        self._other = make_normalizer(self._other_name, cache_dir) if cross_check else None
+
+    def __call__(self, text: str) -> tuple[SpokenForm, dict | None]:
+        """(the spoken form, the row's ``normalize`` record or None when the default alone ran)."""
+        form = self._primary(text, self.date_order)
+        if self._other is None:
+            return form, None if self.backend == "builtin" else {"backend": self.backend}
+        other = lambda t: self._other(t, self.date_order)  # noqa: E731
+        return form, {"backend": self.backend, "cross_check": cross_check(text, form, other, self._other_name)}

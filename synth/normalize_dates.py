@@ -94,7 +94,7 @@ _NUMERIC_DATE = re.compile(r"(?<![\w/.:-])([0-9]{1,2})([/.-])([0-9]{1,2})\2([0-9
 
 
 def _numeric_order(text: str, sep: str, date_order: str) -> str | None:
-    """"mdy" or "dmy" for the ambiguous numeric dates of ``text`` written with ``sep``, or None (reject)."""
+    """ "mdy" or "dmy" for the ambiguous numeric dates of ``text`` written with ``sep``, or None (reject)."""
     for m in _NUMERIC_DATE.finditer(text):
         a, b = int(m.group(1)), int(m.group(3))
         if m.group(2) == sep and a != b and (a > 12) != (b > 12):
@@ -177,6 +177,7 @@ def _hour_ampm(m: re.Match) -> str:
 
 
 _CLOCK = r"[0-9]{1,2}(?:[:.][0-9]{2})?"
+
 
 def _ymd(m: re.Match) -> str:
     y, _sep, mo, d = m.groups()

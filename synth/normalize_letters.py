@@ -3,7 +3,7 @@
 eSpeak NG, the default engine, has no letter-to-sound rule for many precomposed Latin letters
 ("ƛ", "ḍ", "ẞ"...): it reads them by code point ("letter one nine b") while the transcript would hold the
 letter. Those are refused per prompt, naming the character. The list, ``synth/data/espeak_spelled_letters.txt``,
-is what :func:`measure_spelled_letters` finds with the ``espeak-ng`` command (line 1: letters it spells
+is what :func:`measure_spelled_letters` finds in the eSpeak NG library the engine embeds (line 1: letters it spells
 when they stand alone, line 2: letters it spells even inside a word); tests/test_normalize_letters.py
 measures it again against the installed eSpeak NG.
 
@@ -43,22 +43,50 @@ def candidate_letters() -> list[str]:
     return [
         chr(c)
         for c in ranges
-        if chr(c).isalpha() and "LATIN" in unicodedata.name(chr(c), "") and unicodedata.normalize("NFKC", chr(c)) == chr(c)
+        if chr(c).isalpha()
+        and "LATIN" in unicodedata.name(chr(c), "")
+        and unicodedata.normalize("NFKC", chr(c)) == chr(c)
     ]
 
 
-def measure_spelled_letters(letters: list[str], command: str = "espeak-ng") -> tuple[str, str]:
-    """Ask eSpeak NG (one ``espeak-ng -q -x`` process) which of ``letters`` it reads by code point.
+def espeak_phonemes(texts: list[str], voice: str = "en-us") -> list[str]:
+    """eSpeak NG's phonemes (``-x`` notation) for each of ``texts``, from the library the engine embeds.
+
+    Runs in a child process: eSpeak NG keeps state across calls, and this must not leave any in the caller.
+    """
+    script = (
+        "import ctypes, json, sys, espeakng_loader as e\n"
+        "lib = ctypes.CDLL(e.get_library_path())\n"
+        "lib.espeak_TextToPhonemes.restype = ctypes.c_char_p\n"
+        "lib.espeak_TextToPhonemes.argtypes = [ctypes.POINTER(ctypes.c_void_p), ctypes.c_int, ctypes.c_int]\n"
+        "assert lib.espeak_Initialize(2, 0, e.get_data_path().encode(), 0x8000) > 0\n"
+        "lib.espeak_SetVoiceByName(sys.argv[1].encode())\n"
+        "out = []\n"
+        "for text in json.load(sys.stdin):\n"
+        "    buf = ctypes.create_string_buffer(text.encode())\n"
+        "    ptr = ctypes.c_void_p(ctypes.addressof(buf))\n"
+        "    parts = []\n"
+        "    while ptr.value:\n"
+        "        parts.append(lib.espeak_TextToPhonemes(ctypes.byref(ptr), 1, 0).decode())\n"
+        "    out.append(' '.join(p.strip() for p in parts if p.strip()))\n"
+        "json.dump(out, sys.stdout)\n"
+    )
+    import json
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-c", script, voice], input=json.dumps(texts), capture_output=True, text=True, check=True
+    )
+    return json.loads(done.stdout)
+
+
+def measure_spelled_letters(letters: list[str]) -> tuple[str, str]:
+    """Ask the embedded eSpeak NG which of ``letters`` it reads by code point ("letter one nine b").
 
     :returns: (letters spelled alone, letters spelled inside "ba?na"), each as one string in input order.
     """
-    lines = [c for c in letters] + [f"ba{c}na" for c in letters]
-    out = subprocess.run(
-        [command, "-q", "-x"], input="\n".join(lines) + "\n", capture_output=True, text=True, check=True
-    ).stdout.splitlines()
-    if len(out) != len(lines):
-        raise RuntimeError(f"espeak-ng returned {len(out)} lines for {len(lines)}")
-    spelled = [("l,Et3" in o or "_|w'0n" in o) for o in out]  # "letter ... one ..." = a code point
+    out = espeak_phonemes([*letters, *(f"ba{c}na" for c in letters)])
+    spelled = [re.search(r"l,Et#?3_\|", o) is not None for o in out]  # "letter" + digits: a code point
     n = len(letters)
     return (
         "".join(c for c, s in zip(letters, spelled[:n]) if s),

@@ -12,22 +12,24 @@ from __future__ import annotations
 
 import re
 
-
 from synth.normalize_dates import DATE_RULES, MONTHS, TIME_RANGE, TIME_RULES, expand_numeric_dates
-from synth.normalize_units import MEASURE_RULES, PER_AMOUNT, degrees
 from synth.normalize_spell import (  # noqa: F401  (re-exported for synth.normalize)
     LETTER_MARK,
     cardinal,
     digits,
-    is_one as _is_one,
     letters,
     number,
     ordinal,
-    plural as _plural,
     sentence_end_after,
     year,
 )
-
+from synth.normalize_spell import (
+    is_one as _is_one,
+)
+from synth.normalize_spell import (
+    plural as _plural,
+)
+from synth.normalize_units import MEASURE_RULES, PER_AMOUNT, degrees
 
 # --- patterns ---------------------------------------------------------------
 
@@ -46,6 +48,7 @@ _CURRENCIES = {  # symbol: (one, many, one hundredth, many hundredths)
 }
 _CUR = "$£€¥₩"
 _SHORT_SCALES = {"k": "thousand", "m": "million", "mn": "million", "b": "billion", "bn": "billion"}
+
 
 def _alternation(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
@@ -153,7 +156,9 @@ CODE_CHAIN = re.compile(
     r"(?<![\w/.:-])(?:[A-Za-z0-9]+(?:[-/][A-Za-z0-9]+){2,}|[A-Za-z]+[0-9]*-[0-9]+/[0-9]+)(?![\w/-])"
 )
 # Words after which a number is a code read digit by digit.
-_CODE_CUES = r"zip|zip code|postal code|postcode|code|pin|otp|passcode|account|acct|extension|ext|ending in|dial|call|text"
+_CODE_CUES = (
+    r"zip|zip code|postal code|postcode|code|pin|otp|passcode|account|acct|extension|ext|ending in|dial|call|text"
+)
 MATH_MINUS = re.compile(r"(?:(?<=[0-9])|(?<=\b[A-Za-z]))\s*-\s*(?=[0-9]|[A-Za-z]\b)")
 
 _SPECIAL_SLASH = {("24", "7"), ("9", "11"), ("50", "50")}  # said as two numbers
@@ -291,7 +296,9 @@ def _code_chain(m: re.Match) -> str:
     if not re.search(r"[0-9]", token) or (not letter and "/" not in token):
         return token  # words ("well-known-ish") and digit-dash chains (phones, dates) are read elsewhere
     # A long group is a code said digit by digit; a short one a number, never a year ("123/261788/2021").
-    token = re.sub(r"[0-9]+", lambda d: f" {digits(d.group(0)) if len(d.group(0)) >= 5 else number(d.group(0))} ", token)
+    token = re.sub(
+        r"[0-9]+", lambda d: f" {digits(d.group(0)) if len(d.group(0)) >= 5 else number(d.group(0))} ", token
+    )
     return " " + token.replace("-", " ") + " " if re.search(r"[A-Za-z]", token) else token
 
 
@@ -323,7 +330,10 @@ _RULES: list = [
     (re.compile(r"(?<![\w.:])((?:1[0-9]|20)[0-9]0s|[1-9]0s)\s?[-–]\s?(?=(?:1[0-9]|20)?[0-9]0s\b)"), r"\1 to "),
     (CODE_CHAIN, _lettered_code_chain),  # digit-only chains wait for the date and phone rules
     # "ab9453": a code, said digit by digit; a round number stays a number ("T2000").
-    (re.compile(r"(?<=[A-Za-z])([0-9]{4,})(?![0-9])"), lambda m: f" {number(m.group(1)) if m.group(1).endswith('00') else digits(m.group(1))} "),
+    (
+        re.compile(r"(?<=[A-Za-z])([0-9]{4,})(?![0-9])"),
+        lambda m: f" {number(m.group(1)) if m.group(1).endswith('00') else digits(m.group(1))} ",
+    ),
     (re.compile(r"(?<=[A-Za-z])-(?=[0-9])|(?<=[0-9])-(?=[A-Za-z])"), " "),  # COVID-19, 20-year
     (re.compile(r"\b[Cc]a?\.\s?(?=[0-9]{3,4}\b)"), " circa "),  # "c. 1850"
     (re.compile(r"~\s?(?=[0-9.])"), " about "),
@@ -340,7 +350,12 @@ _RULES: list = [
         _phone,
     ),
     # Codes said digit by digit after the word that names them: "ZIP code 90210", "dial 911".
-    (re.compile(rf"\b({_CODE_CUES})\s+(?:is\s+|number\s+|no\.?\s*|#\s?|:\s?)?([0-9]{{3,}})(?![\w.,/-]|[.,][0-9])", re.I), _cued_digits),
+    (
+        re.compile(
+            rf"\b({_CODE_CUES})\s+(?:is\s+|number\s+|no\.?\s*|#\s?|:\s?)?([0-9]{{3,}})(?![\w.,/-]|[.,][0-9])", re.I
+        ),
+        _cued_digits,
+    ),
     (re.compile(rf"\b({_alternation(STATES)})(,?\s+)([0-9]{{5}})(?:-([0-9]{{4}}))?(?![\w-])"), _zip),
     (
         re.compile(

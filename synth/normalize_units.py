@@ -149,6 +149,7 @@ def degrees(m: re.Match) -> str:
 # A one-letter unit spaced from its number must not be followed by what makes it a letter or initial.
 _SPACED_ONE_LETTER = rf"\s({_alternation(k for k in ONE_LETTER_UNITS if k not in _ATTACHED_ONLY)})(?!\s+[A-Z0-9])"
 
+
 def _unit(m: re.Match) -> str:
     amount, scale, spaced, attached, spaced_one, p_word, p_digit, per = m.groups()
     unit = spaced or attached or spaced_one

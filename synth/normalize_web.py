@@ -14,15 +14,17 @@ from synth.normalize_spell import digits
 
 _TLD = r"(?:com|org|net|edu|gov|mil|io|uk|de|fr|info|dev|app|biz)"
 _PATH = r"(?:/[\w./%~+-]*[\w/])?"
-EMAIL = re.compile(
-    rf"(?<![\w.])[A-Za-z0-9][A-Za-z0-9._%+&-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+{_PATH}"
-)
+EMAIL = re.compile(rf"(?<![\w.])[A-Za-z0-9][A-Za-z0-9._%+&-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+{_PATH}")
 URL = re.compile(
     r"(?<![\w@.])(?:"
     r"[A-Za-z][A-Za-z0-9+.-]*://[\w./%~+:@-]*[\w/]"  # any scheme
-    r"|www\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+" + _PATH +  # www.
-    r"|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\." + _TLD + r"(?:\.[a-z]{2})?\b" + _PATH +
-    r")",
+    r"|www\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+    + _PATH  # www.
+    + r"|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\."
+    + _TLD
+    + r"(?:\.[a-z]{2})?\b"
+    + _PATH
+    + r")",
     re.I,
 )
 SEPARATORS = {
