@@ -219,6 +219,13 @@ _ABBR_RE = re.compile(
 _DETERMINERS = {"the", "a", "an", "my", "your", "his", "her", "our", "their", "this", "that"}
 
 
+# Words that open a sentence far more often than they are a name: after "St." they mean it ended one.
+_SENTENCE_OPENERS = set(
+    "it the he she we they i a an this that there these those you his her our their my its in on at but and so "
+    "then when if as".split()
+)
+
+
 def _sentence_start(text: str, pos: int) -> bool:
     return re.search(r"(?:^|[.?!:;\"(]\s*)$", text[:pos].rstrip() + (" " if text[:pos].strip() else "")) is not None
 
@@ -232,7 +239,7 @@ def _abbreviation(m: re.Match) -> str:
     before = re.search(r"([A-Za-z]+)\s+$", text[: m.start()])
     # "It", "The", "We"... after the period start a sentence; they are not a name ("Elm St. It was").
     name_follows = bool(
-        after and not after.group(1) and after.group(2)[0].isupper() and after.group(2).upper() not in _CAPS_WORDS
+        after and not after.group(1) and after.group(2)[0].isupper() and after.group(2).lower() not in _SENTENCE_OPENERS
     )
     if key in _TITLE_OR_PLACE:
         title, place = _TITLE_OR_PLACE[key]

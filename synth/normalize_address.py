@@ -88,7 +88,7 @@ def expand_addresses(text: str, states: dict[str, str | None]) -> str:
     # After an address, ", Town, NY" (end of text or before a comma) names a state.
     codes = "|".join(k for k, v in states.items() if v)
     return re.sub(
-        rf"(,\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)*,\s*)({codes})(?=\s*(?:,|$|[.;]))",
+        rf"(,\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)*,\s*)({codes})(?=\s*(?:,|$|[.;]))(?!\s*,?\s*[0-9]{5})",  # a ZIP code after it: the ZIP rule reads both
         lambda s: s.group(1) + states[s.group(2)],
         out,
     )

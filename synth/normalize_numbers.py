@@ -16,6 +16,7 @@ from synth.normalize_dates import DATE_RULES, MONTHS, TIME_RANGE, TIME_RULES, ex
 from synth.normalize_spell import (  # noqa: F401  (re-exported for synth.normalize)
     LETTER_MARK,
     cardinal,
+    code_digits,
     digits,
     letters,
     number,
@@ -190,7 +191,10 @@ def _money(m: re.Match) -> str:
     neg, country, sym, amount, scale_word, short_scale = m.groups()
     scale = scale_word or (short_scale and _SHORT_SCALES[short_scale.lower()])
     said = _money_words(neg, sym, amount, scale)
-    return f" {letters(country)}{said}" if country else said
+    if country:  # "US$5" -> "five U S dollars"
+        one, many = _CURRENCIES[sym][:2]
+        said = re.sub(rf"\b({many}|{one})\b", lambda w: f"{letters(country)} {w.group(1)}", said, count=1)
+    return said
 
 
 def _dashed(m: re.Match) -> str:
@@ -259,7 +263,7 @@ def _year_or_count(m: re.Match) -> str:
 def fraction_words(whole: str | None, num: str, den: str) -> str:
     """ "2 1/2" -> "two and a half", "3/4" -> "three quarters", "1/1000" -> "one over one thousand"."""
     n, d = int(num), int(den)
-    if d in (0, 1) or d > 100:
+    if d in (0, 1):
         said = f"{cardinal(n)} over {cardinal(d)}"
     else:
         name = {2: ("half", "halves"), 4: ("quarter", "quarters")}.get(d)
@@ -286,20 +290,23 @@ def _ordinal(m: re.Match) -> str:
 
 
 def _lettered_code_chain(m: re.Match) -> str:
-    return _code_chain(m) if re.search(r"[A-Za-z]", m.group(0)) else m.group(0)
+    """Letters and digits joined by dashes or slashes ("1-413-te-b-1-5", "MIG-25/235212", "Jan-15-2020"):
+    the joins only separate, and a run of five or more digits is a code said digit by digit; shorter
+    groups are left to the later rules (a date, a number)."""
+    token = m.group(0)
+    if not (re.search(r"[A-Za-z]", token) and re.search(r"[0-9]", token)):
+        return token
+    token = re.sub(r"[0-9]{5,}", lambda d: f" {digits(d.group(0))} ", token)
+    return " " + re.sub(r"[-/]", " ", token) + " "
 
 
 def _code_chain(m: re.Match) -> str:
-    """A chain of letter and digit groups ("1-413-te-b-1-5", "MIG-25/235212"): the dashes only separate."""
+    """Digit groups joined by slashes that are no date ("123/261788/2021", "31/31/100"): each group is a
+    number (never a year), a long one a code said digit by digit; the slashes are not said."""
     token = m.group(0)
-    letter = re.search(r"[A-Za-z]", token)
-    if not re.search(r"[0-9]", token) or (not letter and "/" not in token):
-        return token  # words ("well-known-ish") and digit-dash chains (phones, dates) are read elsewhere
-    # A long group is a code said digit by digit; a short one a number, never a year ("123/261788/2021").
-    token = re.sub(
-        r"[0-9]+", lambda d: f" {digits(d.group(0)) if len(d.group(0)) >= 5 else number(d.group(0))} ", token
-    )
-    return " " + token.replace("-", " ") + " " if re.search(r"[A-Za-z]", token) else token
+    if "/" not in token or re.search(r"[A-Za-z]", token):
+        return token  # digit-dash chains are phone numbers and ranges, read by the rules below
+    return " " + " ".join(digits(g) if len(g) >= 5 else number(g) for g in re.split(r"[-/]", token)) + " "
 
 
 def _cued_digits(m: re.Match) -> str:
@@ -332,7 +339,7 @@ _RULES: list = [
     # "ab9453": a code, said digit by digit; a round number stays a number ("T2000").
     (
         re.compile(r"(?<=[A-Za-z])([0-9]{4,})(?![0-9])"),
-        lambda m: f" {number(m.group(1)) if m.group(1).endswith('00') else digits(m.group(1))} ",
+        lambda m: f" {code_digits(m.group(1))} ",
     ),
     (re.compile(r"(?<=[A-Za-z])-(?=[0-9])|(?<=[0-9])-(?=[A-Za-z])"), " "),  # COVID-19, 20-year
     (re.compile(r"\b[Cc]a?\.\s?(?=[0-9]{3,4}\b)"), " circa "),  # "c. 1850"
@@ -381,6 +388,7 @@ _RULES: list = [
         re.compile(r"(?<![\w:.])([0-9]+):([0-9]+)(?![0-9:])"),  # a ratio or score
         lambda m: f" {number(m.group(1))} to {number(m.group(2))} ",
     ),
+    MEASURE_RULES[0],  # "1980-1970 kg": a range of quantities, before the dash rule reads years
     (re.compile(r"(?<![\w.,/-])[0-9]+(?:-[0-9]+)+(?![\w/-])"), _dashed),
     (re.compile(rf"(?<![0-9.,])({NUM})\s?[x×]\s?(?=[0-9.])"), lambda m: f" {number(m.group(1))} by "),
     *MEASURE_RULES,

@@ -56,6 +56,14 @@ def digits(text: str) -> str:
     return " ".join("oh" if c == "0" else _tidy(num2words(int(c))) for c in text if c.isdigit())
 
 
+def code_digits(text: str) -> str:
+    """Digits of a code or name one by one ("9453" -> "nine four five three"), except a round number of four or
+    more digits, which is said as one ("T2000", "rtx-6000")."""
+    if len(text) >= 4 and text.endswith("000") and not text.startswith("0"):
+        return cardinal(int(text))
+    return digits(text)
+
+
 def cardinal(n: int) -> str:
     try:
         return _tidy(num2words(n))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from synth.normalize_spell import digits
+from synth.normalize_spell import code_digits
 
 _TLD = r"(?:com|org|net|edu|gov|mil|io|uk|de|fr|info|dev|app|biz)"
 _PATH = r"(?:/[\w./%~+-]*[\w/])?"
@@ -44,7 +44,7 @@ SEPARATORS = {
 def _part(p: str) -> str:
     if p in SEPARATORS:
         return SEPARATORS[p]
-    return re.sub(r"[0-9]+", lambda m: f" {digits(m.group(0))} ", p)
+    return re.sub(r"[0-9]+", lambda m: f" {code_digits(m.group(0))} ", p)
 
 
 def _web(m: re.Match) -> str:
