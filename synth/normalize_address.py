@@ -85,10 +85,11 @@ def expand_addresses(text: str, states: dict[str, str | None]) -> str:
     out = ADDRESS.sub(_address, text)
     if out == text:
         return text
-    # After an address, ", Town, NY" (end of text or before a comma) names a state.
+    # After an address, ", Town, NY" (end of text or before a comma) names a state; before a ZIP code
+    # the ZIP rule of synth.normalize_numbers reads both.
     codes = "|".join(k for k, v in states.items() if v)
     return re.sub(
-        rf"(,\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)*,\s*)({codes})(?=\s*(?:,|$|[.;]))(?!\s*,?\s*[0-9]{5})",  # a ZIP code after it: the ZIP rule reads both
+        rf"(,\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)*,\s*)({codes})(?=\s*(?:,|$|[.;]))(?!\s*,?\s*[0-9]{5})",
         lambda s: s.group(1) + states[s.group(2)],
         out,
     )
