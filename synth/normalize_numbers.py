@@ -202,9 +202,12 @@ def _dashed(m: re.Match) -> str:
     if len(groups) == 2 and not any(len(g) > 1 and g[0] == "0" for g in groups):
         a, b = groups
         year_range = len(a) == 4 and 1000 <= int(a) <= 2099 and len(b) in (2, 4)
-        if year_range or len(a) + len(b) <= 6:
+        if year_range or (len(a) + len(b) <= 6 and int(b) >= int(a)):
             # Left in digits so percent/unit/year rules still see "15%" or "2010".
             return f"{a} to {b}"
+        if len(a) + len(b) <= 6:
+            # Falling, so no range: a score or a code ("won 3-1", "978-0"), two numbers with a pause.
+            return f" {a}, {b} "
     # Phone-number-like: every digit is said, groups separated by a pause.
     return " " + ", ".join(digits(g) for g in groups) + " "
 

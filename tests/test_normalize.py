@@ -264,6 +264,8 @@ ISSUE_18_READINGS = [
     ("12kg/kg", "twelve kilograms per kilogram"),
     ("41,459.00 km³", "forty one thousand four hundred fifty nine point zero zero cubic kilometers"),
     ("1960s-80s", "nineteen sixties to eighties"),
+    ("won 3-1", "won three one"),  # falling: a score, not a range
+    ("ISBN 978-0", "i s b n nine hundred seventy eight zero"),
     ("4:00 am - 8:12 pm", "four a m to eight twelve p m"),
     ("1:01:01", "one hour one minute and one second"),
     ("11st", "eleven s t"),
