@@ -56,7 +56,7 @@ class NemoNormalizer:
         self.version = getattr(nemo_text_processing, "__version__", "unknown")
         self.cache_dir = Path(cache_dir) if cache_dir else default_cache_dir()
         self.cache_dir.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.cache_dir / "texts.sqlite", check_same_thread=False)
+        self._db = sqlite3.connect(self.cache_dir / "texts.sqlite", check_same_thread=False, timeout=60)
         self._db.execute("CREATE TABLE IF NOT EXISTS spoken (key TEXT PRIMARY KEY, spoken TEXT NOT NULL)")
         self._db.commit()
         self._lock = threading.Lock()
