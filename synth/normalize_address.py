@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 
-from synth.normalize_spell import cardinal, digits, sentence_end_after
+from synth.normalize_spell import in_pairs as house_number
+from synth.normalize_spell import sentence_end_after
 
 STREET_TYPES = {
     "st": "Street",
@@ -55,19 +56,6 @@ ADDRESS = re.compile(
     rf"(?<![\w.,$])([0-9]{{1,5}})\s+(?:({'|'.join(COMPASS)})\.?\s+)?({_NAME}(?:\s+{_NAME}){{0,3}}?)\s+({_TYPE})"
     r"\b(\.?)"
 )
-
-
-def house_number(text: str) -> str:
-    """How a house number is said: in pairs of digits, "oh" for a zero tens ("708" -> "seven oh eight")."""
-    n = int(text)
-    if text.startswith("0") or len(text) >= 5:
-        return digits(text)
-    if len(text) <= 2:
-        return cardinal(n)
-    head, tail = divmod(n, 100)
-    if tail == 0:
-        return f"{cardinal(head)} hundred"
-    return f"{cardinal(head)} {'oh ' + cardinal(tail) if tail < 10 else cardinal(tail)}"
 
 
 def _address(m: re.Match) -> str:

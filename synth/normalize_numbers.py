@@ -18,6 +18,7 @@ from synth.normalize_spell import (  # noqa: F401  (re-exported for synth.normal
     cardinal,
     code_digits,
     digits,
+    in_pairs,
     letters,
     number,
     ordinal,
@@ -344,6 +345,10 @@ _RULES: list = [
         re.compile(r"(?<=[A-Za-z])([0-9]{4,})(?![0-9])"),
         lambda m: f" {code_digits(m.group(1))} ",
     ),
+    # A capital glued to digits is a letter name ("A380" is not "a 380"); later passes must not re-read it.
+    (re.compile(r"(?<![\w.])([A-Z])(?=[0-9])"), lambda m: f" {letters(m.group(1))}"),
+    # "A321", "F150": a model number glued to its letters is said in pairs, as "Boeing 747" is.
+    (re.compile(rf"(?<=[A-Za-z{LETTER_MARK}])([0-9]{{3}})(?![0-9.,])"), lambda m: f" {in_pairs(m.group(1))} "),
     (re.compile(r"(?<=[A-Za-z])-(?=[0-9])|(?<=[0-9])-(?=[A-Za-z])"), " "),  # COVID-19, 20-year
     (re.compile(r"\b[Cc]a?\.\s?(?=[0-9]{3,4}\b)"), " circa "),  # "c. 1850"
     (re.compile(r"~\s?(?=[0-9.])"), " about "),

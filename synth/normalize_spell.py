@@ -72,6 +72,20 @@ def cardinal(n: int) -> str:
         return ("minus " if n < 0 else "") + digits(str(abs(n)))
 
 
+def in_pairs(text: str) -> str:
+    """A house or model number as people say it: in pairs of digits, "oh" for a zero tens ("1428" -> "fourteen
+    twenty eight", "708" -> "seven oh eight", "A321" -> "three twenty one"); five digits or more one by one."""
+    n = int(text)
+    if text.startswith("0") or len(text) >= 5:
+        return digits(text)
+    if len(text) <= 2:
+        return cardinal(n)
+    head, tail = divmod(n, 100)
+    if tail == 0:
+        return f"{cardinal(head)} hundred"
+    return f"{cardinal(head)} {'oh ' + cardinal(tail) if tail < 10 else cardinal(tail)}"
+
+
 def ordinal(n: int) -> str:
     try:
         return _tidy(num2words(n, to="ordinal"))

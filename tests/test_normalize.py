@@ -265,6 +265,8 @@ ISSUE_18_READINGS = [
     ("41,459.00 km³", "forty one thousand four hundred fifty nine point zero zero cubic kilometers"),
     ("1960s-80s", "nineteen sixties to eighties"),
     ("won 3-1", "won three one"),  # falling: a score, not a range
+    ("Ford F150", "ford f one fifty"),  # a model number, in pairs
+    ("A321sam", "a three twenty one sam"),
     ("ISBN 978-0", "i s b n nine hundred seventy eight zero"),
     ("4:00 am - 8:12 pm", "four a m to eight twelve p m"),
     ("1:01:01", "one hour one minute and one second"),
@@ -312,6 +314,7 @@ SPOKEN_CASES = [
     ("It costs $5.", "It costs five dollars."),
     ("iPhone15", "I Phone fifteen"),
     ("NASA's plan", "nasa's plan"),
+    ("an A380 landed", "an A, three eighty landed"),  # the letter name, not the article
 ]
 
 ERROR_CASES = [
