@@ -115,6 +115,11 @@ class _Record:
         return out
 
 
+def normalize_disputed(record: dict | None) -> bool:
+    """Whether a row's ``normalize`` record says the cross-check found two different readings."""
+    return isinstance(record, dict) and (record.get("cross_check") or {}).get("agree") is False
+
+
 def _record(cls):
     """Mutable, slotted, keyword-only dataclass: fields in documented order, required ones first or not."""
     return dataclass(slots=True, kw_only=True)(cls)
@@ -252,7 +257,7 @@ class Utterance(_Record):
         "qc",
         "prompt",
     )
-    OPTIONAL: ClassVar = frozenset({"device", "pair"})
+    OPTIONAL: ClassVar = frozenset({"device", "pair", "normalize"})
     NESTED: ClassVar = {
         "speaker": (Speaker, False),
         "prosody": (Prosody, False),
@@ -281,6 +286,7 @@ class Utterance(_Record):
     prompt: Prompt
     device: str | None = None  # the device profile, when a device step ran
     pair: Pair | None = None  # augment.paired: which half of a clean/augmented pair
+    normalize: dict | None = None  # {backend, cross_check: {backend, agree, transcript}} when asked for
     custom: dict = field(default_factory=dict)
     keys_read: tuple | None = field(default=None, repr=False, compare=False)
 
@@ -288,6 +294,11 @@ class Utterance(_Record):
     def item_id(self) -> str:
         """The work item this row belongs to (paired rows share their item's id as pair.stem)."""
         return self.pair.stem if self.pair is not None else self.id
+
+    @property
+    def label_disputed(self) -> bool:
+        """Whether two normalizers read this row's text differently (normalize.cross_check.agree is false)."""
+        return normalize_disputed(self.normalize)
 
     @property
     def delivered(self) -> bool:

@@ -17,7 +17,12 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from synth.normalize_numbers import LETTER_MARK, cardinal, expand_numbers, letters, ordinal, sentence_end_after
+from synth.normalize_abbreviations import expand_abbreviations
+from synth.normalize_address import expand_addresses
+from synth.normalize_letters import check_letters, check_markup, split_mixed_case
+from synth.normalize_numbers import LETTER_MARK, STATES, cardinal, expand_numbers, ordinal
+from synth.normalize_spell import NormalizationError
+from synth.normalize_web import expand_web
 
 __all__ = ["SpokenForm", "NormalizationError", "to_spoken", "spoken_words"]
 
@@ -29,14 +34,6 @@ _STRIP = SENTENCE_PUNCT + '"'
 class SpokenForm:
     spoken: str  # fed to the TTS engine
     transcript: str  # ASR label: lowercase words, one per spoken token
-
-
-class NormalizationError(ValueError):
-    """The prompt cannot be spoken faithfully; ``reason`` says what and why."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
 
 
 def spoken_words(spoken: str) -> list[str]:
@@ -84,7 +81,7 @@ _CHAR_MAP = str.maketrans(
 
 # Characters the passes below know how to read or remove. Anything else that is
 # not a Latin letter or ASCII digit is refused up front with a precise message.
-_HANDLED = set(" ,.?!;:'\"-()[]{}/\\&+=@#%°$£€¥¢~<>*_|•·§×÷±")
+_HANDLED = set(" ,.?!;:'\"-()[]{}/\\&+=@#%°º$£€¥₩¢~<>*_|•·§×÷±")
 
 
 def _is_latin_letter(c: str) -> bool:
@@ -119,165 +116,6 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
-# --- web addresses ------------------------------------------------------------
-
-_EMAIL = re.compile(r"(?<![\w.])[A-Za-z0-9][A-Za-z0-9._%+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-_URL = re.compile(
-    r"(?<![\w@.])(?:https?://)?(?:www\.)?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*"
-    r"\.(?:com|org|net|edu|gov|io|uk|info|dev|app|biz)\b(?:/[\w./%-]*[\w/])?",
-    re.I,
-)
-_WEB_SEPARATORS = {
-    ".": "dot",
-    "/": "slash",
-    ":": "colon",
-    "@": "at",
-    "_": "underscore",
-    "-": "dash",
-    "%": "percent",
-    "+": "plus",
-}
-
-
-def _web(m: re.Match) -> str:
-    parts = re.split(r"([./:@_%+-])", m.group(0))
-    return " " + " ".join(_WEB_SEPARATORS.get(p, p) for p in parts if p) + " "
-
-
-# --- abbreviations --------------------------------------------------------------
-
-# Readings that depend on the neighbours: a title before a name, a place after one.
-_TITLE_OR_PLACE = {"Dr": ("doctor", "drive"), "St": ("saint", "street")}
-_TITLES = {
-    "Mr": "mister",
-    "Mrs": "missus",
-    "Ms": "miz",
-    "Prof": "professor",
-    "Gen": "general",
-    "Capt": "captain",
-    "Lt": "lieutenant",
-    "Sgt": "sergeant",
-    "Col": "colonel",
-    "Gov": "governor",
-    "Sen": "senator",
-    "Rev": "reverend",
-    "Hon": "honorable",
-    "Mt": "mount",
-    "Ft": "fort",
-}
-_OTHER_ABBR = {
-    "Jr": "junior",
-    "Sr": "senior",
-    "Ave": "avenue",
-    "Rd": "road",
-    "Blvd": "boulevard",
-    "Ln": "lane",
-    "Hwy": "highway",
-    "Pkwy": "parkway",
-    "Ct": "court",
-    "Apt": "apartment",
-    "Ste": "suite",
-    "Inc": "incorporated",
-    "Ltd": "limited",
-    "Corp": "corporation",
-    "Co": "company",
-    "Dept": "department",
-    "dept": "department",
-    "Univ": "university",
-    "approx": "approximately",
-    "vs": "versus",
-    "etc": "et cetera",
-    "est": "established",
-    "cf": "compare",
-    "e.g": "for example",
-    "E.g": "for example",
-    "i.e": "that is",
-    "I.e": "that is",
-    "a.k.a": "also known as",
-    "Ph.D": letters("PhD"),
-    "PhD": letters("PhD"),
-    "Jan": "January",
-    "Feb": "February",
-    "Mar": "March",
-    "Apr": "April",
-    "Jun": "June",
-    "Jul": "July",
-    "Aug": "August",
-    "Sep": "September",
-    "Sept": "September",
-    "Oct": "October",
-    "Nov": "November",
-    "Dec": "December",
-}
-# Without its period each of these is still unambiguous; the rest ("Co", "Gen",
-# "Mar"...) are also ordinary words and need the period to count.
-_PERIOD_OPTIONAL = {
-    "Dr",
-    "St",
-    "Mr",
-    "Mrs",
-    "Ms",
-    "Prof",
-    "Capt",
-    "Lt",
-    "Sgt",
-    "Jr",
-    "Sr",
-    "Rd",
-    "Blvd",
-    "Hwy",
-    "Pkwy",
-    "Inc",
-    "Ltd",
-    "Corp",
-    "Dept",
-    "dept",
-    "approx",
-    "vs",
-    "etc",
-    "PhD",
-    "e.g",
-    "i.e",
-    "E.g",
-    "I.e",
-}
-_ALL_ABBR = {**dict.fromkeys(_TITLE_OR_PLACE), **_TITLES, **_OTHER_ABBR}
-_ABBR_RE = re.compile(
-    r"(?<![\w.'])(" + "|".join(re.escape(k) for k in sorted(_ALL_ABBR, key=len, reverse=True)) + r")(\.?)(?![\w'])"
-)
-_DETERMINERS = {"the", "a", "an", "my", "your", "his", "her", "our", "their", "this", "that"}
-
-
-def _abbreviation(m: re.Match) -> str:
-    key, period = m.groups()
-    if not period and key not in _PERIOD_OPTIONAL:
-        return m.group(0)
-    text = m.string
-    after = re.match(r"(,?)\s+([A-Za-z]+)", text[m.end() :])
-    before = re.search(r"([A-Za-z]+)\s+$", text[: m.start()])
-    name_follows = bool(after and not after.group(1) and after.group(2)[0].isupper())
-    if key in _TITLE_OR_PLACE:
-        title, place = _TITLE_OR_PLACE[key]
-        # "Dr. Smith" / "St. Louis" vs "Mulholland Dr." / "Elm St., Springfield";
-        # "the Dr. said" is still a person.
-        if name_follows or (before and before.group(1).lower() in _DETERMINERS):
-            return f" {title} "
-        said = place
-    elif key in _TITLES:
-        return f" {_TITLES[key]} "
-    else:
-        said = _OTHER_ABBR[key]
-    # The abbreviation's period may also have ended the sentence ("... Ltd." but
-    # not "Co. Ltd.").
-    keep = period and sentence_end_after(text, m.end()) and not (after and after.group(2) in _ALL_ABBR)
-    return f" {said}{'.' if keep else ''} "
-
-
-def _dotted_acronym(m: re.Match) -> str:
-    said = letters(m.group(1))
-    return f" {said}{'.' if not m.string[m.end() :].strip() else ''} "
-
-
 # --- symbols and punctuation ------------------------------------------------------
 
 _SYMBOL_WORDS = {
@@ -294,12 +132,21 @@ _SYMBOL_WORDS = {
     "<": "less than",
     ">": "greater than",
     "#": "hash",
+    # A currency sign without an amount is named ("$ and %", "test$").
+    "$": "dollar",
+    "€": "euro",
+    "£": "pound",
+    "¥": "yen",
+    "₩": "won",
+    "¢": "cent",
 }
 _SYMBOL_RULES = [
     # Quotes, emphasis marks and underscores frame words but are never spoken.
     (re.compile(r'["*_]'), " "),
     (re.compile(r"[()\[\]{}|•·]"), " , "),
-    (re.compile(r"[/\\]"), " "),
+    (re.compile(r"\band/or\b"), "and or"),
+    (re.compile(r"/"), " slash "),  # "upgrade/update", "file:///": the slash is said, never dropped
+    (re.compile(r"\\"), " backslash "),
     (re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])"), " "),  # well-known
     (re.compile(r"\s-+\s|-{2,}"), " , "),  # a spaced dash is a pause
     (re.compile(r"-"), " "),
@@ -477,6 +324,13 @@ def _say_word(core: str, prev: str | None, nxt: str | None, has_punct: bool, sho
     """Spoken pieces for one written word, each flagged True when it is a letter name."""
     if core.startswith(LETTER_MARK):
         return [(core[1:], True)]
+    parts = split_mixed_case(core)
+    if parts:  # "iOS" -> letters I O S, "eBay" -> letter E + "Bay": as eSpeak NG says them
+        return [
+            piece
+            for part in parts
+            for piece in ([(part.upper(), True)] if len(part) == 1 else _say_word(part, None, None, False, shouted))
+        ]
     base, plural = core, ""
     m = re.fullmatch(r"([A-Z]{2,})('s|s)", core)
     if m and m.group(1) not in _CAPS_WORDS:
@@ -566,25 +420,29 @@ def _check_word(word: str) -> None:
         raise NormalizationError(f"cannot speak {word!r}: stray apostrophe")
 
 
-def to_spoken(text: str) -> SpokenForm:
+def to_spoken(text: str, date_order: str = "auto") -> SpokenForm:
     """Normalize ``text`` into what the voice says and the matching label.
 
     Raises NormalizationError when the text is empty or contains something that
-    cannot be said faithfully.
+    cannot be said faithfully, or a reading the context cannot decide.
+
+    :param date_order: numeric dates whose order the prompt does not settle
+        (synth.normalize_dates.DATE_ORDERS: auto, mdy, dmy, reject).
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
+    check_markup(text)
     t = _clean(text)
-    t = _EMAIL.sub(_web, t)
-    t = _URL.sub(_web, t)
-    t = expand_numbers(t)
-    t = _ABBR_RE.sub(_abbreviation, t)
-    t = re.sub(r"(?<![\w.])((?:[A-Za-z]\.)+[A-Za-z])\.?(?![\w])", _dotted_acronym, t)
+    t = expand_web(t)
+    t = expand_addresses(t, STATES)
+    t = expand_numbers(t, date_order)
+    t = expand_abbreviations(t)
     for pattern, repl in _SYMBOL_RULES:
         t = pattern.sub(repl, t)
     words = _words(t)
     if not words:
         raise NormalizationError("empty after normalization")
+    check_letters([w for w, _, _ in words])
     tokens = []
     for i, (word, punct, is_letter) in enumerate(words):
         _check_word(word)

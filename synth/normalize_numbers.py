@@ -10,198 +10,53 @@ glued to a word ("MP3", "iPhone15") turns into separate words.
 
 from __future__ import annotations
 
-import datetime
 import re
 
-from num2words import num2words
-
-# Letter names produced here ("P M" of "7 pm") must not be re-read by later
-# passes: a lone capital "A" would otherwise be taken for the article. The
-# marker is a private-use character; input text is stripped of those (Unicode
-# category Co) before any pass runs, so it cannot come from the prompt.
-LETTER_MARK = "\ue000"
-
-
-def letters(text: str) -> str:
-    """Spell ``text`` as marked capital letter names: "pm" -> "P M"."""
-    return " ".join(LETTER_MARK + c.upper() for c in text if c.isalpha())
-
-
-def sentence_end_after(text: str, pos: int) -> bool:
-    """Whether a period just consumed at ``pos`` plausibly also ended a sentence.
-
-    "at 7 p.m." swallows the period that ends the sentence; we give it back when
-    nothing or a capitalised word follows, so the voice keeps its sentence pause.
-    """
-    rest = text[pos:]
-    return not rest.strip() or re.match(r"\s+[\"'(\[]*[A-Z]", rest) is not None
-
-
-# --- spelling helpers -------------------------------------------------------
-
-
-def _tidy(words: str) -> str:
-    # num2words writes British-style "one thousand, two hundred and fifty" and
-    # hyphenates "twenty-two"; our labels are US-style with one token per word.
-    words = words.replace(",", " ").replace("-", " ")
-    return " ".join(w for w in words.split() if w != "and")
-
-
-def digits(text: str) -> str:
-    """Read digits one by one, zero as "oh", the way phone numbers are said."""
-    return " ".join("oh" if c == "0" else _tidy(num2words(int(c))) for c in text if c.isdigit())
-
-
-def cardinal(n: int) -> str:
-    try:
-        return _tidy(num2words(n))
-    except (OverflowError, ValueError):
-        # Beyond num2words' scale names; reading the digits still says every one.
-        return ("minus " if n < 0 else "") + digits(str(abs(n)))
-
-
-def ordinal(n: int) -> str:
-    try:
-        return _tidy(num2words(n, to="ordinal"))
-    except (OverflowError, ValueError):
-        return cardinal(n)
-
-
-def year(n: int) -> str:
-    return _tidy(num2words(n, to="year"))
-
-
-def number(text: str) -> str:
-    """Spell a written number: "-1,250" / "3.14" / ".5" / "007"."""
-    neg = text.startswith("-")
-    whole, _, frac = text.lstrip("-").replace(",", "").partition(".")
-    if len(whole) > 1 and whole.startswith("0") and not frac:
-        # Written zero padding ("007", "02139") signals a code, not a quantity.
-        return ("minus " if neg else "") + digits(whole)
-    words = ["minus"] if neg else []
-    if whole:
-        words.append(cardinal(int(whole)))
-    if frac:
-        words += ["point", " ".join(_tidy(num2words(int(d))) for d in frac)]
-    return " ".join(words)
-
-
-def _is_one(amount: str) -> bool:
-    return amount.lstrip("-") == "1"
-
-
-def _plural(words: str) -> str:
-    """Pluralise the last word of a spelled number: "nineteen ninety" -> "...nineties"."""
-    head, _, last = words.rpartition(" ")
-    last = last[:-1] + "ies" if last.endswith("y") else last + ("es" if last.endswith("x") else "s")
-    return f"{head} {last}".strip()
-
+from synth.normalize_dates import DATE_RULES, MONTHS, TIME_RANGE, TIME_RULES, expand_numeric_dates
+from synth.normalize_spell import (  # noqa: F401  (re-exported for synth.normalize)
+    LETTER_MARK,
+    cardinal,
+    code_digits,
+    digits,
+    in_pairs,
+    letters,
+    number,
+    ordinal,
+    sentence_end_after,
+    year,
+)
+from synth.normalize_spell import (
+    is_one as _is_one,
+)
+from synth.normalize_spell import (
+    plural as _plural,
+)
+from synth.normalize_units import MEASURE_RULES, PER_AMOUNT, degrees
 
 # --- patterns ---------------------------------------------------------------
 
 # A written number: thousands groups must be exactly three digits, otherwise
 # "1,2" is a list of two numbers. Decimals may start with the point (".5").
-NUM = r"(?:(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?|\.[0-9]+)"
+NUM = r"(?:(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9]+)(?:\.[0-9]+)?|(?<!\.)\.[0-9]+)"  # "114...48" is no decimal
 # A number that cannot be the tail of a larger token ("v1.2", "1,000").
 _FREE = r"(?<![\w.,])"
-
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-_MONTH_ABBR = {
-    "Jan": 1,
-    "Feb": 2,
-    "Mar": 3,
-    "Apr": 4,
-    "Jun": 6,
-    "Jul": 7,
-    "Aug": 8,
-    "Sep": 9,
-    "Sept": 9,
-    "Oct": 10,
-    "Nov": 11,
-    "Dec": 12,
-}
-_MONTH_NUM = {**{m: i + 1 for i, m in enumerate(MONTHS)}, **_MONTH_ABBR}
-_MONTH = r"(" + "|".join(sorted(_MONTH_NUM, key=len, reverse=True)) + r")\b\.?"
 
 _CURRENCIES = {  # symbol: (one, many, one hundredth, many hundredths)
     "$": ("dollar", "dollars", "cent", "cents"),
     "£": ("pound", "pounds", "penny", "pence"),
     "€": ("euro", "euros", "cent", "cents"),
     "¥": ("yen", "yen", None, None),
+    "₩": ("won", "won", None, None),
 }
+_CUR = "$£€¥₩"
 _SHORT_SCALES = {"k": "thousand", "m": "million", "mn": "million", "b": "billion", "bn": "billion"}
-
-_UNITS = {  # written unit: (singular, plural)
-    "km/h": ("kilometer per hour", "kilometers per hour"),
-    "kph": ("kilometer per hour", "kilometers per hour"),
-    "mph": ("mile per hour", "miles per hour"),
-    "m/s": ("meter per second", "meters per second"),
-    "km": ("kilometer", "kilometers"),
-    "cm": ("centimeter", "centimeters"),
-    "mm": ("millimeter", "millimeters"),
-    "mi": ("mile", "miles"),
-    "ft": ("foot", "feet"),
-    "yd": ("yard", "yards"),
-    "yds": ("yard", "yards"),
-    "kg": ("kilogram", "kilograms"),
-    "mg": ("milligram", "milligrams"),
-    "lb": ("pound", "pounds"),
-    "lbs": ("pound", "pounds"),
-    "oz": ("ounce", "ounces"),
-    "ml": ("milliliter", "milliliters"),
-    "mL": ("milliliter", "milliliters"),
-    "KB": ("kilobyte", "kilobytes"),
-    "kB": ("kilobyte", "kilobytes"),
-    "MB": ("megabyte", "megabytes"),
-    "GB": ("gigabyte", "gigabytes"),
-    "TB": ("terabyte", "terabytes"),
-    "Hz": ("hertz", "hertz"),
-    "kHz": ("kilohertz", "kilohertz"),
-    "MHz": ("megahertz", "megahertz"),
-    "GHz": ("gigahertz", "gigahertz"),
-    "kW": ("kilowatt", "kilowatts"),
-    "kWh": ("kilowatt hour", "kilowatt hours"),
-    "mAh": ("milliamp hour", "milliamp hours"),
-    "ms": ("millisecond", "milliseconds"),
-    "min": ("minute", "minutes"),
-    "mins": ("minute", "minutes"),
-    "hr": ("hour", "hours"),
-    "hrs": ("hour", "hours"),
-    "sec": ("second", "seconds"),
-    "secs": ("second", "seconds"),
-}
-# One-letter units are ordinary words or letters when spaced ("5 m" could be a
-# list item), so they only count when glued to the number ("100m", "5g").
-_ATTACHED_UNITS = {
-    "m": ("meter", "meters"),
-    "g": ("gram", "grams"),
-    "l": ("liter", "liters"),
-    "L": ("liter", "liters"),
-    "h": ("hour", "hours"),
-    "W": ("watt", "watts"),
-    "V": ("volt", "volts"),
-    "in": ("inch", "inches"),
-}
 
 
 def _alternation(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-_STATES = {
+STATES = {
     "AL": "Alabama",
     "AK": "Alaska",
     "AZ": "Arizona",
@@ -298,6 +153,16 @@ _COUNT_CUES = {
     "total",
 }
 
+# Groups of letters and digits joined by dashes or slashes: "1-413-te-b-1-5", "MIG-25/235212-asdg".
+CODE_CHAIN = re.compile(
+    r"(?<![\w/.:-])(?:[A-Za-z0-9]+(?:[-/][A-Za-z0-9]+){2,}|[A-Za-z]+[0-9]*-[0-9]+/[0-9]+)(?![\w/-])"
+)
+# Words after which a number is a code read digit by digit.
+_CODE_CUES = (
+    r"zip|zip code|postal code|postcode|code|pin|otp|passcode|account|acct|extension|ext|ending in|dial|call|text"
+)
+MATH_MINUS = re.compile(r"(?:(?<=[0-9])|(?<=\b[A-Za-z]))\s*-\s*(?=[0-9]|[A-Za-z]\b)")
+
 _SPECIAL_SLASH = {("24", "7"), ("9", "11"), ("50", "50")}  # said as two numbers
 
 
@@ -310,6 +175,8 @@ def _money_words(neg: str | None, sym: str, amount: str, scale: str | None) -> s
     if scale:  # "$1.2 million" is said "one point two million dollars"
         return f" {minus}{number(amount)} {scale} {many} "
     whole, _, frac = amount.replace(",", "").partition(".")
+    if len(frac) == 3 and frac.endswith("0"):
+        frac = frac[:2]  # "$20.500": the third decimal adds nothing
     if frac and (len(frac) > 2 or sub_one is None):
         return f" {minus}{number(amount)} {many} "
     units, cents = int(whole or 0), int(frac.ljust(2, "0")) if frac else 0
@@ -322,82 +189,13 @@ def _money_words(neg: str | None, sym: str, amount: str, scale: str | None) -> s
 
 
 def _money(m: re.Match) -> str:
-    neg, sym, amount, scale_word, short_scale = m.groups()
+    neg, country, sym, amount, scale_word, short_scale = m.groups()
     scale = scale_word or (short_scale and _SHORT_SCALES[short_scale.lower()])
-    return _money_words(neg, sym, amount, scale)
-
-
-def _date(month: int, day: int, year_text: str | None, *, day_first_of: bool = False) -> str | None:
-    try:  # 2000 is a leap year, so "February 29" without a year stays valid
-        datetime.date(int(year_text) if year_text and len(year_text) == 4 else 2000, month, day)
-    except ValueError:
-        return None
-    said = f"{ordinal(day)} of {MONTHS[month - 1]}" if day_first_of else f"{MONTHS[month - 1]} {ordinal(day)}"
-    if year_text:
-        y = int(year_text)
-        said += " " + (year(y) if len(year_text) == 4 else ("oh " + cardinal(y) if y < 10 else cardinal(y)))
-    return f" {said} "
-
-
-def _iso_date(m: re.Match) -> str:
-    y, mo, d = m.groups()
-    return _date(int(mo), int(d), y) or m.group(0)
-
-
-def _slash_date(m: re.Match) -> str:
-    a, b, y = int(m.group(1)), int(m.group(2)), m.group(3)
-    if a > 12 >= b:  # only a day can exceed 12: "25/12/2024" is day/month
-        a, b = b, a
-    return _date(a, b, y) or " ".join(number(g) for g in m.groups())
-
-
-def _month_day(m: re.Match) -> str:
-    month, day, y = m.groups()
-    return _date(_MONTH_NUM[month], int(day), y) or m.group(0)
-
-
-def _day_month(m: re.Match) -> str:
-    day, of, month, y = m.groups()
-    return _date(_MONTH_NUM[month], int(day), y, day_first_of=bool(of)) or m.group(0)
-
-
-def _ampm(letter: str, text: str, end: int) -> str:
-    said = letters(letter + "m")
-    if text[end - 1] == "." and sentence_end_after(text, end):
-        said += "."
+    said = _money_words(neg, sym, amount, scale)
+    if country:  # "US$5" -> "five U S dollars"
+        one, many = _CURRENCIES[sym][:2]
+        said = re.sub(rf"\b({many}|{one})\b", lambda w: f"{letters(country)} {w.group(1)}", said, count=1)
     return said
-
-
-def _clock(h: int, mi: int, ampm: str = "") -> str:
-    words = [cardinal(h)]
-    if mi == 0:
-        if not ampm:
-            words.append("o'clock" if 1 <= h <= 12 else "hundred")
-    elif mi < 10:
-        words += ["oh", cardinal(mi)]
-    else:
-        words.append(cardinal(mi))
-    return " ".join(words + ([ampm] if ampm else []))
-
-
-def _time(m: re.Match) -> str:
-    h, mi, s, letter = m.group(1), int(m.group(2)), m.group(3), m.group(4)
-    h = int(h)
-    if mi > 59 or (s and int(s) > 59) or (letter and not 1 <= h <= 12) or (not s and h > 24):
-        return m.group(0)
-    ampm = _ampm(letter, m.string, m.end()) if letter else ""
-    if s:  # "1:05:30" is nearly always a duration
-        parts = [(h, "hour", "hours"), (mi, "minute", "minutes"), (int(s), "second", "seconds")]
-        said = " ".join(f"{cardinal(v)} {one if v == 1 else many}" for v, one, many in parts if v)
-        return f" {said or 'zero seconds'} {ampm} "
-    return f" {_clock(h, mi, ampm)} "
-
-
-def _hour_ampm(m: re.Match) -> str:
-    h = int(m.group(1))
-    if not 1 <= h <= 12:
-        return m.group(0)
-    return f" {_clock(h, 0, _ampm(m.group(2), m.string, m.end()))} "
 
 
 def _dashed(m: re.Match) -> str:
@@ -405,9 +203,12 @@ def _dashed(m: re.Match) -> str:
     if len(groups) == 2 and not any(len(g) > 1 and g[0] == "0" for g in groups):
         a, b = groups
         year_range = len(a) == 4 and 1000 <= int(a) <= 2099 and len(b) in (2, 4)
-        if year_range or len(a) + len(b) <= 6:
+        if year_range or (len(a) + len(b) <= 6 and int(b) >= int(a)):
             # Left in digits so percent/unit/year rules still see "15%" or "2010".
             return f"{a} to {b}"
+        if len(a) + len(b) <= 6:
+            # Falling, so no range: a score or a code ("won 3-1", "978-0"), two numbers with a pause.
+            return f" {a}, {b} "
     # Phone-number-like: every digit is said, groups separated by a pause.
     return " " + ", ".join(digits(g) for g in groups) + " "
 
@@ -421,21 +222,8 @@ def _phone(m: re.Match) -> str:
 
 def _zip(m: re.Match) -> str:
     state, sep, code, plus4 = m.groups()
-    name = _STATES[state] or letters(state)
+    name = STATES[state] or letters(state)
     return f"{name}{sep}{digits(code)}{' ' + digits(plus4) if plus4 else ''} "
-
-
-def _unit(m: re.Match) -> str:
-    amount, spaced, attached = m.group(1), m.group(2), m.group(3)
-    one, many = _UNITS[spaced] if spaced else _ATTACHED_UNITS[attached]
-    return f" {number(amount)} {one if _is_one(amount) else many} "
-
-
-def _degrees(m: re.Match) -> str:
-    amount, scale = m.groups()
-    unit = "degree" if _is_one(amount) else "degrees"
-    scale = {"C": " Celsius", "F": " Fahrenheit"}.get(scale or "", "")
-    return f" {number(amount)} {unit}{scale} "
 
 
 def _decade(m: re.Match) -> str:
@@ -462,6 +250,8 @@ def _year_or_count(m: re.Match) -> str:
     count ("1500 people"). Everything else is a cardinal.
     """
     text, n = m.string, int(m.group(1))
+    if m.group(1).startswith("0"):
+        return f" {digits(m.group(1))} "  # "0063": zero padding marks a code
     before = re.search(r"([A-Za-z]+)\W*$", text[: m.start()])
     prev = before.group(1).lower() if before else ""
     word_follows = re.match(r"\s*[A-Za-z]", text[m.end() :]) is not None
@@ -474,24 +264,63 @@ def _year_or_count(m: re.Match) -> str:
     return f" {year(n) if is_year else cardinal(n)} "
 
 
-def _fraction(m: re.Match) -> str:
-    whole, num, den = m.groups()
-    if (num, den) in _SPECIAL_SLASH:
-        return f" {cardinal(int(num))} {cardinal(int(den))} "
+def fraction_words(whole: str | None, num: str, den: str) -> str:
+    """ "2 1/2" -> "two and a half", "3/4" -> "three quarters", "1/1000" -> "one over one thousand"."""
     n, d = int(num), int(den)
-    if d in (0, 1) or d > 100:
+    if d in (0, 1):
         said = f"{cardinal(n)} over {cardinal(d)}"
     else:
         name = {2: ("half", "halves"), 4: ("quarter", "quarters")}.get(d)
         one, many = name or (ordinal(d), ordinal(d) + "s")
-        said = f"{cardinal(n)} {one if n == 1 else many}"
-    return f" {number(whole) + ' and ' if whole else ''}{said} "
+        # After a whole number, one part is "a" part: "two and a half", not "two and one half".
+        said = f"{'a' if whole and n == 1 else cardinal(n)} {one if n == 1 else many}"
+    return f"{number(whole) + ' and ' if whole else ''}{said}"
+
+
+def _fraction(m: re.Match) -> str:
+    whole, num, den = m.groups()
+    if (num, den) in _SPECIAL_SLASH:
+        return f" {cardinal(int(num))} {cardinal(int(den))} "
+    return f" {fraction_words(whole, num, den)} "
+
+
+def _ordinal(m: re.Match) -> str:
+    n, suffix = int(m.group(1).replace(",", "")), m.group(2)
+    right = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    if suffix.lower() != right:
+        # "1th", "4rd": not an ordinal of any number; say what is written.
+        return f" {cardinal(n)} {letters(suffix)} "
+    return f" {ordinal(n)} "
+
+
+def _lettered_code_chain(m: re.Match) -> str:
+    """Letters and digits joined by dashes or slashes ("1-413-te-b-1-5", "MIG-25/235212", "Jan-15-2020"):
+    the joins only separate, and a run of five or more digits is a code said digit by digit; shorter
+    groups are left to the later rules (a date, a number)."""
+    token = m.group(0)
+    if not (re.search(r"[A-Za-z]", token) and re.search(r"[0-9]", token)):
+        return token
+    token = re.sub(r"[0-9]{5,}", lambda d: f" {digits(d.group(0))} ", token)
+    return " " + re.sub(r"[-/]", " ", token) + " "
+
+
+def _code_chain(m: re.Match) -> str:
+    """Digit groups joined by slashes that are no date ("123/261788/2021", "31/31/100"): each group is a
+    number (never a year), a long one a code said digit by digit; the slashes are not said."""
+    token = m.group(0)
+    if "/" not in token or re.search(r"[A-Za-z]", token):
+        return token  # digit-dash chains are phone numbers and ranges, read by the rules below
+    return " " + " ".join(digits(g) if len(g) >= 5 else number(g) for g in re.split(r"[-/]", token)) + " "
+
+
+def _cued_digits(m: re.Match) -> str:
+    return f"{m.group(1)} {digits(m.group(2))} "
 
 
 def _plain(m: re.Match) -> str:
     text, sign, amount = m.string, m.group(1), m.group(2)
     # A hyphen is a minus only where it starts a word; "x-5" was a separator.
-    if sign and m.start() > 0 and text[m.start() - 1] not in " ([{~":
+    if sign and m.start() > 0 and text[m.start() - 1] not in " ([{~?!;:,":
         sign = ""
     bare = amount.replace(",", "")
     if "," not in amount and "." not in amount and len(bare) >= 8:
@@ -500,55 +329,78 @@ def _plain(m: re.Match) -> str:
     return f" {number(sign + amount)} "
 
 
-_AMPM = r"([AaPp])\.?\s?[Mm](?![A-Za-z])\.?"
-_DATE_YEAR = r"(?:,?\s+([0-9]{4})(?![0-9]))?"
-_ERA = r"(A\.D\.|B\.C\.E\.|B\.C\.|C\.E\.|AD|BCE|BC|CE)(?![A-Za-z])"
+_ERA = r"(A\.D\.?|B\.C\.E\.|B\.C\.|C\.E\.|AD|BCE|BC|CE)(?![A-Za-z])"
 
 # Order matters: each rule may only see digits that earlier, more specific
 # rules have left, and rules that keep digits (ranges) come before the rules
 # that must then read them (percent, units, years).
-_RULES: list[tuple[re.Pattern, object]] = [
+NUMERIC_DATES = object()  # the place of the numeric-date pass, which needs the whole prompt
+
+_RULES: list = [
+    TIME_RANGE,
+    (re.compile(r"(?<![\w.:])((?:1[0-9]|20)[0-9]0s|[1-9]0s)\s?[-–]\s?(?=(?:1[0-9]|20)?[0-9]0s\b)"), r"\1 to "),
+    (CODE_CHAIN, _lettered_code_chain),  # digit-only chains wait for the date and phone rules
+    # "ab9453": a code, said digit by digit; a round number stays a number ("T2000").
+    (
+        re.compile(r"(?<=[A-Za-z])([0-9]{4,})(?![0-9])"),
+        lambda m: f" {code_digits(m.group(1))} ",
+    ),
+    # A capital glued to digits is a letter name ("A380" is not "a 380"); later passes must not re-read it.
+    (re.compile(r"(?<![\w.])([A-Z])(?=[0-9])"), lambda m: f" {letters(m.group(1))}"),
+    # "A321", "F150": a model number glued to its letters is said in pairs, as "Boeing 747" is.
+    (re.compile(rf"(?<=[A-Za-z{LETTER_MARK}])([0-9]{{3}})(?![0-9.,])"), lambda m: f" {in_pairs(m.group(1))} "),
     (re.compile(r"(?<=[A-Za-z])-(?=[0-9])|(?<=[0-9])-(?=[A-Za-z])"), " "),  # COVID-19, 20-year
+    (re.compile(r"\b[Cc]a?\.\s?(?=[0-9]{3,4}\b)"), " circa "),  # "c. 1850"
     (re.compile(r"~\s?(?=[0-9.])"), " about "),
     (re.compile(r"(?:\bNo\.|#)\s?(?=[0-9])"), " number "),
     (re.compile(r"(?<=[0-9])\s?\*\s?(?=[0-9.])"), " times "),
     # "$5-10" means "$5 to $10"; the range rule below would make "-10" a minus.
-    (re.compile(rf"([$£€¥])({NUM})\s?[-–]\s?[$£€¥]?(?=[0-9])"), r"\1\2 to \1"),
+    (re.compile(rf"([{_CUR}])({NUM})\s?[-–]\s?[{_CUR}]?(?=[0-9])"), r"\1\2 to \1"),
+    (re.compile(r"%\s?[-–]\s?(?=[0-9])"), "% to "),  # "2%-10%"
     (
         re.compile(
-            r"(?<![\w+-])(?:(\+[0-9]{1,3})[\s.-]?)?(?:\(([0-9]{3})\)\s?|([0-9]{3})[\s.-]?)"
+            r"(?<![\w+-])(?:(\+[0-9]{1,3})[\s.-]?)?(?:\(([0-9]{3})\)[\s-]?|([0-9]{3})[\s.-]?)"
             r"([0-9]{3})[.-]([0-9]{4})(?![\w-])"
         ),
         _phone,
     ),
-    (re.compile(rf"\b({_alternation(_STATES)})(,?\s+)([0-9]{{5}})(?:-([0-9]{{4}}))?(?![\w-])"), _zip),
+    # Codes said digit by digit after the word that names them: "ZIP code 90210", "dial 911".
     (
         re.compile(
-            rf"(?<![\w$£€¥])(-)?([$£€¥])\s?({NUM})(?:\s?(thousand|million|billion|trillion)\b"
-            rf"|([kKmMbB]n?)(?![A-Za-z]))?"
+            rf"\b({_CODE_CUES})\s+(?:is\s+|number\s+|no\.?\s*|#\s?|:\s?)?([0-9]{{3,}})(?![\w.,/-]|[.,][0-9])", re.I
+        ),
+        _cued_digits,
+    ),
+    (re.compile(rf"\b({_alternation(STATES)})(,?\s+)([0-9]{{5}})(?:-([0-9]{{4}}))?(?![\w-])"), _zip),
+    (
+        re.compile(
+            rf"(?<![\w{_CUR}])(-)?(US|A|C|NZ|HK)?([{_CUR}])\s?({NUM})(?:\s?(thousand|million|billion|trillion)\b"
+            rf"|\s?([kKmMbB]n?)(?![A-Za-z]))?"
         ),
         _money,
     ),
     (
-        re.compile(rf"{_FREE}({NUM})\s?([$£€¥])(?![\w$£€¥])"),  # "5€", as written in much of Europe
+        re.compile(rf"{_FREE}({NUM})\s?([{_CUR}])(?![\w{_CUR}])"),  # "5€", as written in much of Europe
         lambda m: _money_words(None, m.group(2), m.group(1), None),
     ),
     (
         re.compile(rf"{_FREE}({NUM})\s?¢"),
         lambda m: f" {number(m.group(1))} {'cent' if _is_one(m.group(1)) else 'cents'} ",
     ),
-    (re.compile(r"(?<![\w.-])([0-9]{4})-([0-9]{2})-([0-9]{2})(?![\w-])"), _iso_date),
-    (re.compile(r"(?<![\w/.])([0-9]{1,2})/([0-9]{1,2})/([0-9]{4}|[0-9]{2})(?![\w/])"), _slash_date),
-    (re.compile(rf"\b{_MONTH}\s+([0-9]{{1,2}})(?:st|nd|rd|th)?(?![\w:.,]?[0-9]){_DATE_YEAR}"), _month_day),
-    (re.compile(rf"{_FREE}([0-9]{{1,2}})(?:st|nd|rd|th)?\s+(of\s+)?{_MONTH}{_DATE_YEAR}"), _day_month),
-    (re.compile(rf"(?<![\w:.])([0-9]{{1,2}}):([0-9]{{2}})(?::([0-9]{{2}}))?(?![0-9:])(?:\s?{_AMPM})?"), _time),
-    (re.compile(rf"(?<![\w:.])([0-9]{{1,2}})\s?{_AMPM}"), _hour_ampm),
+    PER_AMOUNT,
+    NUMERIC_DATES,
+    *DATE_RULES,
+    *TIME_RULES,
+    (CODE_CHAIN, _code_chain),  # digit-only chains, now that dates are read
     (
         re.compile(r"(?<![\w:.])([0-9]+):([0-9]+)(?![0-9:])"),  # a ratio or score
         lambda m: f" {number(m.group(1))} to {number(m.group(2))} ",
     ),
+    MEASURE_RULES[0],  # "1980-1970 kg": a range of quantities, before the dash rule reads years
     (re.compile(r"(?<![\w.,/-])[0-9]+(?:-[0-9]+)+(?![\w/-])"), _dashed),
-    (re.compile(r"(?<![\w/.])(?:([0-9]{1,2})\s+)?([0-9]+)/([0-9]+)(?![\w/.])"), _fraction),
+    (re.compile(rf"(?<![0-9.,])({NUM})\s?[x×]\s?(?=[0-9.])"), lambda m: f" {number(m.group(1))} by "),
+    *MEASURE_RULES,
+    (re.compile(r"(?<![\w/.])(?:([0-9]{1,2})\s+)?([0-9]+)/([0-9]+)(?:st|nd|rd|th|ST|ND|RD|TH)?(?![\w/.])"), _fraction),
     (
         re.compile(r"(?<![\w.])([0-9]+)'\s?([0-9]{1,2})(?:\"|'')"),
         lambda m: (
@@ -556,24 +408,16 @@ _RULES: list[tuple[re.Pattern, object]] = [
             f"{cardinal(int(m.group(2)))} {'inch' if m.group(2) == '1' else 'inches'} "
         ),
     ),
-    (re.compile(rf"{_FREE}(-?{NUM})\s?°\s?(?:([CF])(?![A-Za-z]))?"), _degrees),
-    (re.compile(rf"(?<![0-9.,])({NUM})\s?[x×]\s?(?=[0-9.])"), lambda m: f" {number(m.group(1))} by "),
+    (re.compile(rf"{_FREE}(-?{NUM})\s?[°º]\s?(?:([CF])(?![A-Za-z]))?"), degrees),
     (re.compile(rf"{_FREE}({NUM})x(?![\w])"), lambda m: f" {number(m.group(1))} times "),
     (re.compile(r"(?<![\w.,'])'?((?:1[0-9]|20)[0-9]0|[1-9]0)'?s\b"), _decade),
     # A bare "s" is only a unit after a decimal ("9.58s"); "the 1s and 0s" are not seconds.
     (re.compile(rf"{_FREE}([0-9]*\.[0-9]+)s(?![\w])"), lambda m: f" {number(m.group(1))} seconds "),
-    (
-        re.compile(
-            rf"{_FREE}(-?{NUM})(?:\s?({_alternation(_UNITS)})|({_alternation(_ATTACHED_UNITS)}))"
-            r"(?![\w/°])"
-        ),
-        _unit,
-    ),
     (re.compile(r"(?<![0-9.,])([0-9]+)'?s\b"), lambda m: f" {_plural(number(m.group(1)))} "),  # "1s and 0s"
     (re.compile(rf"{_FREE}(-?{NUM})\s?%"), lambda m: f" {number(m.group(1))} percent "),
     (
-        re.compile(r"(?<![\w.])([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:st|nd|rd|th)\b", re.I),
-        lambda m: f" {ordinal(int(m.group(1).replace(',', '')))} ",
+        re.compile(r"(?<![\w.])([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(st|nd|rd|th)\b", re.I),
+        _ordinal,
     ),
     (re.compile(rf"(?<![\w.,])([0-9]{{1,4}})\s?{_ERA}\.?"), _era),
     (re.compile(r"(?<![\w.,$£€¥])([0-9]{4})(?![0-9]|[.,][0-9])"), _year_or_count),
@@ -590,7 +434,17 @@ _RULES: list[tuple[re.Pattern, object]] = [
 ]
 
 
-def expand_numbers(text: str) -> str:
-    for pattern, repl in _RULES:
-        text = pattern.sub(repl, text)
+def expand_numbers(text: str, date_order: str = "auto") -> str:
+    """``text`` with every digit-bearing expression spelled out.
+
+    :param date_order: how numeric dates whose order the prompt does not settle are read
+        (:data:`synth.normalize_dates.DATE_ORDERS`); NormalizationError where it is "reject".
+    """
+    if "=" in text:  # "1- 2 = 5", "x = y - 3": in an equation a dash between operands is minus
+        text = MATH_MINUS.sub(" minus ", text)
+    for rule in _RULES:
+        if rule is NUMERIC_DATES:
+            text = expand_numeric_dates(text, date_order)
+        else:
+            text = rule[0].sub(rule[1], text)
     return text

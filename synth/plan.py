@@ -66,6 +66,7 @@ class WorkItem:
     prosody: Prosody
     seed: int
     split: str
+    normalize: dict | None = None  # which normalizer read the prompt, and the cross-check's verdict
 
 
 @dataclass(frozen=True)
@@ -92,8 +93,13 @@ def build_plan(
     seed: int,
     prosody: ProsodyRanges,
     split: SplitRule,
+    normalizer=None,
 ) -> Iterator[WorkItem | Rejection]:
-    """Yield work items in corpus order, and rejections where they arise. Lazy: nothing is held."""
+    """Yield work items in corpus order, and rejections where they arise. Lazy: nothing is held.
+
+    :param normalizer: ``text -> (SpokenForm, normalize record or None)``
+        (synth.normalize_backends.PromptNormalizer); None: the built-in normalizer alone.
+    """
     prompt_index = 0
     item_index = 0
     for entry in prompts:
@@ -101,7 +107,7 @@ def build_plan(
             yield Rejection(entry.id, "prompt", entry.reason, {"line": entry.line, "text": entry.text})
             continue
         try:
-            spoken = to_spoken(entry.text)
+            spoken, normalized = normalizer(entry.text) if normalizer else (to_spoken(entry.text), None)
         except NormalizationError as exc:
             yield Rejection(entry.id, "normalize", str(exc), {"line": entry.line, "text": entry.text[:200]})
             continue
@@ -120,5 +126,6 @@ def build_plan(
                 seed=item_seed,
                 # speaker-disjoint means base-voice-disjoint: pseudo-speakers of one voice share a split
                 split=split.split_of(seed, entry.text, str(voice.extra.get("base_voice", voice.id))),
+                normalize=normalized,
             )
             item_index += 1

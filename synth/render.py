@@ -122,6 +122,7 @@ def _render(item: WorkItem, settings: RenderSettings) -> list[dict] | Rejection:
         "split": item.split,
         "qc": QC.from_dict(checks),
         "prompt": Prompt.from_dict({"id": item.prompt.id, **item.prompt.fields}),
+        "normalize": item.normalize,  # only with normalize.backend=nemo or normalize.cross_check=true
     }
     if settings.augment is None:
         return [_write(item.id, clean, common, settings)]

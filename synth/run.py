@@ -104,11 +104,34 @@ def build_parts(cfg: DictConfig) -> RunParts:
         except ExportError as exc:
             raise ConfigError(f"output.formats / output.export_options: {exc}") from exc
     read_source = _prompt_source(cfg.prompts, int(cfg.seed))
+    normalizer = _normalizer(cfg)
 
     def plan_factory() -> Iterator[WorkItem | Rejection]:
-        return build_plan(read_source(), assigner, int(cfg.seed), prosody, split)
+        return build_plan(read_source(), assigner, int(cfg.seed), prosody, split, normalizer)
 
     return RunParts(plan_factory, settings, executor, shard)
+
+
+def _normalizer(cfg: DictConfig):
+    """normalize.*: the backend that reads prompts, the cross-check, NeMo's cache folder, the date order."""
+    from synth.normalize import NormalizationError
+    from synth.normalize_backends import BACKENDS, PromptNormalizer
+
+    opts = OmegaConf.to_container(cfg.get("normalize") or {}, resolve=True)
+    unknown = sorted(set(opts) - {"backend", "cross_check", "cache_dir", "date_order"})
+    if unknown:
+        raise ConfigError(
+            f"unknown normalize option(s) {', '.join(unknown)}; known: backend, cross_check, cache_dir, date_order"
+        )
+    backend = str(opts.get("backend") or "builtin")
+    if backend not in BACKENDS:
+        raise ConfigError(f"normalize.backend must be one of {', '.join(BACKENDS)}; got {backend!r}")
+    try:
+        return PromptNormalizer(
+            backend, bool(opts.get("cross_check", False)), opts.get("cache_dir"), str(opts.get("date_order") or "auto")
+        )
+    except (ValueError, NormalizationError) as exc:
+        raise ConfigError(str(exc)) from exc
 
 
 def _aligner_wanted(cfg: DictConfig) -> bool:

@@ -75,7 +75,8 @@ def test_markup_and_odd_characters_are_spoken_literally_or_rejected(tmp_path):
         assert SPOKEN.match(row["transcript"]), (key, row["transcript"])
         # not obeyed: a "x-slow" prosody or a phoneme string would change the speaking rate
         assert 1.0 < row["qc"]["words_per_second"] < 6.0, (key, row["qc"])
-    assert "speak greater than" in rows["ssml"]["transcript"]  # read out, not interpreted
+    # Neither obeyed nor read out as "less than speak greater than" (issue 18): refused, the tag named.
+    assert "markup tag '<speak>'" in rejected["ssml"]
     assert "U+1F355" in rejected["emoji"] and "U+0645" in rejected["rtl"]
 
 

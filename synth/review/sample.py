@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from synth.corpus import MANIFEST
-from synth.manifest import read_jsonl
+from synth.manifest import normalize_disputed, read_jsonl
 from synth.review.stats import sample_size
 
 
@@ -92,6 +92,8 @@ def draw(
         chosen += [members[i] for i in sorted(rng.choice(len(members), counts[key], replace=False))]
     # Listen in a shuffled order: strata back to back would tire the ear on one accent.
     chosen = [chosen[i] for i in rng.permutation(len(chosen))]
+    # Rows whose text two normalizers read differently first: that is where a label is least certain.
+    chosen.sort(key=lambda r: not normalize_disputed(r.get("normalize")))
     taken = {r["id"] for r in chosen}
     extra = [r for r in rows if r["id"] not in taken and ((r.get("qc") or {}).get("asr") or {}).get("flagged")][
         :with_flagged
