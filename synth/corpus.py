@@ -19,7 +19,16 @@ IF_EXISTS = ("resume", "overwrite", "error")
 IF_BUILD_DIFFERS = ("stop", "continue")
 # Settings that change how a run is executed but not one byte of what it writes; and what
 # config.yaml records beside the config (versions.py), compared on its own.
-EXECUTION_ONLY = {"n_jobs", "executor", "progress", "output.dir", "output.if_exists", "output.if_build_differs"}
+EXECUTION_ONLY = {
+    "n_jobs",
+    "executor",
+    "progress",
+    "output.dir",
+    "output.if_exists",
+    "output.if_build_differs",
+    "engine.timeout_s",  # how long to wait, and how often to retry, before a render is a machine-caused rejection
+    "engine.retries",
+}
 RECORDED = {"versions", "builds"}
 
 
