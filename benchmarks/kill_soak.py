@@ -4,8 +4,9 @@ byte-identical to an uninterrupted run (manifest, rejects and every audio file).
     python benchmarks/kill_soak.py [--kills 20] [--prompts 40] [--seed 0] [augment=default n_jobs=2 ...]
 
 The kill takes the whole process group (parent, loky workers, eSpeak NG helpers and voice servers).
-Kill moments are drawn uniformly over [0.5 s, 1.2 x the uninterrupted run's wall time]: during
-start-up, planning, resume checks, rendering, the final reorder, exports and the card.
+Kill moments: most when the manifest has grown by a random number of rows (1 to a quarter of what
+is left) since the restart, plus a random 0-0.3 s; every fourth one a random 0.5-6 s after start, whatever
+was written (start-up, the duplicate pre-pass, the resume checks, the counting pass).
 """
 
 from __future__ import annotations
@@ -34,6 +35,13 @@ def digest_tree(root: Path) -> dict[str, str]:
     return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
+def _rows(path: Path) -> int:
+    try:
+        return path.read_bytes().count(b"\n")
+    except FileNotFoundError:
+        return 0
+
+
 def command(prompts: Path, out: Path, overrides: list[str]) -> list[str]:
     return [sys.executable, str(REPO / "generate.py"), "progress=false", f"prompts.path={prompts}",
             f"output.dir={out}", "voices.per_prompt=1", *overrides]  # fmt: skip
@@ -55,19 +63,26 @@ def main() -> None:
         started = time.perf_counter()
         subprocess.run(command(prompts, tmp / "ref", overrides), check=True, capture_output=True)
         reference_s = time.perf_counter() - started
+        total_rows = _rows(tmp / "ref" / "manifest.jsonl")
         out, moments = tmp / "killed", []
-        for _ in range(args.kills):
-            delay = rng.uniform(0.5, 1.2 * reference_s)
+        for k in range(args.kills):
+            on_file = _rows(out / "manifest.jsonl")  # a few rows further each time, so most kills land mid-render
+            target = on_file + rng.randint(1, max(1, (total_rows - on_file) // 4))
+            by_time = k % 4 == 3
+            delay = rng.uniform(0.5, 6.0) if by_time else rng.uniform(0.0, 0.3)
             proc = subprocess.Popen(command(prompts, out, overrides), stdout=subprocess.DEVNULL,
                                     stderr=subprocess.DEVNULL, start_new_session=True)  # fmt: skip
-            try:
-                proc.wait(timeout=delay)
-                moments.append(f"{delay:.1f}s (finished first)")
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-                lines = (out / "manifest.jsonl").read_bytes().count(b"\n") if (out / "manifest.jsonl").exists() else 0
-                moments.append(f"{delay:.1f}s ({lines} rows)")
+            started = time.monotonic()
+            while not by_time and proc.poll() is None and _rows(out / "manifest.jsonl") < target:
+                time.sleep(0.005)
+            time.sleep(max(0.0, delay - (time.monotonic() - started)) if by_time else delay)
+            if proc.poll() is not None:
+                moments.append(f"#{k + 1} finished first")
+                continue
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            when = f"{delay:.1f} s after start" if by_time else f"row {target}+{delay:.2f} s"
+            moments.append(f"#{k + 1} {when}: {_rows(out / 'manifest.jsonl')} rows on file")
         final = subprocess.run(command(prompts, out, overrides), capture_output=True, text=True)
         if final.returncode != 0:
             raise SystemExit(final.stderr[-3000:])
@@ -76,7 +91,7 @@ def main() -> None:
         differing = sorted(k for k in set(ref) | set(got) if ref.get(k) != got.get(k))
     lines = [
         f"- overrides: {' '.join(overrides)}; {args.prompts} prompts; uninterrupted run {reference_s:.1f} s",
-        f"- {args.kills} SIGKILLs of the process group at: {', '.join(moments)}",
+        f"- {args.kills} SIGKILLs of the process group: {'; '.join(moments)}",
         f"- files compared: {len(ref)}; differing from the uninterrupted run: {len(differing)} {differing[:5]}",
         f"- verify after the last resume: {(verify.stdout.strip().splitlines() or ['?'])[-1]}",
     ]

@@ -160,7 +160,8 @@ def _with_builds(config: dict, old: dict, if_build_differs: str, root: Path) -> 
     changed = versions.differences(old.get("versions"), config["versions"])
     if changed and if_build_differs != "continue":
         raise CorpusError(
-            f"output.dir {str(root)!r} was made with other versions of the engines or libraries that shape its bytes:\n  "
+            f"output.dir {str(root)!r} was made with other versions of the engines or libraries "
+            "that shape its bytes:\n  "
             + "\n  ".join(changed[:30])
             + "\nReinstall those versions to resume it byte for byte, pick a new output.dir, or add "
             "output.if_build_differs=continue (rows then say which build made them: their `build` field)."

@@ -71,7 +71,8 @@ def check_against_plan(root: Path, rows: dict[str, tuple[int, dict]], rejects: l
                 counts["missing"] += 1
                 if counts["missing"] <= MAX_REPORTED:
                     if key in machine:
-                        why = f"rejected for a machine reason ({machine[key]['reason'][:80]}): run the same command to render it"
+                        reason = machine[key]["reason"][:80]
+                        why = f"rejected for a machine reason ({reason}): run the same command to render it"
                     else:
                         why = "neither in the manifest nor in rejects.jsonl"
                     problems.append(f"item {task.id}: {why}")
