@@ -4,8 +4,8 @@ byte-identical to an uninterrupted run (manifest, rejects and every audio file).
     python benchmarks/kill_soak.py [--kills 20] [--prompts 40] [--seed 0] [augment=default n_jobs=2 ...]
 
 The kill takes the whole process group (parent, loky workers, eSpeak NG helpers and voice servers).
-Kill moments: most when the manifest has grown by a random number of rows (1 to a quarter of what
-is left) since the restart, plus a random 0-0.3 s; every fourth one a random 0.5-6 s after start, whatever
+Kill moments: most when the manifest has grown by a random number of rows (1 to a tenth of what
+is left, never the last) since the restart, plus a random 0-0.3 s; every fourth one a random 0.5-6 s after start, whatever
 was written (start-up, the duplicate pre-pass, the resume checks, the counting pass).
 """
 
@@ -67,7 +67,7 @@ def main() -> None:
         out, moments = tmp / "killed", []
         for k in range(args.kills):
             on_file = _rows(out / "manifest.jsonl")  # a few rows further each time, so most kills land mid-render
-            target = on_file + rng.randint(1, max(1, (total_rows - on_file) // 4))
+            target = min(total_rows - 1, on_file + rng.randint(1, max(1, (total_rows - on_file) // 10)))
             by_time = k % 4 == 3
             delay = rng.uniform(0.5, 6.0) if by_time else rng.uniform(0.0, 0.3)
             proc = subprocess.Popen(command(prompts, out, overrides), stdout=subprocess.DEVNULL,

@@ -6,7 +6,7 @@ runs. Appends the figures for each N to RESULTS.md.
 
     python benchmarks/memory.py [--sizes 1000 20000] [--stop-after-rows K]
 
---stop-after-rows K ends each run (SIGTERM) once K rows are written: the parent's peak then covers
+--stop-after-rows K ends each run (SIGKILL of its process group) once K rows are written: the parent's peak then covers
 reading, the duplicate pre-pass, the counting pass and the start of rendering, which is where a
 large prompt file costs memory (1M prompts take hours to render, minutes to plan).
 """
@@ -14,6 +14,8 @@ large prompt file costs memory (1M prompts take hours to render, minutes to plan
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -81,6 +83,7 @@ def measure(n: int, stop_after_rows: int | None = None) -> dict:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
+            start_new_session=True,  # its own process group: a stop takes the workers with it
         )
         main_kb, worker_kb, stopped = 0, 0, False
         manifest = Path(tmp) / "corpus" / "manifest.jsonl"
@@ -89,7 +92,7 @@ def measure(n: int, stop_after_rows: int | None = None) -> dict:
             for kid in descendants(proc.pid):
                 worker_kb = max(worker_kb, high_water_kb(kid))
             if stop_after_rows is not None and _rows(manifest) >= stop_after_rows:
-                proc.terminate()
+                os.killpg(proc.pid, signal.SIGKILL)
                 stopped = True
             time.sleep(0.2)
         proc.wait()

@@ -166,6 +166,7 @@ def resume(
             missing_since_done += 1
     _count_leftovers(by_id, rejected, outcome)
     outcome.kept_rows = len(kept_rows)
+    outcome.removed = +outcome.removed  # drop zero counts
     if outcome.redo or outcome.removed or found.unreadable or len(kept_rows) != len(found.rows):
         outcome.out_of_order = outcome.out_of_order or bool(outcome.redo)
         manifest.rewrite(root / manifest_name, kept_rows)  # each kept row written back as it was read
@@ -175,7 +176,6 @@ def resume(
         manifest.rewrite(root / rejects_name, kept_rejects)
     else:
         manifest.truncate(root / rejects_name, rejects.whole_bytes)
-    outcome.removed = +outcome.removed  # drop zero counts
     return outcome
 
 
