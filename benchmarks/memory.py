@@ -4,12 +4,18 @@ Writes N distinct synthetic prompts, runs `generate.py` on them (one voice per p
 samples the high-water mark (VmHWM) of the main process and of its worker processes while it
 runs. Appends the figures for each N to RESULTS.md.
 
-    python benchmarks/memory.py [--sizes 1000 20000]
+    python benchmarks/memory.py [--sizes 1000 20000] [--stop-after-rows K]
+
+--stop-after-rows K ends each run (SIGKILL of its process group) once K rows are written: the parent's peak then covers
+reading, the duplicate pre-pass, the counting pass and the start of rendering, which is where a
+large prompt file costs memory (1M prompts take hours to render, minutes to plan).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -52,7 +58,15 @@ def descendants(pid: int) -> list[int]:
     return kids
 
 
-def measure(n: int) -> dict:
+def _rows(path: Path) -> int:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read().count(b"\n")
+    except FileNotFoundError:
+        return 0
+
+
+def measure(n: int, stop_after_rows: int | None = None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         prompts = Path(tmp) / "prompts.txt"
         write_prompts(prompts, n)
@@ -69,16 +83,22 @@ def measure(n: int) -> dict:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
+            start_new_session=True,  # its own process group: a stop takes the workers with it
         )
-        main_kb, worker_kb = 0, 0
+        main_kb, worker_kb, stopped = 0, 0, False
+        manifest = Path(tmp) / "corpus" / "manifest.jsonl"
         while proc.poll() is None:
             main_kb = max(main_kb, high_water_kb(proc.pid))
             for kid in descendants(proc.pid):
                 worker_kb = max(worker_kb, high_water_kb(kid))
+            if stop_after_rows is not None and _rows(manifest) >= stop_after_rows:
+                os.killpg(proc.pid, signal.SIGKILL)
+                stopped = True
             time.sleep(0.2)
-        if proc.returncode != 0:
+        proc.wait()
+        if proc.returncode != 0 and not stopped:
             raise SystemExit(proc.stderr.read())
-        rows = sum(1 for _ in open(Path(tmp) / "corpus" / "manifest.jsonl"))
+        rows = _rows(manifest)
     return {
         "prompts": n,
         "rows": rows,
@@ -91,8 +111,9 @@ def measure(n: int) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 20000])
+    parser.add_argument("--stop-after-rows", type=int, default=None)
     args = parser.parse_args()
-    results = [measure(n) for n in args.sizes]
+    results = [measure(n, args.stop_after_rows) for n in args.sizes]
     lines = [
         "| prompts | rows | main process peak RSS MB | largest worker/helper peak RSS MB | wall s |",
         "|---|---|---|---|---|",

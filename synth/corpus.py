@@ -10,15 +10,26 @@ from pathlib import Path
 
 import yaml
 
-from synth import manifest
-from synth.audio_io import sha256_file
-from synth.manifest import ManifestError, Utterance
-from synth.plan import rejection_key
+from synth import manifest, versions
+from synth.manifest import Utterance
+from synth.plan import is_final, rejection_key
 
 MANIFEST, REJECTS, CONFIG, SUMMARY = "manifest.jsonl", "rejects.jsonl", "config.yaml", "summary.json"
 IF_EXISTS = ("resume", "overwrite", "error")
-# Settings that change how a run is executed but not one byte of what it writes.
-EXECUTION_ONLY = {"n_jobs", "executor", "progress", "output.dir", "output.if_exists"}
+IF_BUILD_DIFFERS = ("stop", "continue")
+# Settings that change how a run is executed but not one byte of what it writes; and what
+# config.yaml records beside the config (versions.py), compared on its own.
+EXECUTION_ONLY = {
+    "n_jobs",
+    "executor",
+    "progress",
+    "output.dir",
+    "output.if_exists",
+    "output.if_build_differs",
+    "engine.timeout_s",  # how long to wait, and how often to retry, before a render is a machine-caused rejection
+    "engine.retries",
+}
+RECORDED = {"versions", "builds"}
 
 
 class CorpusError(RuntimeError):
@@ -26,7 +37,7 @@ class CorpusError(RuntimeError):
 
 
 def content_config(config: dict) -> dict:
-    content = json.loads(json.dumps(config))
+    content = {k: v for k, v in json.loads(json.dumps(config)).items() if k not in RECORDED}
     for dotted in EXECUTION_ONLY:
         *parents, leaf = dotted.split(".")
         node = content
@@ -49,14 +60,28 @@ def config_differences(old, new, prefix="") -> list[str]:
 @dataclass
 class Corpus:
     root: Path
-    done_ids: set[str] = field(default_factory=set)  # ids with a verified row or a rejection
-    resumed_rows: int = 0
-    dropped_rows: int = 0  # rows whose audio was missing or changed: they are rendered again
+    done: set = field(default_factory=set)  # plan.task_key of every task that needs no render
+    resuming: bool = False  # label files were there: `resume` decides what of them is kept
 
     @classmethod
-    def open(cls, root: str | os.PathLike, config: dict, if_exists: str = "resume") -> Corpus:
+    def open(
+        cls, root: str | os.PathLike, config: dict, if_exists: str = "resume", if_build_differs: str = "stop"
+    ) -> Corpus:
+        """Open (create, replace or resume) the corpus folder and write its config.yaml.
+
+        Args:
+            root: the corpus folder (output.dir, or a shard's folder under it).
+            config: the resolved config; its `versions` (versions.collect) are compared with the
+                stored ones on resume, and added to the `builds` the corpus holds.
+            if_exists: resume | overwrite | error (output.if_exists).
+            if_build_differs: stop | continue, when resuming on other versions (output.if_build_differs).
+        """
         if if_exists not in IF_EXISTS:
             raise CorpusError(f"output.if_exists must be one of {', '.join(IF_EXISTS)}; got {if_exists!r}")
+        if if_build_differs not in IF_BUILD_DIFFERS:
+            raise CorpusError(
+                f"output.if_build_differs must be one of {', '.join(IF_BUILD_DIFFERS)}; got {if_build_differs!r}"
+            )
         root = Path(root)
         if root.exists() and not root.is_dir():
             raise CorpusError(f"output.dir {str(root)!r} exists and is not a folder")
@@ -78,7 +103,10 @@ class Corpus:
                         + "\n  ".join(diff[:20])
                         + "\nUse the same config to resume it, pick a new output.dir, or add output.if_exists=overwrite to replace it."
                     )
-                corpus._load_finished()
+                config = _with_builds(config, old, if_build_differs, root)
+                corpus.resuming = True
+                for stale in (root / "audio").rglob(".*.tmp"):  # half-written files of a killed run
+                    stale.unlink(missing_ok=True)
         elif root.exists() and any(p.name != "logs" and not p.name.startswith("shard-") for p in root.iterdir()):
             raise CorpusError(
                 f"output.dir {str(root)!r} is not empty and holds no corpus (no {CONFIG}); choose an empty or new folder"
@@ -98,57 +126,44 @@ class Corpus:
         for folder in ("audio", "exports", "report"):
             shutil.rmtree(self.root / folder, ignore_errors=True)
 
-    def _load_finished(self) -> None:
-        """Keep rows whose audio is intact; cut torn lines; forget rows whose audio is not (or that
-        are not rows at all): those items are rendered again."""
-        found = manifest.scan(self.root / MANIFEST)
-        intact = [u for u in map(_utterance, found.rows) if u is not None and self._audio_intact(u)]
-        # A paired item (clean + augmented) is finished only when both of its rows are.
-        roles: dict[str, set] = {}
-        for u in intact:
-            if u.pair is not None:
-                roles.setdefault(u.pair.stem, set()).add(u.pair.role)
-        intact = [u for u in intact if u.pair is None or len(roles[u.pair.stem]) == 2]
-        self.dropped_rows = len(found.rows) - len(intact)
-        if self.dropped_rows or not found.clean:
-            manifest.rewrite(self.root / MANIFEST, intact)  # each row written back as it was read
-        else:
-            manifest.truncate(self.root / MANIFEST, found.whole_bytes)
-        rejects = manifest.scan(self.root / REJECTS)
-        if rejects.clean:
-            manifest.truncate(self.root / REJECTS, rejects.whole_bytes)
-        else:
-            manifest.rewrite(self.root / REJECTS, rejects.rows)
-        for stale in (self.root / "audio").rglob(".*.tmp"):  # half-written files of a killed run
-            stale.unlink(missing_ok=True)
-        self.done_ids = {u.item_id for u in intact} | {rejection_key(r) for r in rejects.rows}
-        self.resumed_rows = len(intact)
-
-    def refresh_done_ids(self) -> None:
-        """The ids finished in the label files as they stand (rows are appended only after their audio)."""
-        self.done_ids = manifest.resumed_ids(self.root / MANIFEST) | {
-            rejection_key(r) for r in manifest.read_jsonl(self.root / REJECTS)
+    def refresh_done(self) -> None:
+        """What is finished in the label files as they stand (rows are appended only after their audio,
+        by this run, so they need no second check)."""
+        self.done = {("item", i) for i in manifest.resumed_ids(self.root / MANIFEST)} | {
+            rejection_key(r) for r in manifest.read_jsonl(self.root / REJECTS) if is_final(r)
         }
-
-    def _audio_intact(self, row: Utterance) -> bool:
-        path = self.root / row.audio_filepath
-        return path.is_file() and sha256_file(path) == row.sha256
 
     def append(self, name: str, row: Utterance | dict) -> None:
         """One write per line with O_APPEND: a kill leaves at most one torn line, cut on resume."""
         manifest.append_line(self.root / name, row)
 
-    def reorder(self, name: str, positions: dict[str, int]) -> None:
-        """Put rows back in plan order (needed only when a resumed run re-rendered dropped rows).
-        The sort is stable: a pair's clean row stays before its augmented one."""
-        rows = list(manifest.read_manifest(self.root / name))
-        rows.sort(key=lambda u: positions.get(u.item_id, len(positions)))
-        manifest.rewrite(self.root / name, rows)
+    def reorder(self, positions: dict[tuple, int]) -> None:
+        """Put rows and rejections back in plan order (needed only when a resumed run rendered items
+        that lie before finished ones). The sort is stable: a pair's clean row stays before its augmented one.
+
+        Args:
+            positions: plan.task_key -> position in the plan (run.plan_positions).
+        """
+        end = len(positions)
+        rows = list(manifest.read_manifest(self.root / MANIFEST))
+        rows.sort(key=lambda u: positions.get(("item", u.item_id), end))
+        manifest.rewrite(self.root / MANIFEST, rows)
+        rejects = list(manifest.read_jsonl(self.root / REJECTS))
+        rejects.sort(key=lambda r: positions.get(rejection_key(r), end))
+        manifest.rewrite(self.root / REJECTS, rejects)
 
 
-def _utterance(row: dict) -> Utterance | None:
-    """The row as an Utterance, or None when it breaks the contract (its item is rendered again)."""
-    try:
-        return Utterance.from_dict(row)
-    except ManifestError:
-        return None
+def _with_builds(config: dict, old: dict, if_build_differs: str, root: Path) -> dict:
+    """`config` with the builds of the stored corpus kept; stops when the versions differ, unless told to go on."""
+    if "versions" not in config:
+        return config
+    changed = versions.differences(old.get("versions"), config["versions"])
+    if changed and if_build_differs != "continue":
+        raise CorpusError(
+            f"output.dir {str(root)!r} was made with other versions of the engines or libraries "
+            "that shape its bytes:\n  "
+            + "\n  ".join(changed[:30])
+            + "\nReinstall those versions to resume it byte for byte, pick a new output.dir, or add "
+            "output.if_build_differs=continue (rows then say which build made them: their `build` field)."
+        )
+    return {**config, "builds": {**(old.get("builds") or {}), **(config.get("builds") or {})}}

@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import gzip
+import hashlib
 import json
 import os
 import re
@@ -257,7 +258,7 @@ class Utterance(_Record):
         "qc",
         "prompt",
     )
-    OPTIONAL: ClassVar = frozenset({"device", "pair", "normalize"})
+    OPTIONAL: ClassVar = frozenset({"device", "pair", "normalize", "build", "row_sha256"})
     NESTED: ClassVar = {
         "speaker": (Speaker, False),
         "prosody": (Prosody, False),
@@ -287,6 +288,8 @@ class Utterance(_Record):
     device: str | None = None  # the device profile, when a device step ran
     pair: Pair | None = None  # augment.paired: which half of a clean/augmented pair
     normalize: dict | None = None  # {backend, cross_check: {backend, agree, transcript}} when asked for
+    build: str | None = None  # which build of the engine and libraries made it (synth/versions.py)
+    row_sha256: str | None = None  # sha256 of this row as written, without this key (`seal`)
     custom: dict = field(default_factory=dict)
     keys_read: tuple | None = field(default=None, repr=False, compare=False)
 
@@ -320,6 +323,34 @@ class Utterance(_Record):
         if problems:
             raise ManifestError(f"{where}: " + "; ".join(problems))
         return cls.from_dict(data, where)
+
+
+# --------------------------------------------------------------------------- row digests
+
+ROW_DIGEST = "row_sha256"
+
+
+def row_digest(row: dict) -> str:
+    """sha256 of the row's JSONL line without its own digest: what `seal` stores and resume/verify check."""
+    body = {k: v for k, v in row.items() if k != ROW_DIGEST}
+    return _sha256(json.dumps(body, ensure_ascii=False).encode("utf-8"))
+
+
+def seal(row: dict) -> dict:
+    """The row with its digest as last key. Labels only the render knows (word times, QC figures,
+    realized prosody and augmentation values, duration) cannot be recomputed without the audio;
+    the digest makes any later edit of them, or of anything else, visible to resume and verify."""
+    return {**{k: v for k, v in row.items() if k != ROW_DIGEST}, ROW_DIGEST: row_digest(row)}
+
+
+def seal_intact(row: dict) -> bool | None:
+    """True if the row's digest matches it, False if the row was edited since, None if it has none."""
+    stored = row.get(ROW_DIGEST)
+    return None if stored is None else stored == row_digest(row)
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
 
 
 # --------------------------------------------------------------------------- validation

@@ -23,7 +23,7 @@ from omegaconf import OmegaConf
 
 from synth.corpus import CONFIG, MANIFEST, REJECTS, Corpus, CorpusError, config_differences, content_config
 from synth.manifest import read_jsonl, read_manifest
-from synth.plan import WorkItem, rejection_key
+from synth.plan import PLANNING_STAGES, WorkItem, is_final, rejection_key
 from synth.run import build_parts, finish, plan_positions
 
 SHARD_DIR = re.compile(r"^shard-(\d{3})-of-(\d{3})$")
@@ -86,7 +86,10 @@ def merge(root: str | os.PathLike) -> dict:
             if rejection_key(r) not in seen_rejects:
                 seen_rejects.add(rejection_key(r))
                 rejects.append(r)
-    done = {u.item_id for u, _ in rows} | {r["id"] for r in rejects if r.get("id")}
+    # item ids and prompt ids are separate name spaces; a machine-caused rejection is not final
+    done = {u.item_id for u, _ in rows} | {
+        str(r["id"]) for r in rejects if r.get("stage") not in PLANNING_STAGES and is_final(r)
+    }
     unfinished = expected - done
     if unfinished:
         raise CorpusError(
@@ -94,7 +97,7 @@ def merge(root: str | os.PathLike) -> dict:
             "the shards first"
         )
     corpus = Corpus.open(root, config, "overwrite")  # a corpus merged before is replaced
-    rows.sort(key=lambda pair: positions[pair[0].item_id])
+    rows.sort(key=lambda pair: positions[("item", pair[0].item_id)])
     rejects.sort(key=lambda r: positions.get(rejection_key(r), len(positions)))
     for row, shard in rows:
         _link(shard / row.audio_filepath, root / row.audio_filepath)

@@ -69,22 +69,71 @@ class WorkItem:
     normalize: dict | None = None  # which normalizer read the prompt, and the cross-check's verdict
 
 
+PLANNING_STAGES = ("prompt", "normalize")  # rejected before any item exists: keyed by prompt
+CAUSES = ("item", "machine")
+
+
 @dataclass(frozen=True)
 class Rejection:
-    """A prompt or item that will not be in the corpus, and why (one line of rejects.jsonl)."""
+    """A prompt or item that will not be in the corpus, and why (one line of rejects.jsonl).
+
+    `cause` says whose fault it is: "item" (the prompt's text, a QC verdict: the same every time)
+    or "machine" (a crashed, killed or timed-out engine: a resume renders the item again)."""
 
     id: str | None
     stage: str  # prompt | normalize | render | qc
     reason: str
     details: dict = field(default_factory=dict)
+    cause: str = "item"
 
     def to_row(self) -> dict:
-        return {"id": self.id, "stage": self.stage, "reason": self.reason, **self.details}
+        return {"id": self.id, "stage": self.stage, "reason": self.reason, "cause": self.cause, **self.details}
 
 
-def rejection_key(row: dict) -> str:
-    """What identifies a rejection across a resume: its id, or its line when it never got one."""
-    return row["id"] if row.get("id") else f"@line{row.get('line')}"
+def rejection_key(row: dict) -> tuple[str, str]:
+    """What identifies a rejection across a resume, in its own namespace: prompt rejections by their
+    prompt id (or line when they never got one), item rejections by item id. Item ids and prompt ids
+    are different name spaces: a prompt called "x-<voice id>" must not stand for item "x-<voice id>"."""
+    if row.get("stage") in PLANNING_STAGES:
+        return ("prompt", str(row["id"]) if row.get("id") else f"@line{row.get('line')}")
+    return ("item", str(row.get("id")))
+
+
+def is_final(row: dict) -> bool:
+    """Whether a rejection stands on resume: a machine-caused one (crash, kill, timeout) is tried again."""
+    return row.get("cause") != "machine"
+
+
+def task_key(task) -> tuple[str, str]:
+    """The rejection_key namespace entry of a plan task (a WorkItem is keyed by its item id)."""
+    if isinstance(task, WorkItem):
+        return ("item", task.id)
+    return rejection_key(task.to_row())
+
+
+def id_clash_suffixes(voice_ids: Iterable[str]) -> frozenset[str]:
+    """Every '-'-joined head of every voice id ("espeak", "espeak-en", ..., "espeak-en-us-f1").
+
+    Item ids are "<prompt id>-<voice id>". Prompt P and voice w give the same item id as prompt Q
+    and voice v exactly when P = Q + "-" + r and v = r + "-" + w; and a prompt id "x-<voice id>" reads
+    like item "x-<voice id>". A prompt id ending in "-" + one of these heads can do either, so it is
+    refused up front: a check that needs no memory of the other ids (a million prompts stay flat)."""
+    heads = set()
+    for voice_id in voice_ids:
+        parts = str(voice_id).split("-")
+        heads.update("-".join(parts[: i + 1]) for i in range(len(parts)))
+    return frozenset(heads)
+
+
+def clashing_suffix(prompt_id: str, suffixes: frozenset[str]) -> str | None:
+    """The voice-id head that `prompt_id` ends with after a '-', or None."""
+    start = prompt_id.find("-")
+    while start != -1:
+        tail = prompt_id[start + 1 :]
+        if tail in suffixes:
+            return tail
+        start = prompt_id.find("-", start + 1)
+    return None
 
 
 def build_plan(
@@ -102,9 +151,18 @@ def build_plan(
     """
     prompt_index = 0
     item_index = 0
+    suffixes = id_clash_suffixes(v.id for v in assigner.voices)
     for entry in prompts:
         if isinstance(entry, PromptRejection):
             yield Rejection(entry.id, "prompt", entry.reason, {"line": entry.line, "text": entry.text})
+            continue
+        clash = clashing_suffix(entry.id, suffixes)
+        if clash is not None:
+            reason = (
+                f"id {entry.id!r} ends with '-{clash}', a voice id or its head: its item ids could equal another "
+                f"prompt's (item ids are '<prompt id>-<voice id>'); rename the prompt"
+            )
+            yield Rejection(entry.id, "prompt", reason, {"line": entry.line, "text": entry.text[:200]})
             continue
         try:
             spoken, normalized = normalizer(entry.text) if normalizer else (to_spoken(entry.text), None)

@@ -21,9 +21,9 @@ normalization step). A text seen before (ignoring case and runs of whitespace) a
 an id seen before are rejections.
 
 Reading is streaming: the file is opened in binary and read one bounded line at a time, so memory
-does not grow with the file, except for the duplicate detector (a 20-byte digest per distinct text
-and the ids seen). A line too long to be a prompt is never held whole: its first part is read, the
-rest is skipped in chunks, and it is a rejection "over-long: N characters > max_chars".
+does not grow with the file: the duplicate detector (synth/seen.py) makes a first pass into a
+fixed-size Bloom filter and then remembers exactly only the texts and ids that may repeat. A line
+too long to be a prompt is never held whole: its first part is read, the rest is skipped in chunks, and it is a rejection "over-long: N characters > max_chars".
 
 Problems with the whole file (missing, a directory, an unknown extension, a CSV header without a
 ``text`` column, a UTF-16 file) raise PromptFileError. Path problems raise when read_prompts is
@@ -43,6 +43,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO, NamedTuple
+
+from synth.seen import FirstSeen, bloom_bits
 
 MAX_PROMPT_CHARS = 500  # default limit; callers may pass another
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,128}$")
@@ -235,10 +237,16 @@ def _decode(raw: _RawLine, max_chars: int) -> _Line:
 class _Checker:
     """Validates a candidate prompt's text and id and remembers what was seen (the only growing state)."""
 
-    def __init__(self, max_chars: int):
+    def __init__(self, max_chars: int, candidates: tuple | None = None, file_bytes: int = 1 << 26):
         self.max_chars = max_chars
-        self.texts: dict[bytes, int] = {}  # sha1 of normalized text -> first line
-        self.ids: dict[str, int] = {}  # id -> first line (only explicit or mixed ids can collide)
+        texts, ids = candidates or (None, None)
+        bits = bloom_bits(file_bytes)
+        self.texts = FirstSeen(texts, bits)  # sha1 of normalized text -> first line, in fixed memory
+        self.ids = FirstSeen(ids, bits)  # sha1 of id -> first line (only explicit or mixed ids can collide)
+
+    def candidates(self) -> tuple[frozenset, frozenset]:
+        """After a first pass: the texts and ids that may be duplicates (synth/seen.py)."""
+        return frozenset(self.texts.found), frozenset(self.ids.found)
 
     def build(self, line: int, text: str, pid: str | None, fields: dict, track_ids: bool) -> Prompt | PromptRejection:
         text = text.strip()
@@ -261,15 +269,17 @@ class _Checker:
             normalized = " ".join(text.split()).casefold().encode("utf-8")
         except UnicodeEncodeError:
             return reject("text contains an unpaired surrogate (a broken \\u escape)", pid)
-        if track_ids and pid in self.ids:
-            return reject(f"duplicate id {pid!r} (first used on line {self.ids[pid]})", pid)
+        id_key = hashlib.sha1(pid.encode("utf-8")).digest() if track_ids else None
+        first = self.ids.first_line(id_key) if id_key is not None else None
+        if first is not None:
+            return reject(f"duplicate id {pid!r} (first used on line {first})", pid)
         digest = hashlib.sha1(normalized).digest()
-        first = self.texts.get(digest)
+        first = self.texts.first_line(digest)
         if first is not None:
             return reject(f"duplicate of line {first} (same text)", pid)
-        self.texts[digest] = line
-        if track_ids:
-            self.ids[pid] = line
+        self.texts.remember(digest, line)
+        if id_key is not None:
+            self.ids.remember(id_key, line)
         return Prompt(pid, text, fields, line)
 
 
@@ -292,7 +302,27 @@ def _read(path: pathlib.Path, fmt: str, max_chars: int) -> Iterator[Prompt | Pro
             ".jsonl": _read_jsonl,
             ".csv": _read_csv,
         }[fmt]
-        yield from reader(_raw_lines(f, path, limit), path, _Checker(max_chars))
+        candidates = _candidates(path, fmt, max_chars, limit, reader)
+        yield from reader(_raw_lines(f, path, limit), path, _Checker(max_chars, candidates))
+
+
+# (path, size, mtime, max_chars) -> the duplicate candidates of that file: a run reads its prompts
+# several times (count, render, reorder); the first pass is made once per file version.
+_CANDIDATES: dict[tuple, tuple] = {}
+
+
+def _candidates(path: pathlib.Path, fmt: str, max_chars: int, limit: int, reader) -> tuple:
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns, max_chars)
+    if key not in _CANDIDATES:
+        checker = _Checker(max_chars, file_bytes=stat.st_size)
+        with open(path, "rb") as f:
+            for _ in reader(_raw_lines(f, path, limit), path, checker):
+                pass
+        while len(_CANDIDATES) >= 8:
+            _CANDIDATES.pop(next(iter(_CANDIDATES)))
+        _CANDIDATES[key] = checker.candidates()
+    return _CANDIDATES[key]
 
 
 def _read_txt(

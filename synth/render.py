@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from synth import asr_check, audio_io, qc
-from synth.engines.base import Engine, EngineError, create_engine
+from synth.engines.base import Engine, EngineError, create_engine, is_crash
 from synth.manifest import QC, AppliedStep, Pair, Prompt, Prosody, Speaker, Utterance, Word
 from synth.normalize import spoken_words
 from synth.plan import Rejection, WorkItem
@@ -81,10 +81,13 @@ def _render(item: WorkItem, settings: RenderSettings) -> list[dict] | Rejection:
             )
             break
         except EngineError as exc:
-            failures.append(str(exc))
+            failures.append(exc)
     if synthesis is None:
         reason = f"failed {len(failures)} times: {failures[-1]}"
-        return Rejection(item.id, "render", reason, {"voice": item.voice.id, "text": item.prompt.text[:200]})
+        # a crash, kill or timeout (load, a killed helper) is the machine's: a resume tries the item again
+        cause = "machine" if any(is_crash(f) for f in failures) else "item"
+        details = {"voice": item.voice.id, "text": item.prompt.text[:200]}
+        return Rejection(item.id, "render", reason, details, cause=cause)
     words = spoken_words(item.spoken.spoken)
     audio = synthesis.audio
     if item.voice.extra.get(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ctypes
 import dataclasses
+import functools
 import json
 import logging
 import time
@@ -16,15 +17,17 @@ from pathlib import Path
 from omegaconf import DictConfig, OmegaConf
 from tqdm import tqdm
 
-from synth import audio_io
+from synth import audio_io, manifest, versions
 from synth.asr_check import AsrSettings
 from synth.corpus import MANIFEST, REJECTS, SUMMARY, Corpus, CorpusError
 from synth.executors import create_executor
 from synth.executors.base import WorkerLost
-from synth.plan import ProsodyRanges, Rejection, SplitRule, WorkItem, build_plan, rejection_key
+from synth.plan import ProsodyRanges, Rejection, SplitRule, WorkItem, build_plan, task_key
 from synth.prompts import read_prompts
 from synth.qc import QCThresholds
 from synth.render import OutputFailure, RenderSettings, render
+from synth.resume import RowShape
+from synth.resume import resume as resume_corpus
 from synth.summary import summarize
 from synth.voice_selection import run_voices
 from voices.assign import VoiceAssigner
@@ -54,9 +57,20 @@ class RunParts:
     settings: RenderSettings
     executor: object
     shard: tuple[int, int]
+    voices: tuple = ()  # the run's voices (their engines decide which versions are recorded)
 
 
-def build_parts(cfg: DictConfig) -> RunParts:
+@dataclass
+class Planning:
+    """What the plan needs, and nothing that renders: `verify` recomputes labels from it."""
+
+    plan_factory: object
+    voices: tuple
+    shard: tuple[int, int]
+
+
+def build_planning(cfg: DictConfig) -> Planning:
+    """The plan of a config (voices resolved, prompt source opened lazily); ConfigError if it is wrong."""
     voices_cfg = cfg.voices
     shard = (int(cfg.shard.index), int(cfg.shard.count))
     if not (shard[1] >= 1 and 0 <= shard[0] < shard[1]):
@@ -69,6 +83,21 @@ def build_parts(cfg: DictConfig) -> RunParts:
         assigner = VoiceAssigner(voices, int(voices_cfg.per_prompt), int(cfg.seed))
         prosody = ProsodyRanges(*(_range(cfg, f"voices.prosody.{n}") for n in ("rate", "pitch", "volume")))
         split = SplitRule(dev=float(cfg.split.dev), test=float(cfg.split.test), by=str(cfg.split.by))
+    except ValueError as exc:  # CatalogError and friends: already phrased for the user
+        raise ConfigError(str(exc)) from exc
+    read_source = _prompt_source(cfg.prompts, int(cfg.seed))
+    normalizer = _normalizer(cfg)
+
+    def plan_factory() -> Iterator[WorkItem | Rejection]:
+        return build_plan(read_source(), assigner, int(cfg.seed), prosody, split, normalizer)
+
+    return Planning(plan_factory, tuple(voices), shard)
+
+
+def build_parts(cfg: DictConfig) -> RunParts:
+    planning = build_planning(cfg)
+    shard = planning.shard
+    try:
         settings = RenderSettings(
             out_dir=str(shard_dir(cfg.output.dir, shard).resolve()),
             sample_rate=int(cfg.output.sample_rate),
@@ -103,13 +132,7 @@ def build_parts(cfg: DictConfig) -> RunParts:
             check_request(formats, _export_options(cfg))
         except ExportError as exc:
             raise ConfigError(f"output.formats / output.export_options: {exc}") from exc
-    read_source = _prompt_source(cfg.prompts, int(cfg.seed))
-    normalizer = _normalizer(cfg)
-
-    def plan_factory() -> Iterator[WorkItem | Rejection]:
-        return build_plan(read_source(), assigner, int(cfg.seed), prosody, split, normalizer)
-
-    return RunParts(plan_factory, settings, executor, shard)
+    return RunParts(planning.plan_factory, settings, executor, shard, planning.voices)
 
 
 def _normalizer(cfg: DictConfig):
@@ -203,10 +226,9 @@ def _pending(
 ) -> Iterator[WorkItem | Rejection]:
     index, count = shard
     for task in plan:
-        if isinstance(task, WorkItem):
-            if task.index % count == index and task.id not in done:
-                yield task
-        elif rejection_key(task.to_row()) not in done:
+        if isinstance(task, WorkItem) and task.index % count != index:
+            continue
+        if task_key(task) not in done:
             yield task
 
 
@@ -240,15 +262,15 @@ def shard_dir(output_dir: str | Path, shard: tuple[int, int]) -> Path:
 
 
 def plan_positions(plan: Iterator[WorkItem | Rejection]) -> dict[str, int]:
-    """Where each item and each planning rejection stands in the plan: the corpus order."""
-    return {(task.id if isinstance(task, WorkItem) else rejection_key(task.to_row())): i for i, task in enumerate(plan)}
+    """Where each item and each planning rejection stands in the plan (by plan.task_key): the corpus order."""
+    return {task_key(task): i for i, task in enumerate(plan)}
 
 
 class _Stream:
     """The tasks still to render. It can be told to stop, so that after a write failure the
     executor finishes what is in flight and ends normally instead of being torn down mid-task."""
 
-    def __init__(self, parts: RunParts, done: set[str]):
+    def __init__(self, parts: RunParts, done: set):
         self.parts, self.done, self.stopped = parts, done, False
 
     def __iter__(self):
@@ -258,12 +280,15 @@ class _Stream:
             yield task
 
 
-def _render_all(parts: RunParts, settings: RenderSettings, corpus: Corpus, bar, restarts: int) -> tuple[int, float]:
-    """Render every pending task in plan order, appending labels as results arrive."""
+def _render_all(
+    parts: RunParts, settings: RenderSettings, corpus: Corpus, bar, restarts: int, stamp
+) -> tuple[int, float]:
+    """Render every pending task in plan order, appending labels as results arrive (each row
+    stamped with its build and sealed with its digest by `stamp`)."""
     made, made_seconds, received, failure = 0, 0.0, 0, None
     started = time.perf_counter()
     while True:
-        stream = _Stream(parts, corpus.done_ids)
+        stream = _Stream(parts, corpus.done)
         try:
             for result in parts.executor.map(process, stream, settings):
                 if failure is not None:
@@ -275,7 +300,7 @@ def _render_all(parts: RunParts, settings: RenderSettings, corpus: Corpus, bar, 
                         corpus.append(REJECTS, result.to_row())
                     else:
                         for row in result:
-                            corpus.append(MANIFEST, row)
+                            corpus.append(MANIFEST, stamp(row))
                             made += 1
                             made_seconds += row["duration"]
                 except OSError as exc:  # disk full, folder made read-only, quota
@@ -297,7 +322,7 @@ def _render_all(parts: RunParts, settings: RenderSettings, corpus: Corpus, bar, 
                 ) from exc
             restarts -= 1
             log.warning("a worker process died (%s); restarting the remaining items", exc)
-            corpus.refresh_done_ids()  # what is on file now is done; the rest goes round again
+            corpus.refresh_done()  # what is on file now is done; the rest goes round again
     if failure is not None:
         raise CorpusError(
             f"cannot write to {corpus.root}: {failure.strerror or failure} ({made} utterances written in this run are kept); "
@@ -310,27 +335,40 @@ def generate(cfg: DictConfig) -> dict:
     """Run the generation described by `cfg`; return the summary."""
     parts = build_parts(cfg)
     resolved = OmegaConf.to_container(cfg, resolve=True)
-    corpus = Corpus.open(shard_dir(cfg.output.dir, parts.shard), resolved, str(cfg.output.if_exists))
+    resolved["versions"] = run_versions(parts, cfg)
+    resolved["builds"] = versions.builds_table(resolved["versions"])
+    build_of = versions.build_ids(resolved["versions"])
+    out_dir = shard_dir(cfg.output.dir, parts.shard)
+    if_build_differs = str(cfg.output.get("if_build_differs", "stop"))
+    corpus = Corpus.open(out_dir, resolved, str(cfg.output.if_exists), if_build_differs)
     settings = dataclasses.replace(parts.settings, run_token=uuid.uuid4().hex)
     if settings.asr is not None:  # the corpus LM: from the full plan, before sharding, so every shard gets the same one
         transcripts = lambda: (t.spoken.transcript for t in parts.plan_factory() if isinstance(t, WorkItem))  # noqa: E731
         settings = dataclasses.replace(settings, asr=settings.asr.with_language_model(transcripts, corpus.root / "qc"))
-    if corpus.resumed_rows:
-        log.info(
-            "resuming %s: %d finished utterances kept, %d to redo",
+    progress = bool(cfg.get("progress", True))
+    reorder = False
+    if corpus.resuming:
+        outcome = resume_corpus(
             corpus.root,
-            corpus.resumed_rows,
-            corpus.dropped_rows,
+            _counting(parts.plan_factory(), "checking finished work", progress),
+            lambda item: item.index % parts.shard[1] == parts.shard[0],
+            RowShape(settings.audio_format, settings.sample_rate, bool(settings.augment and settings.augment.paired)),
+            build_of,
+            any_build=if_build_differs == "continue",
         )
-    total = sum(1 for _ in _pending(parts.plan_factory(), corpus.done_ids, parts.shard))  # cheap: no audio
+        corpus.done, reorder = outcome.done, outcome.out_of_order
+        log.info("resuming %s: %s", corpus.root, outcome.describe())
+    # the bar's total: one more streaming pass over the plan (no audio), with its own progress
+    total = sum(1 for _ in _pending(_counting(parts.plan_factory(), "planning", progress), corpus.done, parts.shard))
     started = time.perf_counter()
-    bar = tqdm(total=total, unit="utt", disable=not cfg.get("progress", True), dynamic_ncols=True, desc="rendering")
+    bar = tqdm(total=total, unit="utt", disable=not progress, dynamic_ncols=True, desc="rendering")
+    stamp = functools.partial(_stamp, build_of)
     try:
-        made, made_seconds = _render_all(parts, settings, corpus, bar, int(cfg.executor.get("max_restarts", 3)))
+        made, made_seconds = _render_all(parts, settings, corpus, bar, int(cfg.executor.get("max_restarts", 3)), stamp)
     finally:
         bar.close()
-    if corpus.dropped_rows:
-        corpus.reorder(MANIFEST, plan_positions(parts.plan_factory()))
+    if reorder:
+        corpus.reorder(plan_positions(parts.plan_factory()))
     elapsed = time.perf_counter() - started
     stats = {
         "utterances_this_run": made,
@@ -341,6 +379,29 @@ def generate(cfg: DictConfig) -> dict:
         "executor": str(cfg.executor.name),
     }
     return finish(corpus.root, cfg, stats)
+
+
+def run_versions(parts: RunParts, cfg: DictConfig) -> dict:
+    """The versions that shape this run's bytes (synth/versions.py): its engines and the features it uses."""
+    return versions.collect(
+        {v.engine for v in parts.voices},
+        augment=parts.settings.augment is not None,
+        pseudo_speakers=any(v.extra.get("perturbation") for v in parts.voices),
+        aligner=parts.settings.align_words or parts.settings.asr is not None,
+    )
+
+
+def _stamp(build_of: dict[str, str], row: dict) -> dict:
+    """A rendered row as the manifest holds it: the build that made it, then its digest."""
+    return manifest.seal({**row, "build": build_of.get(row["speaker"]["engine"])})
+
+
+def _counting(plan: Iterator, what: str, progress: bool) -> Iterator:
+    """`plan`, with a bar counting the tasks as a pass over it goes (a million prompts take minutes)."""
+    with tqdm(desc=what, unit=" tasks", disable=not progress, dynamic_ncols=True, leave=False) as bar:
+        for task in plan:
+            bar.update(1)
+            yield task
 
 
 def finish(root: Path, cfg: DictConfig, stats: dict) -> dict:

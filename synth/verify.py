@@ -2,7 +2,11 @@
 
 Every row: the manifest contract (synth.manifest.validate: required fields, none misspelt, a
 well-formed id and split, word times that spell the transcript), a unique id, and a file that
-exists inside the corpus, decodes, and has the row's sample rate, duration and sha256. Every
+exists inside the corpus, decodes, and has the row's sample rate, duration and sha256; an intact
+row digest (row_sha256: the labels only the render knows, such as word times, cannot change
+unnoticed). The labels the plan decides (text, transcript, speaker, seed, split, prompt, ...) are
+recomputed from config.yaml and the prompt source and compared; every planned item must be in the
+manifest or have a final rejection, and every row must be in the plan. Every
 export under exports/: holds exactly the manifest's (QC-passed) rows per split, with the same
 durations, transcripts and audio. summary.json: counts the manifest's rows."""
 
@@ -16,11 +20,11 @@ from pathlib import Path
 import soundfile as sf
 
 from synth.audio_io import sha256_file
-from synth.corpus import MANIFEST, SUMMARY
+from synth.corpus import MANIFEST, REJECTS, SUMMARY
 from synth.exporters import EXPORTERS
 from synth.exporters.agreement import Expected, cap
 from synth.exporters.common import audio_path
-from synth.manifest import ManifestError, Utterance, read_lines, validate
+from synth.manifest import ManifestError, Utterance, read_jsonl, read_lines, seal_intact, validate
 
 DURATION_TOLERANCE_S = 1e-4  # the manifest rounds samples/rate to 4 decimals
 
@@ -50,9 +54,9 @@ def _audio_problems(root: Path, where: str, row: Utterance) -> list[str]:
     return problems
 
 
-def _check_rows(root: Path) -> tuple[list[str], dict[str, Expected | None], int, float]:
+def _check_rows(root: Path, raw_rows: dict) -> tuple[list[str], dict[str, Expected | None], int, float]:
     """Problems of the rows and their audio; what each export must hold (None: a row too broken
-    to compare with, so exports are not blamed for it as well)."""
+    to compare with, so exports are not blamed for it as well). `raw_rows` gets each id's first row."""
     problems, expected, first_line = [], {}, {}
     rows, seconds = 0, 0.0
     for line in read_lines(root / MANIFEST):
@@ -68,7 +72,10 @@ def _check_rows(root: Path) -> tuple[list[str], dict[str, Expected | None], int,
             if row_id in first_line:
                 problems.append(f"{where}: duplicate id, first on line {first_line[row_id]}")
             first_line.setdefault(row_id, line.number)
+            raw_rows.setdefault(row_id, (line.number, raw))
         problems += [f"{where}: {p}" for p in validate(raw)]
+        if seal_intact(raw) is False:
+            problems.append(f"{where}: row edited after it was written (row_sha256 does not match the row)")
         try:
             row = Utterance.from_dict(raw, where)
         except ManifestError:  # validate has said why
@@ -128,7 +135,11 @@ def verify_corpus(corpus_dir) -> list[str]:
 def _verify(root: Path) -> tuple[list[str], dict]:
     if not (root / MANIFEST).is_file():
         return [f"{str(root)!r} holds no {MANIFEST}: not a corpus folder"], {}
-    problems, expected, rows, seconds = _check_rows(root)
+    raw_rows: dict = {}
+    problems, expected, rows, seconds = _check_rows(root, raw_rows)
+    from synth.verify_plan import check_against_plan  # builds the plan: voices, prompt source
+
+    problems += check_against_plan(root, raw_rows, list(read_jsonl(root / REJECTS)))
     problems += _check_summary(root, rows)
     export_problems, checked = _check_exports(root, expected)
     return problems + export_problems, {"rows": rows, "hours": seconds / 3600, "exports": checked}

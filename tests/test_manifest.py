@@ -149,8 +149,21 @@ def test_resume_reads_ids_and_keeps_rows_byte_identical(corpus, tmp_path):
     (copy / rows[0].audio_filepath).unlink()  # and one file lost: its item (both halves) is redone
     import yaml
 
-    opened = Corpus.open(copy, yaml.safe_load((copy / "config.yaml").read_text()))
-    assert opened.done_ids == stems - {rows[0].item_id} and opened.dropped_rows == 2
+    from omegaconf import OmegaConf
+
+    from synth import versions
+    from synth.corpus import RECORDED
+    from synth.resume import resume
+    from synth.run import build_planning
+    from synth.verify_plan import row_shape
+
+    config = yaml.safe_load((copy / "config.yaml").read_text())
+    assert Corpus.open(copy, config).resuming
+    planning = build_planning(OmegaConf.create({k: v for k, v in config.items() if k not in RECORDED}))
+    builds = versions.build_ids(config["versions"])
+    outcome = resume(copy, planning.plan_factory(), lambda item: True, row_shape(config), builds, False)
+    assert {k[1] for k in outcome.done if k[0] == "item"} == stems - {rows[0].item_id}
+    assert outcome.redo_items == 1 and outcome.kept_rows == len(rows) - 2
     kept = [
         line
         for line, r in zip((corpus / MANIFEST).read_text().splitlines(keepends=True), rows)

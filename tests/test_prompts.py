@@ -375,7 +375,9 @@ def test_reading_is_lazy(tmp_path, monkeypatch):
     assert opened == []  # nothing is opened until iteration starts
     first = next(items)
     assert first == Prompt("line00001", "Prompt number 0.", {}, 1)
-    (handle,) = opened
+    # one streaming pre-pass for the duplicate detector (synth/seen.py), closed; then the reading pass
+    handle, prepass = opened
+    assert prepass.closed
     assert handle.tell() < 1024 < size  # only the first line (plus buffer) has been read
     items.close()
     assert handle.closed

@@ -12,6 +12,26 @@ class EngineError(RuntimeError):
     """An engine could not start, or could not render one item (the item is then rejected)."""
 
 
+class EngineCrash(EngineError):
+    """The machine failed, not the item: the engine's process died or was killed, or a render ran
+    past its time limit. Such a rejection says cause "machine" and a resume renders the item again."""
+
+
+# What engines and their helpers say when a process, not the text, failed: eSpeak NG's zygote
+# protocol, and the subprocess engines' timeouts and dead pipes (MBROLA, Pico, RHVoice, Festival).
+_CRASH_WORDS = ("timed out", "killed by signal", "exited", "died", "stopped", "no answer within")
+
+
+def is_crash(exc: EngineError) -> bool:
+    """Whether a render failure was the machine's (see EngineCrash), by type or by what it says."""
+    return isinstance(exc, EngineCrash) or any(w in str(exc).lower() for w in _CRASH_WORDS)
+
+
+def engine_failure(message: str) -> EngineError:
+    """An EngineCrash when `message` (an engine helper's error) names a dead or timed-out process."""
+    return EngineCrash(message) if is_crash(EngineError(message)) else EngineError(message)
+
+
 @dataclass(frozen=True)
 class Prosody:
     """Relative prosody: 1.0 is the voice's own default. Engines report what they really applied."""

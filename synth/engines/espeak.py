@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from synth.engines.base import EngineError, Prosody, Synthesis, WordEvent
+from synth.engines.base import EngineCrash, EngineError, Prosody, Synthesis, WordEvent, engine_failure
 
 ZYGOTE = Path(__file__).with_name("espeak_zygote.py")
 EVENT_WORD, EVENT_END = 1, 5
@@ -75,7 +75,7 @@ class EspeakEngine:
     def _read_frame(self) -> bytes:
         head = self._proc.stdout.read(4)
         if len(head) < 4:
-            raise EngineError(f"eSpeak NG helper process exited (status {self._proc.poll()})")
+            raise EngineCrash(f"eSpeak NG helper process exited (status {self._proc.poll()})")
         (size,) = struct.unpack("<I", head)
         return self._proc.stdout.read(size)
 
@@ -97,9 +97,9 @@ class EspeakEngine:
                 pcm = self._read_frame()
             except (BrokenPipeError, EngineError) as exc:
                 self._restart()
-                raise EngineError(f"eSpeak NG helper process died while rendering: {exc}") from exc
+                raise EngineCrash(f"eSpeak NG helper process died while rendering: {exc}") from exc
         if not header.get("ok"):
-            raise EngineError(f"eSpeak NG could not render with voice {voice_name!r}: {header.get('error')}")
+            raise engine_failure(f"eSpeak NG could not render with voice {voice_name!r}: {header.get('error')}")
         audio = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
         words, boundaries = [], []
         for kind, text_pos, length, _ms, sample in header["events"]:
