@@ -42,7 +42,7 @@ class Room(Step):
             )
         size = int(number(cfg, "bank_size", key, lo=1, hi=10000, default=32))
         seed = cfg.get("bank_seed", 0)
-        seed = ctx.run_seed if seed is None else int(number(cfg, "bank_seed", key, lo=0))
+        seed = ctx.run_seed if seed is None else int(number(cfg, "bank_seed", key, lo=0, default=0))
         folder = rir_bank.simulated_bank(key, dims, rt60, distance, size, seed, ctx.sample_rate, ctx.cache_dir)
         return {"bank": str(folder), "rate": ctx.sample_rate}
 
