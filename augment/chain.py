@@ -1,5 +1,12 @@
 """The chain: prepare once in the parent, build once per worker, apply per item as a pure function
-of (audio, sample_rate, seed, config)."""
+of (audio, sample_rate, seed, config).
+
+From the first noise step on, the chain also carries the speech part of the signal: every later
+step applies to it what it applied to the mix (the same filter, resampler and gain; a gain computed
+from the mix, such as AGC's, is applied as computed; a codec's or clipping's own error is left out,
+so it counts as noise). `AugmentResult.speech` is then the speech part of the delivered audio and
+`augment.file_snr.file_snr_db(delivered, speech)` the delivered file's SNR: speech part against everything else.
+"""
 
 from __future__ import annotations
 
@@ -27,6 +34,9 @@ class AugmentResult:
     audio: np.ndarray  # float32 mono at the input's rate, same length as the input
     applied: list[dict] = field(default_factory=list)  # [{"name", "params"}] in the order applied
     device: str | None = None  # the device profile's name, or None
+    # the speech part of `audio` (same length and rate) once a noise step has mixed noise in; None:
+    # no noise was mixed, so there is no noise part to measure an SNR against
+    speech: np.ndarray | None = None
 
 
 _STREAMS = threading.local()  # per thread: {path: (bit generator, generator)}, reseeded per item
@@ -91,8 +101,9 @@ class Chain:
                 rate = self._run(sub, rate, seed, result, force)
                 rate = self._back_to(result, rate, rate_before)  # a device returns to the rate it was given
                 continue
-            audio, rate, params = step.apply(result.audio, rate, rng)
+            audio, speech, rate, params = step.apply_tracked(result.audio, result.speech, rate, rng)
             result.audio = np.asarray(audio, dtype=np.float32)
+            result.speech = None if speech is None else np.asarray(speech, dtype=np.float32)
             if params is not None:  # None: the step found nothing to do (e.g. resampling to the same rate)
                 result.applied.append({"name": spec.name, "params": params})
         self._flush(filters, result)
@@ -102,29 +113,34 @@ class Chain:
     def _flush(filters: list, result: AugmentResult) -> None:
         if filters:
             result.audio = run_cascade(filters, result.audio)
+            if result.speech is not None:
+                result.speech = run_cascade(filters, result.speech)
             filters.clear()
 
     @staticmethod
     def _back_to(result: AugmentResult, rate: int, wanted: int) -> int:
         if rate != wanted:
             result.audio = soxr.resample(result.audio, rate, wanted, quality="HQ").astype(np.float32)
+            if result.speech is not None:
+                result.speech = soxr.resample(result.speech, rate, wanted, quality="HQ").astype(np.float32)
             result.applied.append({"name": "resample", "params": {"rate_in": rate, "rate_out": wanted}})
         return wanted
 
     def _finish(self, result: AugmentResult, rate: int, length: int) -> None:
         self._back_to(result, rate, self.sample_rate)
         # Same length as the input: word times stay valid and paired clean/augmented files align.
-        audio = result.audio[:length]
-        if len(audio) < length:
-            audio = np.pad(audio, (0, length - len(audio)))
+        audio = _fit(result.audio, length)
+        speech = None if result.speech is None else _fit(result.speech, length)
         peak = float(np.max(np.abs(audio))) if len(audio) else 0.0
         if not np.isfinite(peak):
             raise ValueError(f"augmentation produced non-finite samples (steps: {[a['name'] for a in result.applied]})")
         if peak > PEAK_LIMIT:  # labelled, never silent: later clipping at full scale would be unrecorded
             gain = PEAK_LIMIT / peak
             audio = audio * np.float32(gain)
+            speech = None if speech is None else speech * np.float32(gain)
             result.applied.append({"name": "headroom", "params": {"gain_db": round(db(gain), 3)}})
         result.audio = np.ascontiguousarray(audio, dtype=np.float32)
+        result.speech = None if speech is None else np.ascontiguousarray(speech, dtype=np.float32)
 
     def check(self, audio: np.ndarray) -> None:
         """Run every step (device: every profile it may pick) once on `audio`: start-up smoke test."""
@@ -137,6 +153,11 @@ class Chain:
                 else:
                     rate = self._run(step.profiles[pick], self.sample_rate, 0, result, force=True)
                 self._finish(result, rate, len(audio))
+
+
+def _fit(audio: np.ndarray, length: int) -> np.ndarray:
+    audio = audio[:length]
+    return np.pad(audio, (0, length - len(audio))) if len(audio) < length else audio
 
 
 @dataclass(frozen=True)

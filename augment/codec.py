@@ -84,3 +84,9 @@ class Codec(Step):
         bits = int(self.bits.draw(rng))
         coded = (mulaw if kind == "mulaw" else alaw)(audio.astype(np.float64), 2**bits)
         return coded.astype(np.float32), sample_rate, {"kind": kind, "bits": bits, "rate": sample_rate}
+
+    def apply_tracked(self, audio, speech, sample_rate, rng):
+        """Companding keeps the level (its linear part is the identity): the speech part passes
+        unchanged and the coding error belongs to the file's noise part."""
+        out, rate, params = self.apply(audio, sample_rate, rng)
+        return out, speech, rate, params

@@ -84,29 +84,35 @@ class AGC(Step):
         self.window_ms, self.attack_ms, self.release_ms = window_ms, attack_ms, release_ms
 
     def apply(self, audio, sample_rate, rng):
+        gain, params = self._gain(audio, sample_rate, rng)
+        return audio * gain, sample_rate, params
+
+    def apply_tracked(self, audio, speech, sample_rate, rng):
+        """The gain curve follows the whole signal (the device hears speech and noise together); the
+        speech part gets that same curve."""
+        gain, params = self._gain(audio, sample_rate, rng)
+        return audio * gain, None if speech is None else speech * gain, sample_rate, params
+
+    def _gain(self, audio, sample_rate, rng):
+        """(per-sample gain, or 1.0 when there is nothing to follow; the label's params)."""
         target = self.target.draw(rng)
         hop = max(1, int(sample_rate * self.window_ms / 1000))
         level = _frames_db(audio, hop, np.mean)
         voiced = level > GATE_DBFS
         want = np.clip(target - level, self.min_gain_db, self.max_gain_db)
         if not voiced.any():
-            return audio, sample_rate, {"target_dbfs": target, "gain_db_min": 0.0, "gain_db_max": 0.0}
+            return np.float32(1.0), {"target_dbfs": target, "gain_db_min": 0.0, "gain_db_max": 0.0}
         # in pauses, hold the last gain (carry forward); start from the first speech frame's need
         index = np.where(voiced, np.arange(len(level)), 0)
         np.maximum.accumulate(index, out=index)
         want = np.where(voiced[index], want[index], want[np.argmax(voiced)])
         hop_s = hop / sample_rate
         curve = _smooth(want, float(want[0]), _coefficient(self.attack_ms, hop_s), _coefficient(self.release_ms, hop_s))
-        out = audio * _per_sample(curve, hop, len(audio))
-        return (
-            out,
-            sample_rate,
-            {
-                "target_dbfs": target,
-                "gain_db_min": round(float(curve.min()), 2),
-                "gain_db_max": round(float(curve.max()), 2),
-            },
-        )
+        return _per_sample(curve, hop, len(audio)), {
+            "target_dbfs": target,
+            "gain_db_min": round(float(curve.min()), 2),
+            "gain_db_max": round(float(curve.max()), 2),
+        }
 
 
 class Limiter(Step):
@@ -125,11 +131,20 @@ class Limiter(Step):
         self.threshold, self.release_ms = threshold, release_ms
 
     def apply(self, audio, sample_rate, rng):
+        gain, params = self._gain(audio, sample_rate, rng)
+        return audio * gain, sample_rate, params
+
+    def apply_tracked(self, audio, speech, sample_rate, rng):
+        """Like AGC: the gain computed on the whole signal, applied to its speech part too."""
+        gain, params = self._gain(audio, sample_rate, rng)
+        return audio * gain, None if speech is None else speech * gain, sample_rate, params
+
+    def _gain(self, audio, sample_rate, rng):
         threshold = self.threshold.draw(rng)
         if (
             not len(audio) or db(float(np.max(np.abs(audio)))) <= threshold
         ):  # nothing to limit (the usual case after AGC)
-            return audio, sample_rate, {"threshold_db": threshold, "gain_reduction_db_max": 0.0}
+            return np.float32(1.0), {"threshold_db": threshold, "gain_reduction_db_max": 0.0}
         hop = max(1, sample_rate // 500)  # 2 ms frames
         need = np.minimum(0.0, threshold - _frames_db(audio, hop, np.max))
         # each frame's gain is no more than its neighbours' need: interpolating between frame centres
@@ -137,12 +152,10 @@ class Limiter(Step):
         need = np.minimum(need, np.minimum(np.roll(need, 1), np.roll(need, -1)))
         curve = _smooth(need, 0.0, 1.0, _coefficient(self.release_ms, hop / sample_rate))
         curve = np.minimum(curve, need)
-        out = audio * _per_sample(curve, hop, len(audio))
-        return (
-            out,
-            sample_rate,
-            {"threshold_db": threshold, "gain_reduction_db_max": round(max(0.0, float(-curve.min())), 2)},
-        )
+        return _per_sample(curve, hop, len(audio)), {
+            "threshold_db": threshold,
+            "gain_reduction_db_max": round(max(0.0, float(-curve.min())), 2),
+        }
 
 
 class Clipping(Step):
@@ -163,14 +176,21 @@ class Clipping(Step):
         self.ratio, self.ceiling_db = ratio, ceiling_db
 
     def apply(self, audio, sample_rate, rng):
+        out, _gain, params = self._clip(audio, rng)
+        return out, sample_rate, params
+
+    def apply_tracked(self, audio, speech, sample_rate, rng):
+        """The speech part gets the step's linear part (its gain); what the clipping itself changed
+        belongs to the file's distortion, i.e. to its noise part, as an SNR measured on the file sees it."""
+        out, gain, params = self._clip(audio, rng)
+        return out, None if speech is None else speech * np.float32(gain), sample_rate, params
+
+    def _clip(self, audio, rng):
         target = self.ratio.draw(rng)
         magnitude = np.abs(audio)
         if not len(audio) or magnitude.max() <= 0:
-            return (
-                audio,
-                sample_rate,
-                {"clip_ratio_target": target, "clip_ratio": 0.0, "ceiling_db": self.ceiling_db, "gain_db": 0.0},
-            )
+            params = {"clip_ratio_target": target, "clip_ratio": 0.0, "ceiling_db": self.ceiling_db, "gain_db": 0.0}
+            return audio, 1.0, params
         level = float(np.quantile(magnitude, 1.0 - target)) if target > 0 else float(magnitude.max())
         level = level if level > 0 else float(magnitude[magnitude > 0].min())
         clipped = float(np.mean(magnitude > level))
@@ -178,7 +198,7 @@ class Clipping(Step):
         out = np.clip(audio, -level, level) * np.float32(gain)
         return (
             out.astype(np.float32),
-            sample_rate,
+            gain,
             {
                 "clip_ratio_target": target,
                 "clip_ratio": round(clipped, 6),

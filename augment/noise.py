@@ -2,7 +2,9 @@
 
 SNR here is 10·log10(Σ speech² / Σ noise²) over the whole utterance, where speech is this step's
 input and noise is what the mix actually added (mix − speech, measured on the float32 output):
-the label's `snr_db` is that realized value, `snr_db_target` the drawn one.
+the label's `snr_db_at_mix` is that realized value, `snr_db_target` the drawn one. Both hold at the
+point of mixing only: the steps after it (a device's filters, AGC, codec) change the balance, so the
+delivered file's SNR is measured separately (the row's `file_snr_db`, see chain.py).
 """
 
 from __future__ import annotations
@@ -153,11 +155,17 @@ class Noise(Step):
         noise, extra = self._draw_noise(kind, rng, len(audio), sample_rate)
         noise_power = energy(noise)
         if power <= 0 or noise_power <= 0:  # silence has no SNR; label it as such rather than invent one
-            return audio, sample_rate, {"kind": kind, "snr_db_target": target, "snr_db": None, **extra}
+            return audio, sample_rate, {"kind": kind, "snr_db_target": target, "snr_db_at_mix": None, **extra}
         mixed = (speech + noise * np.float32(np.sqrt(power / noise_power / 10 ** (target / 10)))).astype(
             np.float32, copy=False
         )
         # what the float32 mix really added (float32 subtraction: exact to half a unit in the last
         # place, far below the label's 0.001 dB)
         realized = 10 * np.log10(power / energy(mixed - speech))
-        return mixed, sample_rate, {"kind": kind, "snr_db_target": target, "snr_db": round(float(realized), 3), **extra}
+        params = {"kind": kind, "snr_db_target": target, "snr_db_at_mix": round(float(realized), 3), **extra}
+        return mixed, sample_rate, params
+
+    def apply_tracked(self, audio, speech, sample_rate, rng):
+        """The speech part of the mix is what came in (its own speech part, if noise was mixed before)."""
+        mixed, rate, params = self.apply(audio, sample_rate, rng)
+        return mixed, np.asarray(audio, dtype=np.float32) if speech is None else speech, rate, params

@@ -17,6 +17,7 @@ import numpy as np
 from augment.audio_files import find_audio
 from augment.errors import AugmentConfigError
 from augment.params import plain
+from augment.step import Step
 
 ALLOWED_PREFIXES = ("audiomentations.", "augment.")
 
@@ -112,8 +113,12 @@ def prepare_raw(cfg: dict, key: str, ctx) -> dict:
     return {"config": config}
 
 
-class RawTransform:
-    """An audiomentations transform as a step: seeds the global RNGs it draws from, labels its parameters."""
+class RawTransform(Step):
+    """An audiomentations transform as a step: seeds the global RNGs it draws from, labels its parameters.
+
+    Its speech part (apply_tracked) is the same transform run again on the speech alone with the
+    same seed: exact for linear transforms (Gain, filters), an approximation for the others (e.g.
+    Mp3Compression codes the speech alone, not the mix)."""
 
     def __init__(self, config: dict):
         self.transform = instantiate(config)  # once per worker: e.g. AddBackgroundNoise scans its folder here

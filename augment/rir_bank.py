@@ -3,7 +3,10 @@ from the user's folder of measured RIRs, cached on disk keyed by every parameter
 
 Every RIR is aligned so its direct-path peak is sample 0: convolving then adds reverberation
 without delaying speech, so word times stay true. Its RT60 is measured (Schroeder, see rt60.py)
-from the stored RIR itself: image-source rooms do not decay exactly at the Sabine target.
+from the stored RIR itself: image-source rooms do not decay exactly at the Sabine target, so a
+simulated room's absorption is corrected from that measurement, and a room whose RIR still decays
+outside the configured `rt60_s` is drawn again: every RIR in a simulated bank, and so every `rt60`
+label, lies within the configured range.
 """
 
 from __future__ import annotations
@@ -58,30 +61,69 @@ def _place(rng: np.random.Generator, dims: list[float], distance: float):
     return None
 
 
+# The Sabine target an image-source room is designed for is not the RT60 it decays with (measured
+# 1.0-1.7x the target for the default profile's rooms): the design target is corrected by the
+# measured/wanted ratio and the room simulated again, up to CALIBRATION_STEPS times.
+CALIBRATION_STEPS = 3
+CALIBRATION_TOLERANCE = 0.1  # stop correcting within 10% of the drawn RT60
+POINT_TOLERANCE = 0.05  # a constant rt60_s (or a choice) is met within 5%: ISO 3382's precision class
+
+
+def rt60_accepts(rt60_spec: Spec, wanted: float, measured: float | None) -> bool:
+    """Whether an RIR measured at `measured` s may be labelled as drawn from `rt60_spec`: inside the
+    configured [min, max], or within POINT_TOLERANCE of a constant or chosen value."""
+    if measured is None:
+        return False
+    if rt60_spec.choices or rt60_spec.low == rt60_spec.high:
+        return abs(measured - wanted) <= POINT_TOLERANCE * wanted
+    return rt60_spec.low <= measured <= rt60_spec.high
+
+
+def _simulate(dims, design_rt60, mic, src, distance, sample_rate):
+    """The aligned RIR of a shoebox room designed (inverse Sabine) for `design_rt60`, and its design."""
+    import pyroomacoustics as pra
+
+    absorption, max_order = pra.inverse_sabine(design_rt60, dims)  # ValueError: too short for the room
+    room = pra.ShoeBox(dims, fs=sample_rate, materials=pra.Material(absorption), max_order=max_order)
+    room.add_source(src)
+    room.add_microphone(mic)
+    room.compute_rir()
+    delay = pra.constants.get("frac_delay_length") // 2 + distance / pra.constants.get("c") * sample_rate
+    return _aligned(room.rir[0][0], int(round(delay))), absorption, max_order
+
+
 def simulate_one(
     rng: np.random.Generator, dims_spec: list[Spec], rt60_spec: Spec, distance_spec: Spec, sample_rate: int
 ):
-    import pyroomacoustics as pra
-
+    """One RIR whose measured (Schroeder) RT60 lies in the configured range: a room is drawn, its
+    absorption designed for the drawn RT60, corrected from the measurement, and the room is drawn
+    again when its RT60 still falls outside the range. Returns (rir, meta)."""
     for _ in range(200):
         dims = [round(s.draw(rng), 2) for s in dims_spec]
-        rt60, distance = rt60_spec.draw(rng), distance_spec.draw(rng)
-        try:
-            absorption, max_order = pra.inverse_sabine(rt60, dims)
-        except ValueError:  # this RT60 is too short for a room this size: draw again
-            continue
+        wanted, distance = rt60_spec.draw(rng), distance_spec.draw(rng)
         placed = _place(rng, dims, distance)
         if placed is None:
             continue
         mic, src = placed
-        room = pra.ShoeBox(dims, fs=sample_rate, materials=pra.Material(absorption), max_order=max_order)
-        room.add_source(src)
-        room.add_microphone(mic)
-        room.compute_rir()
-        delay = pra.constants.get("frac_delay_length") // 2 + distance / pra.constants.get("c") * sample_rate
-        rir = _aligned(room.rir[0][0], int(round(delay)))
+        design, last = wanted, None
+        for _step in range(CALIBRATION_STEPS):
+            try:
+                rir, absorption, max_order = _simulate(dims, design, mic, src, distance, sample_rate)
+            except ValueError:  # this RT60 is too short for a room this size
+                break
+            measured = schroeder_rt60(rir, sample_rate)
+            if measured is None:
+                break
+            last = (rir, design, absorption, max_order, measured)
+            if rt60_accepts(rt60_spec, wanted, measured) and abs(measured - wanted) <= CALIBRATION_TOLERANCE * wanted:
+                break
+            design = design * wanted / measured
+        if last is None or not rt60_accepts(rt60_spec, wanted, last[4]):
+            continue  # never labelled: another room is drawn
+        rir, design, absorption, max_order, _measured = last
         meta = {
-            "rt60_target": rt60,
+            "rt60_target": wanted,
+            "rt60_design": round(float(design), 4),
             "room_dim": dims,
             "distance": round(math.dist(mic, src), 3),
             "absorption": round(float(absorption), 4),
@@ -91,9 +133,10 @@ def simulate_one(
         }
         return rir, meta
     raise AugmentConfigError(
-        f"cannot build a room from room_dim_m={[(s.low, s.high) for s in dims_spec]}, rt60_s=({rt60_spec.low}, {rt60_spec.high}), "
-        f"distance_m=({distance_spec.low}, {distance_spec.high}) in 200 draws: the RT60 is too short for rooms that size, "
-        "or the distance does not fit inside them"
+        f"cannot build a room from room_dim_m={[(s.low, s.high) for s in dims_spec]}, "
+        f"rt60_s=({rt60_spec.low}, {rt60_spec.high}), "
+        f"distance_m=({distance_spec.low}, {distance_spec.high}) in 200 draws: no room that size decays within the "
+        "RT60 range (too short for rooms that large), or the distance does not fit inside them"
     )
 
 
@@ -117,6 +160,8 @@ def simulated_bank(
         "dims": [(s.low, s.high, s.choices) for s in dims],
         "rt60": (rt60.low, rt60.high, rt60.choices),
         "distance": (distance.low, distance.high, distance.choices),
+        # how RIRs are drawn: a changed method must not reuse banks drawn the old way
+        "drawing": ("rt60-calibrated", CALIBRATION_STEPS, CALIBRATION_TOLERANCE, POINT_TOLERANCE),
         "size": size,
         "seed": seed,
         "sample_rate": sample_rate,

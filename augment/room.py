@@ -42,7 +42,7 @@ class Room(Step):
             )
         size = int(number(cfg, "bank_size", key, lo=1, hi=10000, default=32))
         seed = cfg.get("bank_seed", 0)
-        seed = ctx.run_seed if seed is None else int(number(cfg, "bank_seed", key, lo=0))
+        seed = ctx.run_seed if seed is None else int(number(cfg, "bank_seed", key, lo=0, default=0))
         folder = rir_bank.simulated_bank(key, dims, rt60, distance, size, seed, ctx.sample_rate, ctx.cache_dir)
         return {"bank": str(folder), "rate": ctx.sample_rate}
 
@@ -51,6 +51,11 @@ class Room(Step):
         self.rate = rate
 
     def apply(self, audio, sample_rate, rng):
+        out, _speech, rate, params = self.apply_tracked(audio, None, sample_rate, rng)
+        return out, rate, params
+
+    def apply_tracked(self, audio, speech, sample_rate, rng):
+        """A room after noise reverberates both: the speech part with the same RIR and level gain."""
         if sample_rate != self.rate:  # e.g. after a resample step that may pick several rates
             raise ValueError(
                 f"the room step's RIRs are at {self.rate} Hz; the audio reaching it is at {sample_rate} Hz"
@@ -62,4 +67,6 @@ class Room(Step):
         before, after = rms(audio), rms(wet)
         gain = before / after if after > 0 else 1.0
         params = {**self.index[i], "gain_db": round(db(gain), 3)}
-        return (wet * np.float32(gain)).astype(np.float32, copy=False), sample_rate, params
+        if speech is not None:
+            speech = (fftconvolve(speech, self.rirs[i])[: len(speech)] * np.float32(gain)).astype(np.float32)
+        return (wet * np.float32(gain)).astype(np.float32, copy=False), speech, sample_rate, params

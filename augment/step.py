@@ -4,6 +4,9 @@ A step's life:
     prepare(cfg, key, ctx) -> kwargs   in the parent, once: validate, build banks on disk; small and picklable
     Step(**kwargs)                     in each worker, once (the chain is cached per process)
     apply(audio, rate, rng)            per item -> (audio, rate, params); params are the label
+    apply_tracked(audio, speech, rate, rng) -> (audio, speech, rate, params)
+                                       the same, also carrying the speech part of `audio` once noise is
+                                       in it (None before): what the delivered file's SNR is measured on
 """
 
 from __future__ import annotations
@@ -57,6 +60,33 @@ class Step:
 
     def apply(self, audio: np.ndarray, sample_rate: int, rng: np.random.Generator) -> tuple[np.ndarray, int, dict]:
         raise NotImplementedError
+
+    def apply_tracked(
+        self, audio: np.ndarray, speech: np.ndarray | None, sample_rate: int, rng: np.random.Generator
+    ) -> tuple[np.ndarray, np.ndarray | None, int, dict]:
+        """apply() to `audio`, and the same step to its speech part `speech` (None: `audio` holds no
+        noise yet, nothing to track).
+
+        By default the step runs a second time on `speech` with the same random draws: exact for
+        steps whose action does not depend on the signal (a fixed gain, a resampler, a filter).
+        Steps whose action is computed from the signal (AGC, limiter, clipping, the room's level
+        match) override this to apply the action computed on `audio` to `speech` as well.
+
+        :param audio: the signal as the chain has it (speech plus noise once noise was mixed)
+        :param speech: the speech part of `audio`, or None
+        :param sample_rate: rate of both
+        :param rng: this step's stream for this item (its draws are replayed for `speech`)
+        """
+        if speech is None:
+            out, rate, params = self.apply(audio, sample_rate, rng)
+            return out, None, rate, params
+        before = rng.bit_generator.state
+        out, rate, params = self.apply(audio, sample_rate, rng)
+        after = rng.bit_generator.state
+        rng.bit_generator.state = before
+        speech_out = self.apply(speech, sample_rate, rng)[0]
+        rng.bit_generator.state = after
+        return out, np.asarray(speech_out, dtype=np.float32), rate, params
 
 
 @dataclass(frozen=True)

@@ -258,7 +258,7 @@ class Utterance(_Record):
         "qc",
         "prompt",
     )
-    OPTIONAL: ClassVar = frozenset({"device", "pair", "normalize", "build", "row_sha256"})
+    OPTIONAL: ClassVar = frozenset({"device", "pair", "file_snr_db", "qc_clean", "normalize", "build", "row_sha256"})
     NESTED: ClassVar = {
         "speaker": (Speaker, False),
         "prosody": (Prosody, False),
@@ -267,6 +267,7 @@ class Utterance(_Record):
         "qc": (QC, False),
         "prompt": (Prompt, False),
         "pair": (Pair, False),
+        "qc_clean": (QC, False),
     }
 
     id: str  # stable, [A-Za-z0-9_-]
@@ -287,6 +288,10 @@ class Utterance(_Record):
     prompt: Prompt
     device: str | None = None  # the device profile, when a device step ran
     pair: Pair | None = None  # augment.paired: which half of a clean/augmented pair
+    # augmented rows: the delivered file's SNR (speech part vs the rest, after the whole chain; null
+    # when no noise was mixed), and the clean render's QC (`qc` then measures the delivered file)
+    file_snr_db: float | None = None
+    qc_clean: QC | None = None
     normalize: dict | None = None  # {backend, cross_check: {backend, agree, transcript}} when asked for
     build: str | None = None  # which build of the engine and libraries made it (synth/versions.py)
     row_sha256: str | None = None  # sha256 of this row as written, without this key (`seal`)
@@ -386,7 +391,7 @@ def validate(row: Any) -> list[str]:
         problems += _misspelt(speaker, Speaker, "speaker: ")
     elif "speaker" in row:
         problems.append("speaker must be an object")
-    for name, record in (("prosody", Prosody), ("qc", QC), ("prompt", Prompt), ("pair", Pair)):
+    for name, record in (("prosody", Prosody), ("qc", QC), ("prompt", Prompt), ("pair", Pair), ("qc_clean", QC)):
         if name in row and not isinstance(row[name], dict):
             problems.append(f"{name} must be an object")
         elif isinstance(row.get(name), dict):

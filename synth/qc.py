@@ -1,7 +1,8 @@
 """Automatic checks on each rendered utterance, before it is written.
 
-`check` judges the clean render (augmentation clips and adds noise on purpose); `check_augmentation`
-judges what the augmentation chain reports it did; `merge` folds further reasons into a row's `qc`.
+`check` measures and judges one signal: the clean render (an augmented row's `qc_clean`) and the
+delivered augmented file (its `qc`); `check_augmentation` judges what the augmentation chain reports
+it did; `merge` folds further reasons into a row's `qc`.
 """
 
 from __future__ import annotations
@@ -118,13 +119,15 @@ def check_augmentation(applied: list[dict], t: QCThresholds) -> list[str]:
     """Reasons the augmentation did not do what its labels say (empty: it did).
 
     A noise step labels the SNR it drew (`snr_db_target`) and the one it measured on the mix
-    (`snr_db`); far apart, the label would mislead whoever filters the corpus by SNR."""
+    (`snr_db_at_mix`; `snr_db` in corpora written before it was renamed); far apart, the label would
+    mislead whoever filters the corpus by SNR."""
     reasons = []
     for position, step in enumerate(applied or []):
         if step.get("name") != "noise":
             continue
         params = step.get("params") or {}
-        target, realized = params.get("snr_db_target"), params.get("snr_db")
+        target = params.get("snr_db_target")
+        realized = params.get("snr_db_at_mix", params.get("snr_db"))
         where = f"noise step {position} ({params.get('kind', '?')})"
         if target is None:
             continue  # nothing was promised

@@ -6,6 +6,9 @@ import atexit
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
+from augment.file_snr import file_snr_db
 from synth import asr_check, audio_io, qc
 from synth.engines.base import Engine, EngineError, create_engine, is_crash
 from synth.manifest import QC, AppliedStep, Pair, Prompt, Prosody, Speaker, Utterance, Word
@@ -102,7 +105,7 @@ def _render(item: WorkItem, settings: RenderSettings) -> list[dict] | Rejection:
             item.spoken.spoken, words, synthesis.word_events, synthesis.boundaries, audio, synthesis.sample_rate
         )
     clean = audio_io.resample(audio, synthesis.sample_rate, settings.sample_rate)
-    # QC judges the render itself; augmentation clips and adds noise on purpose.
+    # QC of the render itself first: an item whose render fails is not worth augmenting.
     checks = qc.check(clean, settings.sample_rate, len(words), settings.qc)
     asr = asr_check.check_item(settings.asr, item.seed, clean, settings.sample_rate, item.spoken.transcript)
     if asr is not None:  # flags for review; never fails QC on its own
@@ -130,12 +133,20 @@ def _render(item: WorkItem, settings: RenderSettings) -> list[dict] | Rejection:
     if settings.augment is None:
         return [_write(item.id, clean, common, settings)]
     result = _chain(settings).apply(clean, settings.sample_rate, item.seed)
-    augmented_checks = qc.merge(checks, qc.check_augmentation(result.applied, settings.qc))
+    # The row's `qc` measures the file as delivered; the render's own QC moves to `qc_clean`. The
+    # verdict is the render's, the delivered file's and the augmentation labels' reasons together.
+    delivered = audio_io.to_pcm16(result.audio).astype(np.float32) / np.float32(32767.0)
+    file_checks = qc.check(delivered, settings.sample_rate, len(words), settings.qc)
+    reasons = [f"render: {r}" for r in checks["reasons"]] + qc.check_augmentation(result.applied, settings.qc)
+    extra = {"asr": checks["asr"]} if "asr" in checks else {}
+    augmented_checks = qc.merge(file_checks, reasons, **extra)
     if not augmented_checks["passed"] and not settings.keep_failed_qc:
         return _qc_rejection(item, augmented_checks)
     augmented = {
         **common,
         "qc": QC.from_dict(augmented_checks),
+        "qc_clean": QC.from_dict(checks),
+        "file_snr_db": file_snr_db(delivered, result.speech),
         "augment": [AppliedStep.from_dict(s) for s in result.applied],
         "device": result.device,
     }

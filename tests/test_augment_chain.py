@@ -41,7 +41,7 @@ def test_every_profile_prepares_and_labels_what_it_applied(name, cache_dir, spee
         if "noise" in names:
             noise = result.applied[names.index("noise")]["params"]
             assert noise["kind"] in {"white", "pink", "brown", "babble", "hum", "fan"}
-            assert abs(noise["snr_db"] - noise["snr_db_target"]) < 0.1
+            assert abs(noise["snr_db_at_mix"] - noise["snr_db_target"]) < 0.1
     if name == "default":
         assert len(devices) >= 3  # one device drawn per item
     else:

@@ -18,8 +18,8 @@ def test_realized_snr_matches_the_label(kind, cache_dir, speech):
         result = chain.apply(x, RATE, seed)
         params = result.applied[0]["params"]
         assert params["kind"] == kind
-        assert abs(snr_db(x, result) - params["snr_db"]) <= 1.0
-        assert abs(params["snr_db"] - params["snr_db_target"]) <= 1.0
+        assert abs(snr_db(x, result) - params["snr_db_at_mix"]) <= 1.0
+        assert abs(params["snr_db_at_mix"] - params["snr_db_target"]) <= 1.0
 
 
 def test_noise_files_stereo_and_other_rates_are_converted(tmp_path, cache_dir, speech):
@@ -39,7 +39,7 @@ def test_noise_files_stereo_and_other_rates_are_converted(tmp_path, cache_dir, s
         result = chain.apply(x, RATE, seed)
         params = result.applied[0]["params"]
         seen.add(params["file"])
-        assert abs(snr_db(x, result) - params["snr_db"]) <= 1.0
+        assert abs(snr_db(x, result) - params["snr_db_at_mix"]) <= 1.0
         added = result.audio.astype(np.float64) - x
         freqs, power = signal.periodogram(added, RATE)
         assert abs(freqs[np.argmax(power)] - 440) < 3  # resampled correctly: played at any other rate, the tone moves

@@ -109,13 +109,15 @@ def test_duration_limits(speech):
 
 def test_noise_step_far_from_its_snr_target_is_caught():
     def noise(target, realized):
-        return {"name": "noise", "params": {"kind": "white", "snr_db_target": target, "snr_db": realized}}
+        return {"name": "noise", "params": {"kind": "white", "snr_db_target": target, "snr_db_at_mix": realized}}
 
     assert check_augmentation([noise(10.0, 10.4), {"name": "room", "params": {}}], T) == []
     off = check_augmentation([{"name": "room", "params": {}}, noise(10.0, 16.0)], T)
     assert len(off) == 1 and "noise step 1 (white)" in off[0] and "SNR 16.0 dB, target 10.0 dB" in off[0]
     assert "no SNR realized" in check_augmentation([noise(5.0, None)], T)[0]
     assert check_augmentation([], T) == [] and check_augmentation(None, T) == []
+    legacy = {"name": "noise", "params": {"kind": "white", "snr_db_target": 10.0, "snr_db": 16.0}}  # before the rename
+    assert "SNR 16.0 dB" in check_augmentation([legacy], T)[0]
 
 
 def test_merge_adds_reasons_and_fields(speech):
@@ -145,3 +147,43 @@ def test_config_thresholds_build(compose_cfg):
     thresholds = QCThresholds(**OmegaConf.to_container(cfg.qc.thresholds))
     assert thresholds.max_leading_silence_s == 1.0 and thresholds.max_snr_error_db == 3.0
     assert {"enabled", "sample_fraction", "max_wer", "lm"} <= set(cfg.qc.asr)
+
+
+@pytest.mark.slow
+def test_augmented_rows_measure_the_delivered_file_and_keep_the_render_qc(compose_cfg, tmp_path, small_prompts):
+    """`qc` is measured on the file as delivered (re-measured here from the file on disk), `qc_clean`
+    is the render's QC (the paired clean file's), and `file_snr_db` is there exactly when noise was mixed."""
+    import soundfile as sf
+
+    from synth.run import generate
+    from tests.conftest import check_corpus
+
+    out = tmp_path / "paired"
+    generate(
+        compose_cfg(
+            "augment=phone",
+            "augment.paired=true",
+            f"augment.cache_dir={tmp_path / 'cache'}",
+            "augment.steps.room.bank_size=2",
+            "++augment.steps.noise.babble.clips=2",
+            f"output.dir={out}",
+            f"prompts.path={small_prompts}",
+            "voices.per_prompt=1",
+            "n_jobs=1",
+        )
+    )
+    rows = check_corpus(out)
+    clean = {r["pair"]["stem"]: r for r in rows if r["pair"]["role"] == "clean"}
+    noisy = 0
+    for row in (r for r in rows if r["pair"]["role"] == "augmented"):
+        twin = clean[row["pair"]["stem"]]
+        audio, _ = sf.read(out / row["audio_filepath"], dtype="float64")
+        clean_audio, _ = sf.read(out / twin["audio_filepath"], dtype="float64")
+        assert row["qc"]["rms_dbfs"] == pytest.approx(10 * np.log10(np.mean(audio**2)), abs=0.02)
+        assert row["qc_clean"]["rms_dbfs"] == pytest.approx(10 * np.log10(np.mean(clean_audio**2)), abs=0.02)
+        assert row["qc_clean"] == twin["qc"] and "qc_clean" not in twin
+        assert row["qc"]["rms_dbfs"] != row["qc_clean"]["rms_dbfs"]
+        mixed = any(a["name"] == "noise" for a in row["augment"])
+        assert ("file_snr_db" in row) == mixed
+        noisy += mixed
+    assert noisy >= 3

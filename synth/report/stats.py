@@ -71,7 +71,7 @@ def _augment(stats: CorpusStats, steps: list[AppliedStep]) -> None:
         name, params = str(step.name), step.params if isinstance(step.params, dict) else {}
         names.add(name)
         if name == "noise":
-            snr = _number(params.get("snr_db"))  # measured; the target only when nothing was measured
+            snr = _number(params.get("snr_db_at_mix", params.get("snr_db")))  # measured at mixing; else the target
             snr = snr if snr is not None else _number(params.get("snr_db_target"))
             if snr is not None:
                 stats.snr_db.append(snr)
