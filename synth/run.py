@@ -18,6 +18,7 @@ from tqdm import tqdm
 
 from synth import audio_io
 from synth.asr_check import AsrSettings
+from synth.config_guard import ConfigRefused, check_config
 from synth.corpus import MANIFEST, REJECTS, SUMMARY, Corpus, CorpusError
 from synth.executors import create_executor
 from synth.executors.base import WorkerLost
@@ -57,6 +58,10 @@ class RunParts:
 
 
 def build_parts(cfg: DictConfig) -> RunParts:
+    try:
+        check_config(cfg)  # the command line checked Hydra's config already; this covers generate(compose(...))
+    except ConfigRefused as exc:
+        raise ConfigError(str(exc)) from exc
     voices_cfg = cfg.voices
     shard = (int(cfg.shard.index), int(cfg.shard.count))
     if not (shard[1] >= 1 and 0 <= shard[0] < shard[1]):
