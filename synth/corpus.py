@@ -79,7 +79,7 @@ class Corpus:
                         + "\nUse the same config to resume it, pick a new output.dir, or add output.if_exists=overwrite to replace it."
                     )
                 corpus._load_finished()
-        elif root.exists() and any(p.name != "logs" and not p.name.startswith("shard-") for p in root.iterdir()):
+        elif root.exists() and any(_foreign(p) for p in root.iterdir()):
             raise CorpusError(
                 f"output.dir {str(root)!r} is not empty and holds no corpus (no {CONFIG}); choose an empty or new folder"
             )
@@ -144,6 +144,13 @@ class Corpus:
         rows = list(manifest.read_manifest(self.root / name))
         rows.sort(key=lambda u: positions.get(u.item_id, len(positions)))
         manifest.rewrite(self.root / name, rows)
+
+
+def _foreign(path: Path) -> bool:
+    """Not part of a corpus: a folder holding such a file is not taken over by a new run."""
+    from synth.folder_lock import LOCK_NAME  # here: folder_lock imports this module
+
+    return path.name not in ("logs", LOCK_NAME) and not path.name.startswith("shard-")
 
 
 def _utterance(row: dict) -> Utterance | None:

@@ -22,6 +22,7 @@ import yaml
 from omegaconf import OmegaConf
 
 from synth.corpus import CONFIG, MANIFEST, REJECTS, Corpus, CorpusError, config_differences, content_config
+from synth.folder_lock import folder_lock
 from synth.manifest import read_jsonl, read_manifest
 from synth.plan import WorkItem, rejection_key
 from synth.run import build_parts, finish, plan_positions
@@ -92,15 +93,16 @@ def merge(root: str | os.PathLike) -> dict:
         raise CorpusError(
             f"{root}: {len(unfinished)} items are not finished in any shard (e.g. {sorted(unfinished)[0]}); resume the shards first"
         )
-    corpus = Corpus.open(root, config, "overwrite")  # a corpus merged before is replaced
     rows.sort(key=lambda pair: positions[pair[0].item_id])
     rejects.sort(key=lambda r: positions.get(rejection_key(r), len(positions)))
-    for row, shard in rows:
-        _link(shard / row.audio_filepath, root / row.audio_filepath)
-        corpus.append(MANIFEST, row)
-    for row in rejects:
-        corpus.append(REJECTS, row)
-    return finish(root, cfg, {"merged_shards": len(shards)})
+    with folder_lock(root):  # two merges at once would write each row twice
+        corpus = Corpus.open(root, config, "overwrite")  # a corpus merged before is replaced
+        for row, shard in rows:
+            _link(shard / row.audio_filepath, root / row.audio_filepath)
+            corpus.append(MANIFEST, row)
+        for row in rejects:
+            corpus.append(REJECTS, row)
+        return finish(root, cfg, {"merged_shards": len(shards)})
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,6 +21,7 @@ from synth.asr_check import AsrSettings
 from synth.config_guard import ConfigRefused, check_config
 from synth.corpus import MANIFEST, REJECTS, SUMMARY, Corpus, CorpusError
 from synth.executors import create_executor
+from synth.folder_lock import folder_lock
 from synth.executors.base import WorkerLost
 from synth.plan import ProsodyRanges, Rejection, SplitRule, WorkItem, build_plan, rejection_key
 from synth.prompts import read_prompts
@@ -291,6 +292,11 @@ def _render_all(parts: RunParts, settings: RenderSettings, corpus: Corpus, bar, 
 def generate(cfg: DictConfig) -> dict:
     """Run the generation described by `cfg`; return the summary."""
     parts = build_parts(cfg)
+    with folder_lock(shard_dir(cfg.output.dir, parts.shard)):  # one run per folder, until this one ends
+        return _generate(cfg, parts)
+
+
+def _generate(cfg: DictConfig, parts: RunParts) -> dict:
     resolved = OmegaConf.to_container(cfg, resolve=True)
     corpus = Corpus.open(shard_dir(cfg.output.dir, parts.shard), resolved, str(cfg.output.if_exists))
     settings = dataclasses.replace(parts.settings, run_token=uuid.uuid4().hex)
