@@ -26,6 +26,7 @@ from synth.folder_lock import folder_lock
 from synth.manifest import read_jsonl, read_manifest
 from synth.plan import WorkItem, rejection_key
 from synth.run import build_parts, finish, plan_positions
+from synth.safe_paths import refuse_symlinks
 
 SHARD_DIR = re.compile(r"^shard-(\d{3})-of-(\d{3})$")
 
@@ -96,6 +97,7 @@ def merge(root: str | os.PathLike) -> dict:
     rows.sort(key=lambda pair: positions[pair[0].item_id])
     rejects.sort(key=lambda r: positions.get(rejection_key(r), len(positions)))
     with folder_lock(root):  # two merges at once would write each row twice
+        refuse_symlinks(root)
         corpus = Corpus.open(root, config, "overwrite")  # a corpus merged before is replaced
         for row, shard in rows:
             _link(shard / row.audio_filepath, root / row.audio_filepath)

@@ -21,12 +21,13 @@ from synth.asr_check import AsrSettings
 from synth.config_guard import ConfigRefused, check_config
 from synth.corpus import MANIFEST, REJECTS, SUMMARY, Corpus, CorpusError
 from synth.executors import create_executor
-from synth.folder_lock import folder_lock
 from synth.executors.base import WorkerLost
+from synth.folder_lock import folder_lock
 from synth.plan import ProsodyRanges, Rejection, SplitRule, WorkItem, build_plan, rejection_key
 from synth.prompts import read_prompts
 from synth.qc import QCThresholds
 from synth.render import OutputFailure, RenderSettings, render
+from synth.safe_paths import refuse_symlinks
 from synth.summary import summarize
 from synth.voice_selection import run_voices
 from voices.assign import VoiceAssigner
@@ -292,7 +293,9 @@ def _render_all(parts: RunParts, settings: RenderSettings, corpus: Corpus, bar, 
 def generate(cfg: DictConfig) -> dict:
     """Run the generation described by `cfg`; return the summary."""
     parts = build_parts(cfg)
-    with folder_lock(shard_dir(cfg.output.dir, parts.shard)):  # one run per folder, until this one ends
+    root = shard_dir(cfg.output.dir, parts.shard)
+    with folder_lock(root):  # one run per folder, until this one ends
+        refuse_symlinks(root)  # before anything in it is read, cut or written
         return _generate(cfg, parts)
 
 
