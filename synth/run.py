@@ -277,10 +277,11 @@ def _render_all(parts: RunParts, settings: RenderSettings, corpus: Corpus, bar, 
         except WorkerLost as exc:  # results come in plan order, so carrying on from here keeps that order
             if restarts == 0:
                 raise CorpusError(
-                    f"worker processes kept dying ({exc}); finished work is kept: run the same command to resume"
+                    f"worker processes kept dying or the cluster is gone ({exc}); "
+                    f"{corpus.resumed_rows + made} utterances kept; run the same command to resume"
                 ) from exc
             restarts -= 1
-            log.warning("a worker process died (%s); restarting the remaining items", exc)
+            log.warning("a worker process died or the cluster was lost (%s); restarting the remaining items", exc)
             corpus.refresh_done_ids()  # what is on file now is done; the rest goes round again
     if failure is not None:
         raise CorpusError(
