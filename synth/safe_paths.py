@@ -36,9 +36,8 @@ def refuse_symlinks(root: str | os.PathLike) -> None:
 
     root_real = os.path.realpath(root)
     folders = [root_real]
-    while (
-        folders
-    ):  # scandir's entries know their type: no stat per file (100k files: 0.06 s, against 0.6 s with a stat each)
+    # scandir's entries know their type: no stat per file (100k files: 0.06 s, against 0.6 s with a stat each)
+    while folders:
         with os.scandir(folders.pop()) as entries:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
