@@ -42,9 +42,7 @@ class DaskExecutor:
 
     def _client(self):
         logging.getLogger("distributed").setLevel(logging.WARNING)  # its INFO lines drown the progress bar
-        utils_log = logging.getLogger("distributed.utils")
-        if _drop_cancelled_reconnects not in utils_log.filters:
-            utils_log.addFilter(_drop_cancelled_reconnects)
+        _quiet_cancelled_reconnects()
         try:
             from distributed import Client, LocalCluster
         except ImportError as exc:
@@ -116,6 +114,18 @@ class DaskExecutor:
 def _close_quietly(client) -> None:
     with contextlib.suppress(Exception):  # a client whose scheduler is gone may fail to say goodbye
         client.close(timeout=5)
+
+
+def _quiet_cancelled_reconnects() -> None:
+    """distributed logs a coroutine's exception under the name of the module it came from; a filter
+    sits on a logger, not on its children, so each distributed logger gets it."""
+    import distributed  # noqa: F401  (its modules, and their loggers, exist from here on)
+
+    names = [n for n in logging.root.manager.loggerDict if n == "distributed" or n.startswith("distributed.")]
+    for name in names:
+        logger = logging.getLogger(name)
+        if _drop_cancelled_reconnects not in logger.filters:
+            logger.addFilter(_drop_cancelled_reconnects)
 
 
 def _drop_cancelled_reconnects(record: logging.LogRecord) -> bool:
