@@ -1,14 +1,13 @@
 """Config safety (the `_target_` allowlist) and raw audiomentations transforms as steps.
 
 `hydra.utils.instantiate` runs whatever a `_target_` names, so every target anywhere in the augment
-config is checked before anything is instantiated: it must be spelled `audiomentations.…` or
-`augment.…`, and resolve to a transform class defined in that package (a dotted path such as
-`audiomentations.core.utils.os.system` resolves, but to a function of another module: refused).
+config is checked before anything is instantiated, against the one allowlist in synth/config_guard.py
+(an audiomentations transform class or one of our steps), and an augment step only as a step's own
+target, not nested inside another transform's arguments.
 """
 
 from __future__ import annotations
 
-import inspect
 import random
 from typing import Any
 
@@ -19,50 +18,29 @@ from augment.errors import AugmentConfigError
 from augment.params import plain
 from augment.step import Step
 
-ALLOWED_PREFIXES = ("audiomentations.", "augment.")
-
-
-def _locate(target: str, key: str):
-    from hydra.utils import get_object
-
-    try:
-        return get_object(target)  # imports modules along the path; all of them under an allowed prefix
-    except Exception as exc:  # ImportError, AttributeError, ValueError depending on where the path breaks
-        raise AugmentConfigError(f"{key}: cannot find {target!r}: {exc}") from exc
+STEP_PREFIXES = ("audiomentations.", "augment.")
 
 
 def _check_target(target: Any, key: str, nested: bool) -> None:
-    if not isinstance(target, str) or not target.startswith(ALLOWED_PREFIXES):
+    from synth.config_guard import ConfigRefused, augment_step_targets, check_target
+
+    try:
+        check_target(target, key)  # the one allowlist of everything a config may instantiate
+    except ConfigRefused as exc:
+        raise AugmentConfigError(str(exc)) from exc
+    if not target.startswith(STEP_PREFIXES):
+        raise AugmentConfigError(f"{key}: _target_ {target!r} is a Hydra plugin or callback, not an augmentation step")
+    if nested and target in augment_step_targets():
         raise AugmentConfigError(
-            f"{key}: _target_ {target!r} is not allowed; only audiomentations.* transforms and augment.* steps may be instantiated"
+            f"{key}: _target_ {target!r} is an augment step; it is usable only as a step's own _target_, not nested"
         )
-    if target.startswith("augment."):
-        from augment.step import BUILTIN
-
-        if nested or target not in BUILTIN.values():
-            where = "as a step's _target_" if not nested else "only as a step's own _target_, not nested"
-            raise AugmentConfigError(
-                f"{key}: _target_ {target!r} is not an augment step usable here ({where}); "
-                f"known: {sorted(BUILTIN.values())}"
-            )
-        return
-    from audiomentations.core.composition import BaseCompose
-    from audiomentations.core.transforms_interface import BaseTransform
-
-    obj = _locate(target, key)
-    if not (
-        inspect.isclass(obj)
-        and obj.__module__.startswith("audiomentations")
-        and issubclass(obj, (BaseTransform, BaseCompose))
-    ):
-        raise AugmentConfigError(f"{key}: _target_ {target!r} is not an audiomentations transform class; refused")
 
 
 def check_targets(node: Any, key: str, nested: bool = False) -> None:
     """Walk the whole augment config; refuse any target outside the allowlist, and Hydra's other
     special keys (_args_, _partial_, _recursive_, _convert_), which would change what gets called."""
     if isinstance(node, dict):
-        for name, value in node.items():
+        for name in node:
             if isinstance(name, str) and name.startswith("_") and name != "_target_":
                 raise AugmentConfigError(f"{key}.{name}: Hydra special keys other than _target_ are not accepted here")
         if "_target_" in node:

@@ -58,7 +58,10 @@ def run(cfg: DictConfig) -> None:
 
 
 def main() -> None:
-    hydra.main(version_base="1.3", config_path=config_dir(), config_name="config")(run)()
+    from synth.config_guard import hydra_composition_guard
+
+    with hydra_composition_guard(exit_on_refusal=True):  # before Hydra instantiates anything a config names
+        hydra.main(version_base="1.3", config_path=config_dir(), config_name="config")(run)()
 
 
 if __name__ == "__main__":

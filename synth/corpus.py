@@ -107,7 +107,7 @@ class Corpus:
                 corpus.resuming = True
                 for stale in (root / "audio").rglob(".*.tmp"):  # half-written files of a killed run
                     stale.unlink(missing_ok=True)
-        elif root.exists() and any(p.name != "logs" and not p.name.startswith("shard-") for p in root.iterdir()):
+        elif root.exists() and any(_foreign(p) for p in root.iterdir()):
             raise CorpusError(
                 f"output.dir {str(root)!r} is not empty and holds no corpus (no {CONFIG}); choose an empty or new folder"
             )
@@ -167,3 +167,11 @@ def _with_builds(config: dict, old: dict, if_build_differs: str, root: Path) -> 
             "output.if_build_differs=continue (rows then say which build made them: their `build` field)."
         )
     return {**config, "builds": {**(old.get("builds") or {}), **(config.get("builds") or {})}}
+
+
+def _foreign(path: Path) -> bool:
+    """Not part of a corpus: a folder holding such a file is not taken over by a new run."""
+    from synth.folder_lock import LOCK_NAME  # here: folder_lock imports this module
+
+    return path.name not in ("logs", LOCK_NAME) and not path.name.startswith("shard-")
+

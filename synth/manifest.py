@@ -536,7 +536,7 @@ def dumps(row: Utterance | dict) -> str:
 def append_line(path: str | os.PathLike, row: Utterance | dict) -> None:
     """One write per line with O_APPEND: a kill leaves at most one torn line, cut on resume."""
     data = dumps(row).encode("utf-8")
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o644)  # never through a link
     try:
         os.write(fd, data)
     finally:
@@ -556,5 +556,8 @@ def truncate(path: str | os.PathLike, size: int) -> None:
     """Cut a label file back to `size` bytes (Scan.whole_bytes): drops a torn last line."""
     path = Path(path)
     if path.exists() and path.stat().st_size != size:
-        with open(path, "r+b") as handle:
-            handle.truncate(size)
+        fd = os.open(path, os.O_WRONLY | os.O_NOFOLLOW)  # a link fails (ELOOP): its target is not cut
+        try:
+            os.ftruncate(fd, size)
+        finally:
+            os.close(fd)

@@ -22,9 +22,11 @@ import yaml
 from omegaconf import OmegaConf
 
 from synth.corpus import CONFIG, MANIFEST, REJECTS, Corpus, CorpusError, config_differences, content_config
+from synth.folder_lock import folder_lock
 from synth.manifest import read_jsonl, read_manifest
 from synth.plan import PLANNING_STAGES, WorkItem, is_final, rejection_key
 from synth.run import build_parts, finish, plan_positions
+from synth.safe_paths import refuse_symlinks
 
 SHARD_DIR = re.compile(r"^shard-(\d{3})-of-(\d{3})$")
 
@@ -99,12 +101,15 @@ def merge(root: str | os.PathLike) -> dict:
     corpus = Corpus.open(root, config, "overwrite")  # a corpus merged before is replaced
     rows.sort(key=lambda pair: positions[("item", pair[0].item_id)])
     rejects.sort(key=lambda r: positions.get(rejection_key(r), len(positions)))
-    for row, shard in rows:
-        _link(shard / row.audio_filepath, root / row.audio_filepath)
-        corpus.append(MANIFEST, row)
-    for row in rejects:
-        corpus.append(REJECTS, row)
-    return finish(root, cfg, {"merged_shards": len(shards)})
+    with folder_lock(root):  # two merges at once would write each row twice
+        refuse_symlinks(root)
+        corpus = Corpus.open(root, config, "overwrite")  # a corpus merged before is replaced
+        for row, shard in rows:
+            _link(shard / row.audio_filepath, root / row.audio_filepath)
+            corpus.append(MANIFEST, row)
+        for row in rejects:
+            corpus.append(REJECTS, row)
+        return finish(root, cfg, {"merged_shards": len(shards)})
 
 
 def main(argv: list[str] | None = None) -> int:

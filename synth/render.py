@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import atexit
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
@@ -14,6 +13,7 @@ from synth.engines.base import Engine, EngineError, create_engine, is_crash
 from synth.manifest import QC, AppliedStep, Pair, Prompt, Prosody, Speaker, Utterance, Word
 from synth.normalize import spoken_words
 from synth.plan import Rejection, WorkItem
+from synth.safe_paths import write_under
 from synth.word_times import word_times
 
 
@@ -187,7 +187,7 @@ def _write(row_id: str, audio, labels: dict, settings: RenderSettings) -> dict:
     pcm = audio_io.to_pcm16(audio)
     data = audio_io.encode(pcm, settings.sample_rate, settings.audio_format)
     relpath = f"audio/{labels['speaker'].id}/{row_id}.{settings.audio_format}"
-    audio_io.write_atomic(Path(settings.out_dir) / relpath, data)
+    write_under(settings.out_dir, relpath, data)  # never through a link inside the corpus
     duration = len(pcm) / settings.sample_rate
     words = labels["words"]
     row = Utterance(

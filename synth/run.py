@@ -19,15 +19,18 @@ from tqdm import tqdm
 
 from synth import audio_io, manifest, versions
 from synth.asr_check import AsrSettings
+from synth.config_guard import ConfigRefused, check_config
 from synth.corpus import MANIFEST, REJECTS, SUMMARY, Corpus, CorpusError
 from synth.executors import create_executor
 from synth.executors.base import WorkerLost
+from synth.folder_lock import folder_lock
 from synth.plan import ProsodyRanges, Rejection, SplitRule, WorkItem, build_plan, task_key
 from synth.prompts import read_prompts
 from synth.qc import QCThresholds
 from synth.render import OutputFailure, RenderSettings, render
 from synth.resume import RowShape
 from synth.resume import resume as resume_corpus
+from synth.safe_paths import refuse_symlinks
 from synth.summary import summarize
 from synth.voice_selection import run_voices
 from voices.assign import VoiceAssigner
@@ -71,6 +74,10 @@ class Planning:
 
 def build_planning(cfg: DictConfig) -> Planning:
     """The plan of a config (voices resolved, prompt source opened lazily); ConfigError if it is wrong."""
+    try:
+        check_config(cfg)  # the command line checked Hydra's config already; this covers generate(compose(...))
+    except ConfigRefused as exc:
+        raise ConfigError(str(exc)) from exc
     voices_cfg = cfg.voices
     shard = (int(cfg.shard.index), int(cfg.shard.count))
     if not (shard[1] >= 1 and 0 <= shard[0] < shard[1]):
@@ -318,10 +325,11 @@ def _render_all(
         except WorkerLost as exc:  # results come in plan order, so carrying on from here keeps that order
             if restarts == 0:
                 raise CorpusError(
-                    f"worker processes kept dying ({exc}); finished work is kept: run the same command to resume"
+                    f"worker processes kept dying or the cluster is gone ({exc}); "
+                    f"{corpus.resumed_rows + made} utterances kept; run the same command to resume"
                 ) from exc
             restarts -= 1
-            log.warning("a worker process died (%s); restarting the remaining items", exc)
+            log.warning("a worker process died or the cluster was lost (%s); restarting the remaining items", exc)
             corpus.refresh_done()  # what is on file now is done; the rest goes round again
     if failure is not None:
         raise CorpusError(
@@ -334,6 +342,13 @@ def _render_all(
 def generate(cfg: DictConfig) -> dict:
     """Run the generation described by `cfg`; return the summary."""
     parts = build_parts(cfg)
+    root = shard_dir(cfg.output.dir, parts.shard)
+    with folder_lock(root):  # one run per folder, until this one ends
+        refuse_symlinks(root)  # before anything in it is read, cut or written
+        return _generate(cfg, parts)
+
+
+def _generate(cfg: DictConfig, parts: RunParts) -> dict:
     resolved = OmegaConf.to_container(cfg, resolve=True)
     resolved["versions"] = run_versions(parts, cfg)
     resolved["builds"] = versions.builds_table(resolved["versions"])

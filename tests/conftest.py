@@ -75,7 +75,8 @@ def small_prompts(tmp_path):
 
 
 def read_manifest(root: Path) -> list[dict]:
-    return [json.loads(line) for line in (root / "manifest.jsonl").read_text().splitlines()]
+    # split on "\n" only: splitlines() also splits inside a text holding U+2028 (JSONL keeps it raw)
+    return [json.loads(line) for line in (root / "manifest.jsonl").read_text(encoding="utf-8").split("\n") if line]
 
 
 def corpus_fingerprint(root: Path) -> list[tuple[str, str]]:

@@ -7,16 +7,32 @@ corpus is the same bytes as joblib's.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import time
 from collections import deque
 
 from synth.executors.base import ExecutorError, WorkerLost
 
+POLL_S = 2.0  # how often a wait for a result checks that the cluster still has a worker
+
 
 class DaskExecutor:
-    def __init__(self, n_jobs: int, address: str | None = None, max_in_flight: int | None = None, batch_size: int = 16):
+    def __init__(
+        self,
+        n_jobs: int,
+        address: str | None = None,
+        max_in_flight: int | None = None,
+        batch_size: int = 16,
+        worker_wait_s: float = 30.0,
+    ):
         if batch_size < 1:
             raise ValueError(f"executor.batch_size must be at least 1; got {batch_size}")
+        if not worker_wait_s > 0:
+            raise ValueError(f"executor.worker_wait_s must be a positive number of seconds; got {worker_wait_s}")
+        self.worker_wait_s = float(worker_wait_s)  # how long a cluster may have no worker before the run gives up
+        self._connected = False  # once connected, an unreachable scheduler is a lost cluster, not a bad address
         self.n_jobs = n_jobs
         self.address = address
         self.batch_size = batch_size  # items per dask task: a task costs the scheduler ~1 ms, an item ~10 ms
@@ -26,17 +42,33 @@ class DaskExecutor:
 
     def _client(self):
         logging.getLogger("distributed").setLevel(logging.WARNING)  # its INFO lines drown the progress bar
+        _quiet_cancelled_reconnects()
         try:
             from distributed import Client, LocalCluster
         except ImportError as exc:
             raise ExecutorError("executor=dask needs dask.distributed: pip install 'speechforge-corpus[dask]'") from exc
         if self.address:
+            again = self._connected
             try:
-                return Client(self.address, timeout="10s"), None
+                client = Client(self.address, timeout="10s")
             except OSError as exc:
+                if again:  # it was there earlier in this run: the run may retry (executor.max_restarts)
+                    raise WorkerLost(f"the dask scheduler at {self.address} is gone ({exc})") from exc
                 raise ExecutorError(
                     f"executor.address {self.address!r}: cannot reach a dask scheduler there ({exc})"
                 ) from exc
+            self._connected = True
+            try:
+                client.wait_for_workers(1, timeout=self.worker_wait_s)
+            except TimeoutError as exc:
+                client.close()
+                message = f"the dask scheduler at {self.address} has no worker (waited {self.worker_wait_s:g} s)"
+                if again:
+                    raise WorkerLost(message) from exc
+                raise ExecutorError(
+                    f"executor.address {self.address!r}: {message}; start one with `dask worker {self.address}`"
+                ) from exc
+            return client, None
         # One thread per worker process: an engine renders one item at a time.
         cluster = LocalCluster(n_workers=self.n_jobs, threads_per_worker=1, processes=True, dashboard_address=None)
         return Client(cluster), cluster
@@ -49,19 +81,73 @@ class DaskExecutor:
             for batch in _batches(tasks, self.batch_size):
                 pending.append(client.submit(_call_batch, fn, batch, shared, pure=False))
                 if len(pending) >= self.max_in_flight:
-                    yield from pending.popleft().result()
+                    yield from self._result(client, pending.popleft())
             while pending:
-                yield from pending.popleft().result()
+                yield from self._result(client, pending.popleft())
         except Exception as exc:
-            from distributed.scheduler import KilledWorker
-
-            if isinstance(exc, KilledWorker):
-                raise WorkerLost(str(exc)) from exc
+            lost = _lost(exc)
+            if lost:
+                raise WorkerLost(lost) from exc
             raise
         finally:
-            client.close()
+            _close_quietly(client)
             if cluster is not None:
                 cluster.close()
+
+    def _result(self, client, future):
+        """The future's result; WorkerLost when the cluster has had no worker for worker_wait_s (its
+        tasks would wait forever) or the scheduler is gone."""
+        without_workers = None
+        while True:
+            try:
+                return future.result(timeout=POLL_S)
+            except TimeoutError:
+                pass
+            if client.nthreads():
+                without_workers = None
+                continue
+            without_workers = without_workers or time.monotonic()
+            if time.monotonic() - without_workers > self.worker_wait_s:
+                raise WorkerLost(f"no dask worker left for {self.worker_wait_s:g} s")
+
+
+def _close_quietly(client) -> None:
+    with contextlib.suppress(Exception):  # a client whose scheduler is gone may fail to say goodbye
+        client.close(timeout=5)
+
+
+def _quiet_cancelled_reconnects() -> None:
+    """distributed logs a coroutine's exception under the name of the module it came from; a filter
+    sits on a logger, not on its children, so each distributed logger gets it."""
+    import distributed  # noqa: F401  (its modules, and their loggers, exist from here on)
+
+    names = [n for n in logging.root.manager.loggerDict if n == "distributed" or n.startswith("distributed.")]
+    for name in names:
+        logger = logging.getLogger(name)
+        if _drop_cancelled_reconnects not in logger.filters:
+            logger.addFilter(_drop_cancelled_reconnects)
+
+
+def _drop_cancelled_reconnects(record: logging.LogRecord) -> bool:
+    """After its scheduler went, a client's reconnect loop is cancelled when the client closes, and
+    distributed logs that as an error with a traceback: noise once the run has said what happened."""
+    exc = record.exc_info[1] if record.exc_info else None
+    return not isinstance(exc, asyncio.CancelledError)
+
+
+def _lost(exc: Exception) -> str | None:
+    """Why the cluster took the tasks with it, or None for an error of the task itself."""
+    from distributed.client import FutureCancelledError
+    from distributed.comm.core import CommClosedError
+    from distributed.scheduler import KilledWorker
+
+    if isinstance(exc, KilledWorker):
+        return str(exc)
+    if isinstance(exc, FutureCancelledError):  # the scheduler forgot the tasks: its last worker went, or it did
+        return f"the dask cluster lost the tasks ({exc})"
+    if isinstance(exc, (CommClosedError, ConnectionError, TimeoutError)):
+        return f"the connection to the dask scheduler broke ({type(exc).__name__}: {exc})"
+    return None
 
 
 def _batches(tasks, size):

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 
+from synth.report import markdown
 from synth.report.stats import DIMENSIONS, NO_DEVICE, CorpusStats, spread
 
 SPLIT_ORDER = {"train": 0, "dev": 1, "test": 2}
@@ -29,7 +30,7 @@ LOADING = {
 
 def table(header: list[str], rows: list[list]) -> list[str]:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(str(cell) for cell in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(markdown.text(cell) for cell in row) + " |" for row in rows]
     return lines + [""]
 
 
@@ -66,7 +67,7 @@ def render_card(
     split_by = ((config or {}).get("split") or {}).get("by")
     out = _front_matter(stats, name)
     out += [
-        f"# {name}",
+        f"# {markdown.text(name)}",
         "",
         "Synthetic speech made by speechforge-corpus: text prompts rendered by TTS voices in several accents. "
         "Every label is known by construction: the transcript is what the voice was given to say.",
@@ -81,7 +82,7 @@ def render_card(
                 total.utterances,
                 len(total.voices),
                 len(stats.by["accent"]),
-                ", ".join(sorted(stats.languages)) or "-",
+                ", ".join(sorted(stats.languages)) or "-",  # table() escapes every cell
                 len(stats.vocabulary),
             ]
         ],
@@ -123,16 +124,15 @@ def render_card(
         for caption, file_name in plots.items():
             out += [f"![{caption}]({file_name})", ""]
     if exports:
-        out += ["## Exports", "", "```text"] + [f"{name}: {LOADING.get(name, '')}" for name in exports] + ["```", ""]
+        out += ["## Exports", ""] + markdown.fenced("\n".join(f"{n}: {LOADING.get(n, '')}" for n in exports), "text")
+        out += [""]
     if config_text:
         out += [
             "## Config",
             "",
             "The resolved config of the run (`config.yaml`):",
             "",
-            "```yaml",
-            config_text.rstrip(),
-            "```",
+            *markdown.fenced(config_text, "yaml"),
             "",
         ]
     return "\n".join(out)

@@ -50,7 +50,9 @@ def speakers_section(root: Path, rows, base_voices: int, speaker_ids: int) -> li
         renders = sample_renders(root, rows)
         figure = distinctness(renders)
     except (ImportError, ValueError) as exc:  # parselmouth missing, or too few speakers with two clean renders
-        return out + [f"Speaker distinctness not measured: {exc}.", ""]
+        from synth.report import markdown
+
+        return out + [f"Speaker distinctness not measured: {markdown.text(exc)}.", ""]
     out += [
         f"Measured on {figure['renders']} clean files of {figure['speakers']} speakers (MFCC means and median F0, "
         "voices/distinctness.py): "

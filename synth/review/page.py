@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import shutil
 from importlib import resources
 from pathlib import Path
@@ -82,6 +83,22 @@ def _item(row: dict, counted: bool, audio: str, image: str) -> dict:
     }
 
 
+# Inside <script>, the HTML parser ends the element at "</script" and changes state at "<!--" (a
+# "<!--<script>" then swallows the rest of the page); "&" and ">" matter in other contexts, and
+# U+2028/U+2029 end a line in older JavaScript. As \uXXXX escapes they are the same JSON string.
+_SCRIPT_UNSAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+
+
+def script_json(data) -> str:
+    """`data` as JSON that is safe as the text of a <script type="application/json"> element,
+    whatever its strings hold; JSON.parse of the element's text gives `data` back.
+
+    :param data: anything json.dumps accepts
+    """
+    text = json.dumps(data, ensure_ascii=False)
+    return re.sub("[<>&\u2028\u2029]", lambda m: _SCRIPT_UNSAFE[m.group(0)], text)
+
+
 def write_page(sample: Sample, root: Path, out: Path) -> Path:
     """Copy the clips under out/audio, draw out/spectrograms, write out/index.html and out/sample.json."""
     (out / "audio").mkdir(parents=True, exist_ok=True)
@@ -99,9 +116,11 @@ def write_page(sample: Sample, root: Path, out: Path) -> Path:
     data = {"sample": sample.meta, "items": items}
     (out / "sample.json").write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
     template = resources.files("synth.review").joinpath("page.html").read_text(encoding="utf-8")
-    # "</" inside a <script> element would end it early: escape it as JSON allows.
-    payload = json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
-    page = template.replace("{{TITLE}}", html.escape(f"Review {sample.meta['id']}: {Path(sample.meta['corpus']).name}"))
-    page = page.replace("{{DATA}}", payload)
+    fills = {
+        "{{TITLE}}": html.escape(f"Review {sample.meta['id']}: {Path(sample.meta['corpus']).name}"),
+        "{{DATA}}": script_json(data),
+    }
+    # One pass: a value that happens to contain "{{DATA}}" is not filled in again.
+    page = re.sub(r"\{\{(?:TITLE|DATA)\}\}", lambda m: fills[m.group(0)], template)
     (out / "index.html").write_text(page, encoding="utf-8")
     return out / "index.html"
