@@ -8,7 +8,8 @@ engine timed itself (its `estimated` words, e.g. eSpeak NG's merged "of the", ar
 aligner's estimated words are counted, since that is what a user of its times gets), as median and
 p90; the share of words the aligner measured (not estimated); and the aligner's CPU seconds per
 audio second (one thread, this process only: pocketsphinx runs in-process). Piper's own times
-are reported to run 52-66 ms late inside connected speech, so eSpeak NG is the primary reference.
+ran 52 ms late until its words were started at their word-break id (synth/engines/piper_words.py);
+eSpeak NG stays the primary reference.
 On it, every word is also forced through each fallback pronunciation route ("espeak", "letters";
 see synth/align.py) to measure what a word outside the CMU dictionary gets.
 
