@@ -8,7 +8,8 @@ engine timed itself (its `estimated` words, e.g. eSpeak NG's merged "of the", ar
 aligner's estimated words are counted, since that is what a user of its times gets), as median and
 p90; the share of words the aligner measured (not estimated); and the aligner's CPU seconds per
 audio second (one thread, this process only: pocketsphinx runs in-process). Piper's own times
-are reported to run 52-66 ms late inside connected speech, so eSpeak NG is the primary reference.
+ran 52 ms late until its words were started at their word-break id (synth/engines/piper_words.py);
+eSpeak NG stays the primary reference.
 On it, every word is also forced through each fallback pronunciation route ("espeak", "letters";
 see synth/align.py) to measure what a word outside the CMU dictionary gets.
 
@@ -17,7 +18,6 @@ see synth/align.py) to measure what a word outside the CMU dictionary gets.
 
 from __future__ import annotations
 
-import argparse
 import os
 import statistics
 import sys
@@ -27,7 +27,7 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import append_results  # noqa: E402
+from benchmarks.common import append_results, engine_benchmark_parser  # noqa: E402
 from synth.align import Aligner, aligner  # noqa: E402
 from synth.engines import Prosody, create_engine  # noqa: E402
 from synth.normalize import builtin_spoken_forms  # noqa: E402
@@ -104,11 +104,7 @@ def measure(engine_name: str, voice: str, forms: list, routes: tuple[str, ...]) 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--prompts", type=int, default=30)
-    parser.add_argument("--engines", default="", help="comma-separated engine names to run (default: all)")
-    parser.add_argument("--no-record", action="store_true", help="print only; do not append to RESULTS.md")
-    args = parser.parse_args()
+    args = engine_benchmark_parser(__doc__, prompts=30).parse_args()
     forms = builtin_spoken_forms()[: args.prompts]
     lines = [
         (

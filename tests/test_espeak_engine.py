@@ -10,8 +10,10 @@ import pytest
 
 from synth.engines import EngineError, Prosody, create_engine
 from synth.engines.espeak import espeak_parameters
+from voices.perturb import median_f0
 
 TEXT = "Set a timer for fifteen minutes, then play some music."
+PITCH_TEXTS = [TEXT, "What is the weather like in Edinburgh tomorrow?", "Turn off the kitchen lights."]
 
 
 def test_renders_speech_at_native_rate(engine):
@@ -54,7 +56,21 @@ def test_rate_changes_duration(engine):
 def test_prosody_is_clamped_and_reported_as_applied():
     params, applied = espeak_parameters(Prosody(rate=10.0, pitch=5.0, volume=0.5))
     assert params == {"rate": 450, "pitch": 99, "volume": 50}
-    assert applied.rate == round(450 / 175, 4) and applied.pitch == 1.98 and applied.volume == 0.5
+    # pitch: the highest setting, recorded as the F0 factor it gives (espeak_pitch.PITCH_CURVE), not 99/50
+    assert applied.rate == round(450 / 175, 4) and applied.pitch == 1.6823 and applied.volume == 0.5
+    assert espeak_parameters(Prosody())[0]["pitch"] == 50  # the default item keeps its bytes
+
+
+@pytest.mark.parametrize("voice", ["en-us", "en-gb-x-rp+f3"])
+def test_recorded_pitch_is_the_f0_ratio_praat_measures(engine, voice):
+    """The label against an independent measurement: Praat's median F0 of the audio."""
+    base = [median_f0(engine.synthesize(t, voice, Prosody()).audio, 22050) for t in PITCH_TEXTS]
+    for factor in (0.85, 1.15):
+        outs = [engine.synthesize(t, voice, Prosody(pitch=factor)) for t in PITCH_TEXTS]
+        measured = np.median([median_f0(o.audio, o.sample_rate) / b for o, b in zip(outs, base)])
+        recorded = outs[0].prosody.pitch
+        assert abs(recorded - factor) < 0.02  # a whole setting is ~1 % of F0 near the default
+        assert measured == pytest.approx(recorded, rel=0.03), (factor, recorded, measured)
 
 
 def test_unknown_voice_is_an_engine_error(engine):

@@ -17,12 +17,13 @@ from pathlib import Path
 import numpy as np
 
 from synth.engines.base import EngineCrash, EngineError, Prosody, Synthesis, WordEvent, engine_failure
+from synth.engines.espeak_pitch import pitch_setting
 
 ZYGOTE = Path(__file__).with_name("espeak_zygote.py")
 EVENT_WORD, EVENT_END = 1, 5
 # eSpeak NG's own defaults: the values a Prosody factor of 1.0 maps to.
-DEFAULT_RATE_WPM, DEFAULT_PITCH, DEFAULT_VOLUME = 175, 50, 100
-RATE_LIMITS, PITCH_LIMITS, VOLUME_LIMITS = (80, 450), (0, 99), (0, 200)
+DEFAULT_RATE_WPM, DEFAULT_VOLUME = 175, 100
+RATE_LIMITS, VOLUME_LIMITS = (80, 450), (0, 200)
 
 
 def _clamp(value: float, limits: tuple[int, int]) -> int:
@@ -30,13 +31,19 @@ def _clamp(value: float, limits: tuple[int, int]) -> int:
 
 
 def espeak_parameters(prosody: Prosody) -> tuple[dict, Prosody]:
-    """Engine units for a relative prosody, and the relative prosody those units really give."""
+    """Engine units for a relative prosody, and the relative prosody those units really give.
+
+    The pitch setting comes from the measured curve in espeak_pitch.py (the setting is not an F0
+    factor); rate (words per minute) and volume are linear.
+
+    :param prosody: the factors asked for
+    """
     rate = _clamp(DEFAULT_RATE_WPM * prosody.rate, RATE_LIMITS)
-    pitch = _clamp(DEFAULT_PITCH * prosody.pitch, PITCH_LIMITS)
+    pitch, pitch_factor = pitch_setting(prosody.pitch)
     volume = _clamp(DEFAULT_VOLUME * prosody.volume, VOLUME_LIMITS)
     applied = Prosody(
         rate=round(rate / DEFAULT_RATE_WPM, 4),
-        pitch=round(pitch / DEFAULT_PITCH, 4),
+        pitch=pitch_factor,
         volume=round(volume / DEFAULT_VOLUME, 4),
     )
     return {"rate": rate, "pitch": pitch, "volume": volume}, applied

@@ -483,7 +483,7 @@ class KokoroEngine:
 
     def _word_events(self, text: str, spoken: list[str], onsets: list[int], total: int) -> list[WordEvent]:
         # the same token-to-phoneme alignment as Piper's
-        from synth.engines.piper import match_tokens
+        from synth.engines.piper_words import match_tokens
 
         tokens = text.split()
         token_phonemes = [spoken_phonemes(ph)[0] for ph in self._phonemize(tokens)] if tokens else []

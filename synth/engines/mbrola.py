@@ -10,10 +10,19 @@ predates ``espeak_ng_SetRandSeed`` (which the in-process helper relies on), and 
 events are unusable (one per sentence, with sample positions at 22050 Hz for 16 kHz voices). So
 this engine runs ``espeak-ng --stdout`` per utterance: a fresh process each time, hence the same
 bytes for the same request whatever ran before, and no word times.
+
+Missing diphones (mbrola_diphones.py): when MBROLA warns that its database lacks a phoneme pair
+the text needs (it would play silence there, and the word would not be in the audio), the item is
+rendered again from eSpeak NG's phoneme file with the nearest phoneme the database has in its place
+(German ``v`` → ``f``, us3's ``O2`` → ``O``…), by the mbrola command, at the loudness the espeak-ng
+command gives. Items that still lack a pair are rejected, naming it. Items without a missing pair
+keep the plain espeak-ng render. benchmarks/mbrola_gaps.py measures the share repaired and rejected
+per voice and checks every accepted render with a detector of digital silence inside speech.
 """
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import shutil
@@ -26,6 +35,7 @@ import numpy as np
 
 from synth.engines.base import EngineError, Prosody, Synthesis
 from synth.engines.espeak import espeak_parameters
+from synth.engines.mbrola_diphones import missing_diphones, repair_pho
 
 MBROLA_DIRS = (Path("/usr/share/mbrola"), Path("/usr/local/share/mbrola"))
 # eSpeak NG's -a amplitude that volume 1.0 maps to: at its default (100) several diphone voices clip
@@ -124,17 +134,18 @@ class MbrolaEngine:
             raise EngineError(f"engines.mbrola.amplitude must be in 1..{AMPLITUDE_LIMITS[1]}; got {amplitude}")
         # The Debian command must read its own data, not the data of the pip-installed library.
         self._env = {k: v for k, v in os.environ.items() if k != "ESPEAK_DATA_PATH"}
-        self._checked: set[str] = set()
+        self._databases: dict[str, Path] = {}
+        self._mbrola = shutil.which("mbrola")
 
     def _check_voice(self, voice: str) -> None:
-        if voice in self._checked:
+        if voice in self._databases:
             return
         db, path = mbrola_database(voice, self.data_dir)
         if path is None:
             raise EngineError(
                 f"MBROLA voice {voice!r} needs the database {db!r} (Debian package mbrola-{db}); {INSTALL_HINT}"
             )
-        self._checked.add(voice)
+        self._databases[voice] = path
 
     def synthesize(self, text: str, voice_name: str, prosody: Prosody, seed: int = 0) -> Synthesis:
         self._check_voice(voice_name)
@@ -166,10 +177,55 @@ class MbrolaEngine:
             detail = done.stderr.decode("utf-8", "replace").strip()[-300:]
             raise EngineError(f"espeak-ng with MBROLA voice {voice_name!r} failed (status {done.returncode}): {detail}")
         audio, rate = parse_wav(done.stdout)
+        if missing_diphones(done.stderr):
+            audio = self._repair(text, voice_name, cmd[3:7], audio)
         if not len(audio) or not np.any(audio):
             detail = done.stderr.decode("utf-8", "replace").strip()[-300:]
             raise EngineError(f"MBROLA voice {voice_name!r} produced no sound{': ' + detail if detail else ''}")
         return Synthesis(audio=audio, sample_rate=rate, prosody=applied, word_events=None, boundaries=[])
+
+    def _run_mbrola(self, voice: str, pho: list[str]) -> tuple[bytes, list[str]]:
+        """MBROLA on a phoneme file: (its WAV, the pairs it lacks). -e: play silence for those, as espeak-ng does."""
+        try:
+            done = subprocess.run(
+                [self._mbrola, "-e", str(self._databases[voice]), "-", "-.wav"],
+                input=("\n".join(pho) + "\n").encode(),
+                capture_output=True,
+                timeout=self.timeout_s,
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise EngineError(f"mbrola for voice {voice!r} timed out after {self.timeout_s:g} s") from exc
+        if done.returncode != 0:
+            detail = done.stderr.decode("utf-8", "replace").strip()[-300:]
+            raise EngineError(f"mbrola for voice {voice!r} failed (status {done.returncode}): {detail}")
+        return done.stdout, missing_diphones(done.stderr)
+
+    def _repair(self, text: str, voice: str, rate_pitch: list[str], espeak_audio: np.ndarray) -> np.ndarray:
+        """The text with the nearest phonemes the database has where it lacks a pair; EngineError if none serves."""
+        cmd = [self.command, "-v", voice, *rate_pitch, "-b", "1", "-q", "--pho", "--stdin"]
+        try:
+            done = subprocess.run(
+                cmd, input=text.encode("utf-8"), capture_output=True, timeout=self.timeout_s, env=self._env
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise EngineError(f"MBROLA voice {voice!r} timed out after {self.timeout_s:g} s") from exc
+        pho = done.stdout.decode("utf-8", "replace").splitlines()
+        plain_wav, missing = self._run_mbrola(voice, pho)
+        pho, substituted, left = repair_pho(pho, missing, lambda lines: self._run_mbrola(voice, lines)[1])
+        if left:
+            raise EngineError(
+                f"MBROLA voice {voice!r} lacks the diphone{'s' if len(left) > 1 else ''} {', '.join(left)} that this "
+                "text needs, and no substitute phoneme serves: it would play silence in their place, so the words "
+                f"would not be in the audio{' (substituted: ' + ', '.join(substituted) + ')' if substituted else ''}"
+            )
+        plain, _ = parse_wav(plain_wav)
+        fixed, _ = parse_wav(self._run_mbrola(voice, pho)[0])
+        # espeak-ng scales MBROLA's samples by its amplitude (not linearly in -a): take the scale from the
+        # same phonemes rendered both ways (the same gaps in both), so the repaired item is as loud as its
+        # volume label says. Energies, not a sample-by-sample fit: the two may be a sample apart.
+        power = float(np.dot(plain, plain))
+        gain = math.sqrt(float(np.dot(espeak_audio, espeak_audio)) / power) if power > 0 else 1.0
+        return (np.clip(np.round(fixed * gain * 32768.0), -32768, 32767) / 32768.0).astype(np.float32)
 
     def close(self) -> None:
         pass

