@@ -5,7 +5,8 @@ times alone cannot tell a wrong transcript from a right one. Its score can: the 
 log-likelihood of the best path through the transcript's phones. The same audio is aligned to the
 label and to impostors (other transcripts of the corpus, and the label's own words shuffled); a
 true label scores better than every impostor. Scores are compared per 10 ms frame of the same
-audio, so transcripts of different lengths compete fairly.
+audio, with no pause or noise model between words (every frame must be some transcript's phone),
+so transcripts of different lengths compete fairly.
 
 The decoder is synth.align's (same settings, same pronunciation routes), extended to keep the
 score and the phone-level alignment (pocketsphinx 5's `set_alignment`/`get_alignment` pass).
@@ -68,11 +69,15 @@ class ScoringAligner(Aligner):
     def pcm(self, audio: np.ndarray, sample_rate: int) -> np.ndarray:
         return to_pcm16(resample(np.asarray(audio, dtype=np.float32), sample_rate, ALIGN_RATE))
 
-    def score(self, pcm: np.ndarray, transcript: str) -> Scored | None:
+    def score(self, pcm: np.ndarray, transcript: str, fillers: bool = True) -> Scored | None:
         """Align `transcript` to 16 kHz PCM; None when there is no speech or no path through it.
 
         :param pcm: int16 mono at 16 kHz (`pcm()` makes it)
         :param transcript: lowercase words separated by spaces
+        :param fillers: allow pauses and noise between words (the word times need them). Without
+            them every frame must be one of the transcript's phones, which is what makes scores of
+            different transcripts comparable: with fillers, a short impostor lets silence and noise
+            models explain the speech it lacks, and beats a long true label on formant voices.
         """
         words = transcript.split()
         if not words or not _has_speech(pcm):
@@ -82,7 +87,7 @@ class ScoringAligner(Aligner):
                 keys = [self._pronounce(w)[0] for w in words]
             except RuntimeError:
                 return None
-            decoder = self._decoder
+            decoder = self._decoder if fillers else self._plain_decoder(keys)
             decoder.reinit_feat()
             decoder.set_align_text(" ".join(keys))
             decoder.start_utt()
@@ -145,7 +150,7 @@ def impostors(transcript: str, pool: list[str], key: str, count: int = 3) -> lis
 
 @dataclass(frozen=True)
 class TranscriptTest:
-    label: Scored | None
+    label: Scored | None  # the label's alignment with pauses allowed (for word times and gaps)
     best_impostor: str | None
     margin: float | None  # label's score per frame minus the best impostor's; > 0: the label wins
 
@@ -153,12 +158,13 @@ class TranscriptTest:
 def against_impostors(aligner: ScoringAligner, pcm: np.ndarray, transcript: str, others: list[str]) -> TranscriptTest:
     """Align the label and each impostor to the same audio and compare scores per frame."""
     label = aligner.score(pcm, transcript)
-    if label is None:
-        return TranscriptTest(None, None, None)
+    strict = aligner.score(pcm, transcript, fillers=False)
+    if label is None or strict is None:
+        return TranscriptTest(label, None, None)
     best, best_score = None, None
     for other in others:
-        scored = aligner.score(pcm, other)
+        scored = aligner.score(pcm, other, fillers=False)
         if scored is not None and (best_score is None or scored.per_frame > best_score):
             best, best_score = other, scored.per_frame
-    margin = None if best_score is None else label.per_frame - best_score
+    margin = None if best_score is None else strict.per_frame - best_score
     return TranscriptTest(label, best, margin)

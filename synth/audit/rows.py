@@ -72,7 +72,9 @@ def _speech_labels(row, audio, pcm, rate, ctx: Listener, result: RowAudit) -> No
     if test.label is None:
         result.failures.append(("transcript", "the forced aligner finds no path through the transcript in this audio"))
     else:
-        if test.margin is not None:
+        if test.margin is None:
+            result.unmeasured.append(("transcript", "no impostor, or no pause-free path, could be aligned"))
+        else:
             result.measures["impostor_margin"] = round(test.margin, 2)
             if test.margin < tol.impostor_margin:
                 result.failures.append(
@@ -84,7 +86,8 @@ def _speech_labels(row, audio, pcm, rate, ctx: Listener, result: RowAudit) -> No
                 )
         if not row.augment:  # noise fills digital silence: gaps are looked for in clean audio only
             gaps = silence.zero_runs(pcm, rate, tol.gap_s)
-            missing = silence.missing_speech(gaps, test.label, tol.gap_phone_overlap_s)
+            engine_words = row.words if boundaries.independent(row.words) else None
+            missing = silence.missing_speech(gaps, test.label, tol.gap_phone_overlap_s, engine_words)
             result.measures["gaps"] = len(missing)
             result.failures += [("transcript", reason) for reason in missing]
         _words(row, test.label, ctx, result)

@@ -19,6 +19,8 @@ from synth.audit.alignment import Scored
 # Phones that may be silent for a while: stop and affricate closures.
 SILENT_PHONES = frozenset({"P", "T", "K", "B", "D", "G", "CH", "JH", "SIL"})
 MIN_PHONE_S = 0.03  # the acoustic model's minimum: three 10 ms frames
+SQUEEZED_SHARE = 0.75  # a word with this share of its phones at the minimum has no room in the audio
+INSIDE_WORD_S = 0.08  # longer than eSpeak NG's stop closures, which are exact zeros too (31-54 ms seen at rate 0.8-1.2)
 
 
 @dataclass(frozen=True)
@@ -55,12 +57,19 @@ def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
     return max(0.0, min(a1, b1) - max(a0, b0))
 
 
-def missing_speech(gaps: list[Gap], alignment: Scored, phone_overlap_s: float) -> list[str]:
+def _squeezed(word) -> bool:
+    at_minimum = sum(1 for p in word.phones if p.end - p.start <= MIN_PHONE_S + 1e-6)
+    return len(word.phones) >= 2 and at_minimum >= SQUEEZED_SHARE * len(word.phones)
+
+
+def missing_speech(gaps: list[Gap], alignment: Scored, phone_overlap_s: float, engine_words=None) -> list[str]:
     """Why each gap holds speech the transcript claims, or [] when every gap is a pause or a closure.
 
     :param gaps: zero_runs of the file
     :param alignment: the label's forced alignment (phones included)
     :param phone_overlap_s: how much of a gap a sounding phone may cover (frame blur)
+    :param engine_words: the row's own word times where the engine gave them (not the aligner's):
+        a long gap well inside one of them is silence in the middle of a word
     """
     reasons = []
     words = alignment.spoken()
@@ -78,10 +87,16 @@ def missing_speech(gaps: list[Gap], alignment: Scored, phone_overlap_s: float) -
         squeezed = [
             w.word
             for w in words
-            if len(w.phones) >= 2
-            and all(p.end - p.start <= MIN_PHONE_S + 1e-6 for p in w.phones)
-            and (abs(w.start - gap.end) <= 0.02 or abs(w.end - gap.start) <= 0.02)
+            if _squeezed(w) and (abs(w.start - gap.end) <= 0.02 or abs(w.end - gap.start) <= 0.02)
         ]
         if squeezed:
             reasons.append(f"{where}: {squeezed[0]!r} beside it has no sound of its own (aligned at minimum length)")
+            continue
+        within = [
+            w.word
+            for w in engine_words or []
+            if gap.length >= INSIDE_WORD_S and w.start + 0.02 <= gap.start and gap.end <= w.end - 0.02
+        ]
+        if within:
+            reasons.append(f"{where} is inside {within[0]!r} by the engine's own word times")
     return reasons
