@@ -46,7 +46,7 @@ def main() -> None:
             if not key.startswith("engine="):
                 continue
             snr = g["snr_error_median_db"]
-            snr_cell = f"{snr:+.1f} {g['snr_error_range_db']}" if snr is not None else "–"
+            snr_cell = f"{snr:+.1f} [{g['snr_error_range_db'][0]:+.1f}, {g['snr_error_range_db'][1]:+.1f}]" if snr is not None else "–"
 
             def cell(value, fmt="{:.2f}"):
                 return fmt.format(value) if value is not None else "–"

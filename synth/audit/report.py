@@ -37,7 +37,7 @@ class Group:
             "word_offset_median_ms": _ms(_median(offsets)),
             "wer": round(float(np.mean(wers)), 3) if wers else None,
             "snr_error_median_db": _median(snr),
-            "snr_error_range_db": [round(min(snr), 2), round(max(snr), 2)] if snr else None,
+            "snr_error_range_db": [round(float(min(snr)), 2), round(float(max(snr)), 2)] if snr else None,
             "rt60_measured_median_s": _median(rt60),
         }
         for factor in ("pitch", "rate", "volume"):
