@@ -6,7 +6,8 @@ error, true-vs-impostor separation, and which labels it finds false.
 Make corpora that exercise the factors, e.g. (8 prompts, factors 0.8-1.2):
     python generate.py prompts.path=P.txt voices=mbrola_en 'voices.ids=[mb-us1,mb-us3]' \\
         'voices.prosody.pitch=[0.8,1.2]' 'voices.prosody.rate=[0.8,1.2]' output.dir=mbrola
-    python generate.py prompts.path=P.txt voices=piper_en voices.per_prompt=1 'voices.prosody.rate=[0.8,1.2]' output.dir=piper
+    python generate.py prompts.path=P.txt voices=piper_en voices.per_prompt=1 'voices.prosody.rate=[0.8,1.2]' \\
+        output.dir=piper
     python generate.py prompts.path=P.txt 'voices.prosody.pitch=[0.8,1.2]' 'voices.prosody.rate=[0.8,1.2]' \\
         augment=default augment.paired=true output.dir=espeak
 """
@@ -46,7 +47,11 @@ def main() -> None:
             if not key.startswith("engine="):
                 continue
             snr = g["snr_error_median_db"]
-            snr_cell = f"{snr:+.1f} [{g['snr_error_range_db'][0]:+.1f}, {g['snr_error_range_db'][1]:+.1f}]" if snr is not None else "–"
+            snr_cell = (
+                f"{snr:+.1f} [{g['snr_error_range_db'][0]:+.1f}, {g['snr_error_range_db'][1]:+.1f}]"
+                if snr is not None
+                else "–"
+            )
 
             def cell(value, fmt="{:.2f}"):
                 return fmt.format(value) if value is not None else "–"

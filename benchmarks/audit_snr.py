@@ -59,7 +59,10 @@ def main() -> None:
             if truth is not None and estimate is not None:
                 errors[result.device or "none"].append(estimate - truth)
                 errors["all"].append(estimate - truth)
-    lines = ["| device | renders | median (estimate − truth) dB | p10 | p90 | worst low | worst high |", "|---|---|---|---|---|---|---|"]
+    lines = [
+        "| device | renders | median (estimate − truth) dB | p10 | p90 | worst low | worst high |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for device, values in sorted(errors.items()):
         v = np.asarray(values)
         lines.append(

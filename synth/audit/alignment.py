@@ -102,12 +102,12 @@ class ScoringAligner(Aligner):
             decoder.end_utt()
             aligned, total = [], 0
             for word in decoder.get_alignment() or []:
-                phones = tuple(
-                    Phone(p.name, p.start * FRAME_S, (p.start + p.duration) * FRAME_S) for p in word
-                )
+                phones = tuple(Phone(p.name, p.start * FRAME_S, (p.start + p.duration) * FRAME_S) for p in word)
                 total += sum(p.score for p in word)
                 aligned.append(
-                    AlignedWord(_ALT.sub("", word.name), word.start * FRAME_S, (word.start + word.duration) * FRAME_S, phones)
+                    AlignedWord(
+                        _ALT.sub("", word.name), word.start * FRAME_S, (word.start + word.duration) * FRAME_S, phones
+                    )
                 )
         if [w.word for w in aligned if not w.filler] != keys:
             return None

@@ -1,7 +1,7 @@
 """speechforge audit CORPUS [--sample N]: re-measure a corpus's labels; exit 1 when one is false.
 
-    speechforge audit corpus --sample 200            # a seeded sample (pairs kept together)
-    speechforge audit corpus --sample 0 --json audit.json
+speechforge audit corpus --sample 200            # a seeded sample (pairs kept together)
+speechforge audit corpus --sample 0 --json audit.json
 """
 
 from __future__ import annotations

@@ -58,6 +58,10 @@ def check_file(root: Path, row: Utterance, duration_tolerance_s: float, rms_tole
         level = 20 * np.log10(rms) if rms > 0 else -np.inf
         if not abs(level - float(row.qc.rms_dbfs)) <= rms_tolerance_db:
             failures.append(
-                ("qc", f"qc.rms_dbfs is {row.qc.rms_dbfs} but the file's RMS is {level:.2f} dBFS: qc describes another audio")
+                (
+                    "qc",
+                    f"qc.rms_dbfs is {row.qc.rms_dbfs} but the file's RMS is {level:.2f} dBFS: "
+                    "qc describes another audio",
+                )
             )
     return check

@@ -95,7 +95,12 @@ def build(audits: list[RowAudit], tol: Tolerances, corpus: str, sampled: int, to
     by_group = groups(audits)
     group_failures = [v for key, g in by_group.items() if key.startswith("engine=") for v in g.verdicts(tol)]
     failing = [
-        {"id": a.id, "voice": a.voice, "device": a.device, "failures": [{"label": l, "reason": r} for l, r in a.failures]}
+        {
+            "id": a.id,
+            "voice": a.voice,
+            "device": a.device,
+            "failures": [{"label": label, "reason": reason} for label, reason in a.failures],
+        }
         for a in audits
         if a.failures
     ]

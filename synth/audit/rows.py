@@ -48,7 +48,9 @@ class Listener:
 
 def audit_row(row: Utterance, ctx: Listener) -> RowAudit:
     """Check every label of `row` that the audio can speak to."""
-    result = RowAudit(row.id, row.speaker.engine, row.speaker.id, row.device_name or ("clean" if not row.augment else "none"))
+    result = RowAudit(
+        row.id, row.speaker.engine, row.speaker.id, row.device_name or ("clean" if not row.augment else "none")
+    )
     tol = ctx.tolerances
     file = check_file(ctx.root, row, tol.duration_s, tol.rms_db)
     result.failures += file.failures

@@ -85,9 +85,7 @@ def missing_speech(gaps: list[Gap], alignment: Scored, phone_overlap_s: float, e
             reasons.append(f"{where} covers the sound {inside[0][1]} of {inside[0][0]!r}")
             continue
         squeezed = [
-            w.word
-            for w in words
-            if _squeezed(w) and (abs(w.start - gap.end) <= 0.02 or abs(w.end - gap.start) <= 0.02)
+            w.word for w in words if _squeezed(w) and (abs(w.start - gap.end) <= 0.02 or abs(w.end - gap.start) <= 0.02)
         ]
         if squeezed:
             reasons.append(f"{where}: {squeezed[0]!r} beside it has no sound of its own (aligned at minimum length)")

@@ -51,7 +51,9 @@ def _local_gain(y: np.ndarray, s: np.ndarray, sample_rate: int) -> np.ndarray:
     return (fftconvolve(y * s, window, "same") + floor) / (fftconvolve(s * s, window, "same") + floor)
 
 
-def speech_part(delivered: np.ndarray, reference: np.ndarray, sample_rate: int, varying_gain: bool = True) -> np.ndarray:
+def speech_part(
+    delivered: np.ndarray, reference: np.ndarray, sample_rate: int, varying_gain: bool = True
+) -> np.ndarray:
     """The least-squares estimate of the speech in `delivered` from `reference` (same length).
 
     :param delivered: the augmented file's samples
@@ -99,7 +101,10 @@ def processed_after_noise(row) -> bool:
     """Whether any step changed the signal after the (last) noise was mixed: a device chain, a codec.
     The final headroom gain does not count: a gain changes no SNR."""
     names = [step.name for step in row.augment]
-    last = max((i for i, step in enumerate(row.augment) if "kind" in step.params and "snr_db_target" in step.params), default=None)
+    last = max(
+        (i for i, step in enumerate(row.augment) if "kind" in step.params and "snr_db_target" in step.params),
+        default=None,
+    )
     return last is not None and any(name != "headroom" for name in names[last + 1 :])
 
 
