@@ -174,3 +174,52 @@ def test_json_report_and_sample_keep_pairs_together(corpus, tmp_path):
     report = json.loads(out.read_text())
     assert report["rows_audited"] == 4 and report["rows_in_corpus"] == 8  # 2 items: their clean and noisy rows
     assert report["passed"] and np.isfinite(report["groups"]["engine=espeak"]["impostor_margin_median"])
+
+
+ONE_VOICE_PER_ENGINE = [
+    "rhvoice-en-us-bdl",
+    "flite-en-scotland-awb",
+    "festival-us-slt-hts",
+    "pico-en-us",
+    "kokoro-jm-kumo",
+    "hibari-heart",
+    "piper-en-us-joe-medium",
+    "mb-us1",
+    "espeak-en-us-f3",
+]
+
+
+@pytest.mark.slow
+def test_every_engine_is_measured(tmp_path):
+    """The audit listens to every engine: transcripts scored, word times compared where the engine
+    gave them, prosody re-rendered in the same voice. (Whether each engine's labels hold is what the
+    audit reports; benchmarks/RESULTS.md has the figures.)"""
+    prompts = tmp_path / "prompts.txt"
+    prompts.write_text("\n".join(PROMPTS[:2]) + "\n")
+    out = tmp_path / "corpus"
+    GlobalHydra.instance().clear()
+    with initialize_config_dir(config_dir=config_dir(), version_base="1.3"):
+        cfg = compose(
+            config_name="config",
+            overrides=[
+                "progress=false",
+                "n_jobs=1",
+                f"prompts.path={prompts}",
+                f"output.dir={out}",
+                "voices.catalog=[natural_en,mbrola_en,espeak_en]",
+                f"voices.ids=[{','.join(ONE_VOICE_PER_ENGINE)}]",
+                f"voices.per_prompt={len(ONE_VOICE_PER_ENGINE)}",
+            ],
+        )
+    GlobalHydra.instance().clear()
+    generate(cfg)
+    report = audit_corpus(out, None, recognize=False)
+    engines = {k[7:]: g for k, g in report["groups"].items() if k.startswith("engine=")}
+    assert set(engines) == {"rhvoice", "flite", "festival", "pico", "kokoro", "hibari", "piper", "mbrola", "espeak"}
+    for name, figures in engines.items():
+        assert figures["rows"] == 2 and figures["impostor_margin_median"] is not None, name
+    assert not any("cannot re-render" in why for why in report["not_measured"])
+    rows = {r["id"]: r for r in _rows(out)}
+    timed = {r["speaker"]["engine"] for r in rows.values() if r["words"] and r["words"][0].get("source") != "aligner"}
+    for name in timed:  # engines with their own word times get them compared
+        assert engines[name]["word_start_error_median_ms"] is not None, name

@@ -49,7 +49,8 @@ class Group:
         return out
 
     def verdicts(self, tol: Tolerances) -> list[str]:
-        """Claims false for the group as a whole: a factor applied at the wrong strength."""
+        """Claims false for the group as a whole: a factor applied at the wrong strength, SNR labels
+        that run high."""
         figures, found = self.figures(), []
         for factor in ("pitch", "rate", "volume"):
             value, spread = figures[f"{factor}_slope"], figures[f"{factor}_spread"]
@@ -61,6 +62,12 @@ class Group:
                     f"{self.key}: prosody.{factor} realizes with slope {value:.2f} in log-log against its label "
                     f"(1.0 if true; tolerance {tol.slope:g}; {measured} rows)"
                 )
+        bias, measured = figures["snr_error_median_db"], sum(1 for r in self.rows if "snr_measured" in r.measures)
+        if bias is not None and measured >= tol.min_rows and -bias > tol.snr_group_bias_db:
+            found.append(
+                f"{self.key}: file-SNR labels lie a median {-bias:.1f} dB above the delivered files' SNR "
+                f"(tolerance {tol.snr_group_bias_db:g} dB; {measured} rows)"
+            )
         return found
 
 
