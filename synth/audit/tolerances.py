@@ -15,7 +15,8 @@ class Tolerances:
     :param rms_db: |qc.rms_dbfs − the file's RMS|: qc must describe the file it sits on.
     :param impostor_margin: the label's forced-alignment score per 10 ms frame must beat every
         impostor transcript's by at least this much (pocketsphinx's scaled log-likelihood units;
-        true labels win by 5–60 per frame, a wrong label loses, see README).
+        true labels' median margin is 34–58 per frame across the engines, a wrong label loses;
+        benchmarks/RESULTS.md).
     :param gap_s: a run of exact digital zeros at least this long counts as a gap. Stop closures and
         pauses can be that long (MBROLA writes its pauses as zeros): a gap is a failure only where the
         aligner has to put a non-stop phone into it, or squeezes a whole word next to it to the
@@ -24,12 +25,14 @@ class Tolerances:
         stands for counts as missing (the aligner's frame edges blur by about one frame each side).
     :param word_offset_s: |median signed (label − aligner) start time| of a row's words. The aligner
         itself is off by a median 12 ms and p90 48 ms per word (benchmarks/aligner_error.py); a row's
-        median offset is far steadier than one word's.
+        median offset is far steadier than one word's (engine medians −2 to +10 ms on eSpeak NG, RHVoice,
+        Flite and Festival, benchmarks/RESULTS.md).
     :param pitch_ratio: |log(realized pitch ratio / label)|, realized = median F0 of the row over the
         median F0 of the same text rendered at factor 1.0 (Praat's autocorrelation pitch tracker).
     :param rate_ratio: the same for the speaking rate, from the spans between the first and last
         speech frame.
-    :param volume_db: the same for volume, from the RMS over speech frames.
+    :param volume_db: the same for volume, from the RMS over speech frames, on rows whose pitch and
+        rate are 1.0 (a voice's level moves with them).
     :param slope: |1 − slope| of log(realized) against log(label) over a group's rows, for groups
         whose labels spread at least `min_spread` (natural log units) and hold `min_rows` rows.
     :param snr_label_low_db: how far a file-SNR label may lie below the least-squares estimate. The
