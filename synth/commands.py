@@ -10,6 +10,7 @@ speechforge report CORPUS                  write the dataset card with plots
 speechforge merge OUTPUT_DIR               join the shards of a sharded run
 speechforge review sample|score …          the reduced-listening review loop
 speechforge asr-check CORPUS [--sample N]  pocketsphinx WER per engine, accent and voice
+speechforge audit CORPUS [--sample N]      re-measure every label; exit 1 when one is false
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ COMMANDS = {
     "merge": ("synth.merge", "main"),
     "review": ("synth.review.__main__", "main"),
     "asr-check": ("synth.asr_check", "main"),
+    "audit": ("synth.audit.command", "main"),
 }
 
 

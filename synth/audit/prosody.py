@@ -1,0 +1,142 @@
+"""Prosody labels against the audio: the same text rendered again at factor 1.0, then compared.
+
+A factor is relative to the voice's neutral rendering, so the audit renders the row's text again
+with the same engine and voice at rate = pitch = volume = 1.0 (through synth.engines, as a user
+would) and measures the ratios the row's audio realizes:
+- pitch: median F0 of the row over the neutral render's, from Praat's autocorrelation pitch tracker
+  (praat-parselmouth): median over voiced frames, in log space, so a few octave errors do not move it;
+- rate: the neutral span between the first and last speech frame over the row's;
+- volume: RMS over speech frames, row against neutral.
+Same text, same voice: the ratios measure the factor alone, not the text's own melody or length.
+A pseudo-speaker's neutral render gets its warp (speaker.perturbation) too: the warp is the voice.
+Across a group's rows, the slope of log(realized) on log(label) says whether the factor is applied
+at all and at what strength (1.0: as labelled).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from synth.audio_io import resample
+from synth.engines.base import Engine, EngineError, Prosody, create_engine
+from synth.manifest import Utterance
+from synth.normalize import to_spoken
+
+FRAME_S = 0.01
+SPEECH_RANGE_DB = 40.0  # a frame is speech within this many dB of the loudest frame
+SPEECH_FLOOR_DBFS = -60.0
+
+
+@dataclass(frozen=True)
+class Realized:
+    """Realized factors (None where not measurable) and what the labels expect."""
+
+    pitch: float | None
+    rate: float | None
+    volume: float | None
+    expected_pitch: float
+    expected_rate: float
+    expected_volume: float
+
+
+def median_f0(audio: np.ndarray, sample_rate: int) -> float | None:
+    """Median F0 in Hz over voiced 10 ms frames (Praat autocorrelation, 50–600 Hz), or None."""
+    import parselmouth
+
+    sound = parselmouth.Sound(np.asarray(audio, dtype=np.float64), sampling_frequency=sample_rate)
+    f0 = sound.to_pitch_ac(time_step=FRAME_S, pitch_floor=50.0, pitch_ceiling=600.0).selected_array["frequency"]
+    voiced = f0[f0 > 0]
+    return float(np.exp(np.median(np.log(voiced)))) if len(voiced) >= 5 else None
+
+
+def _frame_db(audio: np.ndarray, sample_rate: int) -> np.ndarray:
+    size = int(sample_rate * FRAME_S)
+    n = len(audio) // size
+    frames = np.asarray(audio[: n * size], dtype=np.float64).reshape(n, size)
+    return 10 * np.log10(np.maximum(np.mean(frames**2, axis=1), 1e-12))
+
+
+def _speech(db: np.ndarray) -> np.ndarray:
+    return db >= max(float(db.max()) - SPEECH_RANGE_DB, SPEECH_FLOOR_DBFS) if len(db) else db.astype(bool)
+
+
+def speech_span(audio: np.ndarray, sample_rate: int) -> float | None:
+    """Seconds from the first to the last speech frame, or None when there is none."""
+    speech = np.flatnonzero(_speech(_frame_db(audio, sample_rate)))
+    return (speech[-1] - speech[0] + 1) * FRAME_S if len(speech) else None
+
+
+def speech_level_db(audio: np.ndarray, sample_rate: int) -> float | None:
+    """Mean power of the speech frames in dB, or None."""
+    db = _frame_db(audio, sample_rate)
+    speech = _speech(db)
+    return float(10 * np.log10(np.mean(10 ** (db[speech] / 10)))) if speech.any() else None
+
+
+class NeutralRenderer:
+    """Renders a row's text again at factor 1.0; one engine per (name, options), reused."""
+
+    def __init__(self, engine_options: dict | None = None, timeout_s: float = 60.0):
+        """:param engine_options: the corpus config's `engines` mapping (engine name -> options)
+        :param timeout_s: per render"""
+        self.options = engine_options or {}
+        self.timeout_s = timeout_s
+        self._engines: dict[str, Engine] = {}
+
+    def render(self, row: Utterance) -> tuple[np.ndarray, int]:
+        """The row's text in its voice at rate = pitch = volume = 1.0, at the row's sample rate.
+        Raises EngineError when the engine or voice is not available here."""
+        name = row.speaker.engine
+        if name not in self._engines:
+            self._engines[name] = create_engine(name, timeout_s=self.timeout_s, **dict(self.options.get(name) or {}))
+        spoken = to_spoken(row.text).spoken
+        synthesis = self._engines[name].synthesize(spoken, row.speaker.voice, Prosody(), row.seed)
+        audio = synthesis.audio
+        warp = row.speaker.perturbation
+        if warp:  # a pseudo-speaker: its warp is part of the voice, so the neutral render gets it too
+            from voices.perturb import perturb
+
+            audio = perturb(
+                audio, synthesis.sample_rate, float(warp["formant_ratio"]), float(warp["pitch_ratio"]), seed=row.seed
+            )
+        return resample(audio, synthesis.sample_rate, row.sample_rate), row.sample_rate
+
+    def close(self) -> None:
+        while self._engines:
+            self._engines.popitem()[1].close()
+
+
+def realized(row: Utterance, audio: np.ndarray, neutral: np.ndarray, sample_rate: int) -> Realized:
+    """The row's realized factors against its neutral re-render (both at `sample_rate`)."""
+    f0, f0_neutral = median_f0(audio, sample_rate), median_f0(neutral, sample_rate)
+    span, span_neutral = speech_span(audio, sample_rate), speech_span(neutral, sample_rate)
+    level, level_neutral = speech_level_db(audio, sample_rate), speech_level_db(neutral, sample_rate)
+    return Realized(
+        pitch=f0 / f0_neutral if f0 and f0_neutral else None,
+        rate=span_neutral / span if span and span_neutral else None,
+        volume=10 ** ((level - level_neutral) / 20) if level is not None and level_neutral is not None else None,
+        expected_pitch=float(row.prosody.pitch),
+        expected_rate=float(row.prosody.rate),
+        expected_volume=float(row.prosody.volume),
+    )
+
+
+def log_error(realized_value: float | None, expected: float) -> float | None:
+    """log(realized / expected): 0 when the label is exact; None when not measured."""
+    if realized_value is None or realized_value <= 0 or expected <= 0:
+        return None
+    return math.log(realized_value / expected)
+
+
+def slope(labels: list[float], realized_values: list[float]) -> float | None:
+    """Least-squares slope of log(realized) on log(label); None without spread in the labels."""
+    x, y = np.log(np.asarray(labels)), np.log(np.asarray(realized_values))
+    if len(x) < 2 or np.ptp(x) == 0:
+        return None
+    return float(np.polyfit(x, y, 1)[0])
+
+
+__all__ = ["EngineError", "NeutralRenderer", "Realized", "log_error", "realized", "slope"]

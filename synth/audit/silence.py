@@ -1,0 +1,100 @@
+"""Digital silence where speech should be: the MBROLA defect, as a transcript failure.
+
+When an MBROLA voice lacks a diphone it writes zeros in its place and only warns on stderr: "turn
+on the kitchen lights" in mb-us3 holds ~120 ms of exact zeros where "on" should be, and the row
+passes QC. Exact zeros alone do not prove it: MBROLA writes its pauses as zeros too, and a stop's
+closure can be silent. What does: the forced aligner (which must place every word of the
+transcript) either puts a sound that is not a stop into the zeros, or has to squeeze a word beside
+them to its minimum length (3 frames per phone), i.e. finds no sound for it anywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from synth.audit.alignment import Scored
+
+# Phones that may be silent for a while: stop and affricate closures.
+SILENT_PHONES = frozenset({"P", "T", "K", "B", "D", "G", "CH", "JH", "SIL"})
+MIN_PHONE_S = 0.03  # the acoustic model's minimum: three 10 ms frames
+SQUEEZED_SHARE = 0.75  # a word with this share of its phones at the minimum has no room in the audio
+INSIDE_WORD_S = 0.08  # longer than eSpeak NG's stop closures, which are exact zeros too (31-54 ms seen at rate 0.8-1.2)
+
+
+@dataclass(frozen=True)
+class Gap:
+    start: float  # seconds
+    end: float
+
+    @property
+    def length(self) -> float:
+        return self.end - self.start
+
+
+def zero_runs(pcm: np.ndarray, sample_rate: int, min_s: float) -> list[Gap]:
+    """Runs of exact digital zeros of at least `min_s`, strictly between the first and last non-zero
+    sample (leading and trailing silence are not gaps).
+
+    :param pcm: int16 samples as the file holds them
+    """
+    nonzero = np.flatnonzero(pcm)
+    if len(nonzero) < 2:
+        return []
+    inner = pcm[nonzero[0] : nonzero[-1] + 1] == 0
+    edges = np.diff(np.concatenate(([0], inner.astype(np.int8), [0])))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    offset = int(nonzero[0])
+    return [
+        Gap((offset + s) / sample_rate, (offset + e) / sample_rate)
+        for s, e in zip(starts, ends)
+        if (e - s) >= min_s * sample_rate
+    ]
+
+
+def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    return max(0.0, min(a1, b1) - max(a0, b0))
+
+
+def _squeezed(word) -> bool:
+    at_minimum = sum(1 for p in word.phones if p.end - p.start <= MIN_PHONE_S + 1e-6)
+    return len(word.phones) >= 2 and at_minimum >= SQUEEZED_SHARE * len(word.phones)
+
+
+def missing_speech(gaps: list[Gap], alignment: Scored, phone_overlap_s: float, engine_words=None) -> list[str]:
+    """Why each gap holds speech the transcript claims, or [] when every gap is a pause or a closure.
+
+    :param gaps: zero_runs of the file
+    :param alignment: the label's forced alignment (phones included)
+    :param phone_overlap_s: how much of a gap a sounding phone may cover (frame blur)
+    :param engine_words: the row's own word times where the engine gave them (not the aligner's):
+        a long gap well inside one of them is silence in the middle of a word
+    """
+    reasons = []
+    words = alignment.spoken()
+    for gap in gaps:
+        where = f"{gap.length * 1000:.0f} ms of digital silence at {gap.start:.3f} s"
+        inside = [
+            (w.word, p.name)
+            for w in words
+            for p in w.phones
+            if p.name not in SILENT_PHONES and _overlap(p.start, p.end, gap.start, gap.end) > phone_overlap_s
+        ]
+        if inside:
+            reasons.append(f"{where} covers the sound {inside[0][1]} of {inside[0][0]!r}")
+            continue
+        squeezed = [
+            w.word for w in words if _squeezed(w) and (abs(w.start - gap.end) <= 0.02 or abs(w.end - gap.start) <= 0.02)
+        ]
+        if squeezed:
+            reasons.append(f"{where}: {squeezed[0]!r} beside it has no sound of its own (aligned at minimum length)")
+            continue
+        within = [
+            w.word
+            for w in engine_words or []
+            if gap.length >= INSIDE_WORD_S and w.start + 0.02 <= gap.start and gap.end <= w.end - 0.02
+        ]
+        if within:
+            reasons.append(f"{where} is inside {within[0]!r} by the engine's own word times")
+    return reasons
