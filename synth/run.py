@@ -18,10 +18,13 @@ from tqdm import tqdm
 
 from synth import audio_io
 from synth.asr_check import AsrSettings
+from synth.config_schema import check_config
 from synth.corpus import MANIFEST, REJECTS, SUMMARY, Corpus, CorpusError
 from synth.executors import create_executor
 from synth.executors.base import WorkerLost
+from synth.interrupt import ignore_interrupt_in_worker, stop_on_interrupt, stop_requested
 from synth.plan import ProsodyRanges, Rejection, SplitRule, WorkItem, build_plan, rejection_key
+from synth.preflight import check_prompt_source
 from synth.prompts import read_prompts
 from synth.qc import QCThresholds
 from synth.render import OutputFailure, RenderSettings, render
@@ -57,6 +60,9 @@ class RunParts:
 
 
 def build_parts(cfg: DictConfig) -> RunParts:
+    """The run's parts, every option checked: unknown keys and wrong types first (the schema), then
+    voices (engines available), augmentation, exports and prompts. Nothing is written here."""
+    check_config(OmegaConf.to_container(cfg, resolve=True))
     voices_cfg = cfg.voices
     shard = (int(cfg.shard.index), int(cfg.shard.count))
     if not (shard[1] >= 1 and 0 <= shard[0] < shard[1]):
@@ -108,6 +114,7 @@ def build_parts(cfg: DictConfig) -> RunParts:
     def plan_factory() -> Iterator[WorkItem | Rejection]:
         return build_plan(read_source(), assigner, int(cfg.seed), prosody, split)
 
+    check_prompt_source(plan_factory, f"prompts.path={cfg.prompts.get('path') or '(built-in)'}")
     return RunParts(plan_factory, settings, executor, shard)
 
 
@@ -172,6 +179,7 @@ def _with_augmentation(settings: RenderSettings, cfg: DictConfig) -> RenderSetti
 
 def process(task: WorkItem | Rejection, settings: RenderSettings) -> list[dict] | Rejection:
     """Runs in a worker. Rejections from planning pass through so all results keep plan order."""
+    ignore_interrupt_in_worker()
     return task if isinstance(task, Rejection) else render(task, settings)
 
 
@@ -230,7 +238,7 @@ class _Stream:
 
     def __iter__(self):
         for task in _pending(self.parts.plan_factory(), self.done, self.parts.shard):
-            if self.stopped:
+            if self.stopped or stop_requested():
                 return
             yield task
 
@@ -292,20 +300,24 @@ def generate(cfg: DictConfig) -> dict:
     if settings.asr is not None:  # the corpus LM: from the full plan, before sharding, so every shard gets the same one
         transcripts = lambda: (t.spoken.transcript for t in parts.plan_factory() if isinstance(t, WorkItem))  # noqa: E731
         settings = dataclasses.replace(settings, asr=settings.asr.with_language_model(transcripts, corpus.root / "qc"))
+    total = sum(1 for _ in _pending(parts.plan_factory(), corpus.done_ids, parts.shard))  # cheap: no audio
     if corpus.resumed_rows:
         log.info(
-            "resuming %s: %d finished utterances kept, %d to redo",
-            corpus.root,
+            "resuming %s: %d finished utterances kept (%d damaged ones discarded); %d items left to render",
+            corpus.root.resolve(),
             corpus.resumed_rows,
             corpus.dropped_rows,
+            total,
         )
-    total = sum(1 for _ in _pending(parts.plan_factory(), corpus.done_ids, parts.shard))  # cheap: no audio
     started = time.perf_counter()
     bar = tqdm(total=total, unit="utt", disable=not cfg.get("progress", True), dynamic_ncols=True, desc="rendering")
     try:
-        made, made_seconds = _render_all(parts, settings, corpus, bar, int(cfg.executor.get("max_restarts", 3)))
+        with stop_on_interrupt():
+            made, made_seconds = _render_all(parts, settings, corpus, bar, int(cfg.executor.get("max_restarts", 3)))
     finally:
         bar.close()
+    if stop_requested():
+        raise KeyboardInterrupt  # after what was in flight is written; synth/cli.py prints the one line
     if corpus.dropped_rows:
         corpus.reorder(MANIFEST, plan_positions(parts.plan_factory()))
     elapsed = time.perf_counter() - started
@@ -334,6 +346,10 @@ def finish(root: Path, cfg: DictConfig, stats: dict) -> dict:
 
         write_report(root)
     log.info(
-        "%s: %d utterances, %.3f h, %d rejected", root, summary["utterances"], summary["hours"], summary["rejected"]
+        "%s: %d utterances, %.3f h, %d rejected",
+        Path(root).resolve(),
+        summary["utterances"],
+        summary["hours"],
+        summary["rejected"],
     )
     return summary

@@ -8,24 +8,46 @@ corpus is the same bytes as joblib's.
 from __future__ import annotations
 
 import logging
+import os
 from collections import deque
 
 from synth.executors.base import ExecutorError, WorkerLost
 
 
+def quiet_dask_logs(level: str) -> None:
+    """dask.distributed logs at `level` here and in the worker processes a LocalCluster starts
+    (they read the environment when they import distributed)."""
+    os.environ["DASK_LOGGING__DISTRIBUTED"] = level
+    logging.getLogger("distributed").setLevel(level.upper())
+    try:
+        import dask
+
+        dask.config.set({"logging.distributed": level})
+    except ImportError:  # _client says what to install
+        pass
+
+
 class DaskExecutor:
-    def __init__(self, n_jobs: int, address: str | None = None, max_in_flight: int | None = None, batch_size: int = 16):
+    def __init__(
+        self,
+        n_jobs: int,
+        address: str | None = None,
+        max_in_flight: int | None = None,
+        batch_size: int = 16,
+        log_level: str = "warning",
+    ):
         if batch_size < 1:
             raise ValueError(f"executor.batch_size must be at least 1; got {batch_size}")
         self.n_jobs = n_jobs
         self.address = address
+        self.log_level = log_level  # executor.log_level: dask's INFO lines (~30 a run) drown the progress bar
         self.batch_size = batch_size  # items per dask task: a task costs the scheduler ~1 ms, an item ~10 ms
         self.max_in_flight = (
             max_in_flight or 4 * n_jobs
         )  # batches taken from the stream ahead of results: bounds memory
 
     def _client(self):
-        logging.getLogger("distributed").setLevel(logging.WARNING)  # its INFO lines drown the progress bar
+        quiet_dask_logs(self.log_level)
         try:
             from distributed import Client, LocalCluster
         except ImportError as exc:
