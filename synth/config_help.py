@@ -112,7 +112,8 @@ def help_text(overrides: Sequence[str] = ()) -> str:
     out = [textwrap.fill(ABOUT, width), ""]
     out += [
         "usage: python generate.py [group=option ...] [key=value ...]      (or: speechforge generate ...)",
-        "  e.g. python generate.py prompts.path=my_prompts.txt voices=natural_en voices.per_prompt=3 output.dir=my_corpus",
+        "  e.g. python generate.py prompts.path=my_prompts.txt voices=natural_en voices.per_prompt=3 "
+        "output.dir=my_corpus",
         "",
         "Lists need quotes on the command line: 'voices.accents=[en-us,en-029]' (a bare comma starts a Hydra sweep).",
         "An unknown key is an error, also with +key=value, except under the open maps listed at the end.",

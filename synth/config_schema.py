@@ -72,7 +72,11 @@ KINDS = {
 GROUPS: tuple[Group, ...] = (
     Group(
         "prompts",
-        "where the text comes from: builtin (a prompt file, or the ~300 built-in prompts) or templates (a grammar of intents and slots)",
+        "where the text comes from: `builtin` (prompts.path, or the ~300 built-in prompts) or `templates` (a YAML "
+        "grammar of "
+        "intents, carrier phrases and typed slots; each row's `prompt` carries `intent`, `template` and `slots`; "
+        "format: the "
+        "comment at the top of synth/data/domains/home_assistant.yaml)",
     ),
     Group("voices", "the voice catalog (`python -m voices` lists every voice and whether it can render here)"),
     Group("augment", "augmentation profile: rooms, noise and device microphones"),
@@ -89,7 +93,9 @@ KEYS: tuple[Key, ...] = (
     Key(
         "prompts.path",
         "str",
-        "`.txt` (one per line, `#` comments), `.jsonl` (`text`, optional `id`, extra fields) or `.csv` (header with `text`, optional `id`, extra columns); with prompts=templates a grammar `.yaml`; null: the built-in set",
+        "`.txt` (one per line, `#` comments), `.jsonl` (`text`, optional `id`, extra fields) or `.csv` (header with "
+        "`text`, optional `id`, extra columns); null: the built-in set; with prompts=templates a grammar `.yaml` "
+        "(null: the built-in home-assistant domain, 16 intents)",
         nullable=True,
     ),
     Key("prompts.max_chars", "int", "longer prompts are rejected"),
@@ -107,7 +113,10 @@ KEYS: tuple[Key, ...] = (
     Key(
         "prompts.scrub_pii",
         "bool",
-        "replace e-mail addresses, phone numbers, payment cards, street addresses and personal names with synthetic values of the same kind; `prompt.pii` records the types and counts replaced",
+        "replace e-mail addresses, phone numbers, payment cards (Luhn-valid), street addresses and personal names with "
+        "synthetic values of the same kind, decided by (seed, prompt id); `prompt.pii` records the types and counts "
+        "replaced, "
+        "never the originals",
     ),
     Key("voices.catalog", "names", "catalog name(s) or YAML path(s); several: '[espeak_en,piper_en]'"),
     Key(
@@ -127,13 +136,15 @@ KEYS: tuple[Key, ...] = (
     Key(
         "voices.unavailable",
         "str",
-        "a selected voice that cannot render here stops the run at start-up (`error`) or is left out with a warning (`skip`)",
+        "a selected voice that cannot render here stops the run at start-up (`error`) or is left out with a warning "
+        "(`skip`, what natural_en does)",
         ("error", "skip"),
     ),
     Key(
         "voices.speakers_per_voice",
         "int",
-        "N > 1: each voice becomes N speakers (itself and N-1 pseudo-speakers with a formant and pitch warp)",
+        "N > 1: each voice becomes N speakers (itself and N-1 pseudo-speakers with a formant and pitch warp); "
+        "voices whose licence allows no derivatives stay one",
     ),
     Key("voices.per_prompt", "int", "distinct voices per prompt, balanced across accents, then genders"),
     Key("voices.prosody.rate", "range", "speaking-rate factor drawn per utterance (1.0: the voice's default)"),
@@ -198,7 +209,8 @@ KEYS: tuple[Key, ...] = (
     Key(
         "words.align",
         "bool",
-        "engines without word times get them from a pocketsphinx forced aligner (needs pocketsphinx: the `voices` or `asr` extra)",
+        "engines without word times get them from a pocketsphinx forced aligner (needs pocketsphinx: the `voices` "
+        "or `asr` extra)",
     ),
     Key("split.dev", "float", "share of prompts (or voices) in the dev split"),
     Key("split.test", "float", "share in the test split"),
@@ -212,7 +224,8 @@ KEYS: tuple[Key, ...] = (
         Key(
             f"qc.thresholds.{name}",
             "float",
-            "QC limits: duration, silence, clipping, words per second, speech frames, leading/trailing silence, realized SNR vs target",
+            "QC limits: duration, silence, clipping, words per second, speech frames, leading/trailing silence, "
+            "realized SNR vs target",
             table=_THRESHOLDS,
         )
         for name in (
@@ -252,7 +265,10 @@ OPEN_MAPS: dict[str, str] = {
     "engines": "engine options, engines.<engine>.<option>, e.g. engines.espeak.max_voice_servers=64",
     "augment.steps": "augmentation steps by name (remove one with ~augment.steps.<name>)",
     "augment.devices": "device microphone chains used by augment.steps.device",
-    "output.export_options": "per-format export options, e.g. '{webdataset: {shard_size: 1000}}'",
+    "output.export_options": (
+        "per-format export options, added with +: +output.export_options.webdataset.shard_size=1000, "
+        "+output.export_options.nemo.absolute_paths=true"
+    ),
     "hydra": "Hydra's own settings",
 }
 
@@ -302,7 +318,8 @@ def problems(config: Mapping, prefix: str = "") -> list[str]:
             if isinstance(value, Mapping):
                 out += problems(value, path + ".")
                 continue
-            problem = f"{path} is a section of keys ({', '.join(k for k in BY_PATH if k.startswith(path + '.'))}); got {value!r}"
+            members = ", ".join(k for k in BY_PATH if k.startswith(path + "."))
+            problem = f"{path} is a section of keys ({members}); got {value!r}"
         else:
             problem = unknown_key_message(path)
         if problem:

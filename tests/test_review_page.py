@@ -122,12 +122,18 @@ def test_review_page_in_headless_chromium(review, browser, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
+    from voices.accent_names import shipped_accent_names
+
     corpus, out = review
     browser.get((out / "index.html").as_uri())
     s = state(browser)
     ids = s["ids"]
     assert s["progress"] == "0 / 16 reviewed, 0 wrong" and s["current"] == 0
     assert browser.find_element(By.ID, "transcript").text
+    accent_row = browser.find_element(By.CSS_SELECTOR, "#labels tr").text  # the code with its name
+    code = browser.execute_script("return ITEMS[0].speaker.accent")
+    name = shipped_accent_names()[code]
+    assert name and accent_row.startswith(f"accent {code} ({name}), locale "), accent_row
     wait_for(
         lambda: browser.execute_script("return document.getElementById('spectrogram').naturalWidth") == 640,
         what="spectrogram",

@@ -83,7 +83,16 @@ class DaskExecutor:
         finally:
             client.close()
             if cluster is not None:
-                cluster.close()
+                # Closing on purpose: a worker slow to exit (its engine helpers closing) is killed by
+                # its nanny with a WARNING that says nothing about the run; keep it out of the output.
+                nanny = logging.getLogger("distributed.nanny")
+                level = nanny.level
+                if self.log_level.lower() == "warning":
+                    nanny.setLevel(logging.ERROR)
+                try:
+                    cluster.close()
+                finally:
+                    nanny.setLevel(level)
 
 
 def _batches(tasks, size):

@@ -112,7 +112,7 @@ def format_report(report: dict) -> str:
         why = [f"{len(report['unreviewed'])} clips not reviewed yet"] if report["unreviewed"] else []
         why += [f"{len(report['problems'])} problem(s) below"] if report["problems"] else []
         if o["upper_bound"] is not None and o["upper_bound"] > report["max_error"]:
-            why.append(f"the upper bound {100 * o['upper_bound']:.2f}% is above {100 * report['max_error']:g}%")
+            why.append(f"the upper bound {100 * o['upper_bound']:.3f}% is above {100 * report['max_error']:g}%")
         verdict = f"NOT certified: {target} ({'; '.join(why) or 'nothing reviewed'})"
     lines = [
         verdict,
