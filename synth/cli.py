@@ -33,7 +33,6 @@ def _own_folder_per_sweep_point(cfg: DictConfig) -> None:
 
 
 def run(cfg: DictConfig) -> None:
-    from synth.config_schema import ConfigKeyError
     from synth.corpus import CorpusError
     from synth.executors.base import ExecutorError
     from synth.exporters import ExportError
@@ -54,7 +53,6 @@ def run(cfg: DictConfig) -> None:
         sys.exit(EXIT_INTERRUPTED)
     except (
         ConfigError,
-        ConfigKeyError,
         CorpusError,
         ExecutorError,
         ExportError,

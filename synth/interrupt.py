@@ -85,3 +85,17 @@ def ignore_interrupt_in_worker() -> None:
     _worker_checked = True
     if os.environ.get(_PARENT_ENV) != str(os.getpid()) and threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextlib.contextmanager
+def children_ignore_interrupt():
+    """Processes started inside (dask's worker processes, whose tasks run in threads where
+    ignore_interrupt_in_worker cannot act) inherit an ignored SIGINT; this process's handler is put back."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

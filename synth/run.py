@@ -62,7 +62,10 @@ class RunParts:
 def build_parts(cfg: DictConfig) -> RunParts:
     """The run's parts, every option checked: unknown keys and wrong types first (the schema), then
     voices (engines available), augmentation, exports and prompts. Nothing is written here."""
-    check_config(OmegaConf.to_container(cfg, resolve=True))
+    try:
+        check_config(OmegaConf.to_container(cfg, resolve=True))
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
     voices_cfg = cfg.voices
     shard = (int(cfg.shard.index), int(cfg.shard.count))
     if not (shard[1] >= 1 and 0 <= shard[0] < shard[1]):

@@ -60,7 +60,10 @@ class DaskExecutor:
                     f"executor.address {self.address!r}: cannot reach a dask scheduler there ({exc})"
                 ) from exc
         # One thread per worker process: an engine renders one item at a time.
-        cluster = LocalCluster(n_workers=self.n_jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+        from synth.interrupt import children_ignore_interrupt
+
+        with children_ignore_interrupt():  # Ctrl-C is the parent's to handle (synth/interrupt.py)
+            cluster = LocalCluster(n_workers=self.n_jobs, threads_per_worker=1, processes=True, dashboard_address=None)
         return Client(cluster), cluster
 
     def map(self, fn, tasks, *args):
