@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import sys
 import textwrap
@@ -84,10 +85,25 @@ def rows(config: dict, choices: dict[str, str]) -> list[tuple[str, str, str]]:
             out.append((key.table, default, key.doc))
             continue
         choices_note = f" (one of: {', '.join(key.choices)})" if key.choices and "`" not in key.doc else ""
-        default = shown(_lookup(config, key.path)) if _present(config, key.path) else "-"
+        default = shown(_lookup(config, key.path)) if _present(config, key.path) else _default_elsewhere(key.path)
         out.append((f"`{key.path}`", default, key.doc + choices_note))
     out += [(f"`{m}.*`", "", doc) for m, doc in OPEN_MAPS.items() if m != "hydra"]
     return out
+
+
+@functools.cache
+def _option_config(group: str, option: str) -> dict:
+    return composed([f"{group}={option}"])[0]
+
+
+def _default_elsewhere(path: str) -> str:
+    """The default of a key only some options of its group set, e.g. "16 (executor=dask)"."""
+    group = path.split(".", 1)[0]
+    for option in group_options(group) if group in {g.name for g in GROUPS} else []:
+        config = _option_config(group, option)
+        if _present(config, path):
+            return f"{shown(_lookup(config, path))} ({group}={option})"
+    return "-"
 
 
 def _present(config: dict, path: str) -> bool:
