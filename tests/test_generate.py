@@ -150,7 +150,7 @@ def test_resume_rerenders_deleted_and_damaged_audio(compose_cfg, tmp_path, small
         ("voices.accents=[en-xx]", "unknown accent 'en-xx'; known: en-029, en-gb"),
         ("voices.genders=[robot]", "unknown gender 'robot'"),
         ("voices.per_prompt=0", "voices per prompt"),
-        ("output.audio_format=mp3", "output.audio_format 'mp3' is not supported; valid: flac, wav"),
+        ("output.audio_format=mp3", "output.audio_format must be one of flac, wav; got 'mp3'"),
         ("output.sample_rate=100", "output.sample_rate must be between"),
         ("executor=serial n_jobs=0", "n_jobs must be a positive"),
         ("split.dev=0.6 split.test=0.5", "split.dev and split.test"),

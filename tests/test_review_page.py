@@ -122,12 +122,18 @@ def test_review_page_in_headless_chromium(review, browser, tmp_path):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
+    from voices.accent_names import shipped_accent_names
+
     corpus, out = review
     browser.get((out / "index.html").as_uri())
     s = state(browser)
     ids = s["ids"]
     assert s["progress"] == "0 / 16 reviewed, 0 wrong" and s["current"] == 0
     assert browser.find_element(By.ID, "transcript").text
+    accent_row = browser.find_element(By.CSS_SELECTOR, "#labels tr").text  # the code with its name
+    code = browser.execute_script("return ITEMS[0].speaker.accent")
+    name = shipped_accent_names()[code]
+    assert name and accent_row.startswith(f"accent {code} ({name}), locale "), accent_row
     wait_for(
         lambda: browser.execute_script("return document.getElementById('spectrogram').naturalWidth") == 640,
         what="spectrogram",
@@ -145,29 +151,51 @@ def test_review_page_in_headless_chromium(review, browser, tmp_path):
     press(browser, " ")
     assert browser.execute_script("return document.getElementById('player').paused")
 
-    # By click: OK on clip 1 (then the page moves on); by keyboard: x on clip 2.
+    # By click: OK on clip 1 (then the page moves on); by keyboard: x on clip 2. A wrong verdict keeps
+    # clip 2 on screen with the comment box open, so the reason typed next (x, then c and the text:
+    # the c is taken as "comment") belongs to clip 2; Enter leaves the box and moves on.
     browser.find_element(By.ID, "ok").click()
     assert state(browser)["current"] == 1
     press(browser, "x")
     s = state(browser)
     assert (
-        s["verdicts"][ids[0]]["verdict"] == "ok" and s["verdicts"][ids[1]]["verdict"] == "wrong" and s["current"] == 2
+        s["verdicts"][ids[0]]["verdict"] == "ok" and s["verdicts"][ids[1]]["verdict"] == "wrong" and s["current"] == 1
     )
-    assert s["progress"] == "2 / 16 reviewed, 1 wrong"
+    assert browser.execute_script("return document.activeElement.id") == "comment"
+    assert browser.find_element(By.ID, "comment-for").text == f"comment on clip 2: {ids[1]}"
+    press(browser, "c")
+    press(browser, "cut off at the end")
+    press(browser, Keys.ENTER)
+    s = state(browser)
+    assert s["current"] == 2 and s["progress"] == "2 / 16 reviewed, 1 wrong"
+    assert s["verdicts"][ids[1]]["comment"] == "cut off at the end"
+    assert not (s["verdicts"].get(ids[2]) or {}).get("comment")
+    saved_doc = browser.execute_script("return verdictsDocument()")
+    assert saved_doc["verdicts"][ids[1]]["comment"] == "cut off at the end" and ids[2] not in saved_doc["verdicts"]
+    # The sidebar shows whole ids: each list entry is as wide as its text (nothing cut off).
+    assert browser.execute_script(
+        "return [...document.querySelectorAll('#list li')].every(li => li.scrollWidth <= li.clientWidth)"
+    )
+    assert [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#list li")] == ids
 
     # Back with k, a comment (c ... Esc), then o changes clip 2's verdict; arrows move too.
     press(browser, "k")
     assert state(browser)["current"] == 1
     press(browser, "c")
-    press(browser, "says bred, not bread")
+    press(browser, "; says bred, not bread")  # the box holds clip 2's comment: this adds to it
     press(browser, Keys.ESCAPE)
     press(browser, "o")
     s = state(browser)
-    assert s["verdicts"][ids[1]] | {"at": None} == {"verdict": "ok", "comment": "says bred, not bread", "at": None}
+    assert s["verdicts"][ids[1]] | {"at": None} == {
+        "verdict": "ok",
+        "comment": "cut off at the end; says bred, not bread",
+        "at": None,
+    }
     press(browser, Keys.ARROW_RIGHT)
     press(browser, Keys.ARROW_LEFT)
     assert state(browser)["current"] == 2
     press(browser, "x")
+    press(browser, Keys.ESCAPE)  # no reason given: Esc leaves the box and moves on
 
     # A reload loses nothing: the verdicts live in localStorage.
     browser.refresh()

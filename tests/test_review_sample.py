@@ -142,3 +142,38 @@ def test_bad_input_gets_a_clear_error(tmp_path, capsys):
     (tmp_path / "v.json").write_text('{"hello": 1}')
     assert main(["score", str(tmp_path / "c"), str(tmp_path / "v.json")]) == 2
     assert "not a verdicts file" in capsys.readouterr().err
+
+
+def test_score_leads_with_the_verdict(tmp_path, capsys):
+    write_manifest(tmp_path / "c")
+    sample = draw(tmp_path / "c", 0.02, 0.95)
+    assert score(tmp_path, tmp_path / "c", verdicts_for(sample, skip={sample.rows[0]["id"]})) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == (
+        "NOT certified: label error <= 2% at 95% confidence (1 clips not reviewed yet; the upper bound 2.004% is above 2%)"
+    )
+    assert not any(line.startswith("CERTIFIED") for line in lines)
+    assert score(tmp_path, tmp_path / "c", verdicts_for(sample)) == 0
+    assert capsys.readouterr().out.splitlines()[0] == "CERTIFIED: label error <= 2% at 95% confidence"
+
+
+def test_verdicts_of_another_corpus_are_refused_in_one_line(tmp_path, capsys):
+    write_manifest(tmp_path / "a")
+    sample = draw(tmp_path / "a", 0.02, 0.95)
+    other = {("en-us", None): 300}
+    rows = write_manifest(tmp_path / "b", strata=other)
+    for row in rows:  # another corpus: other ids
+        row["id"] = "b" + row["id"]
+    (tmp_path / "b" / "manifest.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    assert score(tmp_path, tmp_path / "b", verdicts_for(sample)) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert len(captured.err.strip().splitlines()) == 1
+    assert "none of the 149 clips of sample" in captured.err and "belong to another corpus" in captured.err
+    # Some clips gone (the corpus changed since): one line for all of them, not one per clip.
+    kept = [json.loads(line) for line in (tmp_path / "a" / "manifest.jsonl").read_text().splitlines()]
+    gone = {r["id"] for r in sample.rows[:40]}
+    (tmp_path / "a" / "manifest.jsonl").write_text("".join(json.dumps(r) + "\n" for r in kept if r["id"] not in gone))
+    assert score(tmp_path, tmp_path / "a", verdicts_for(sample)) == 1
+    out = capsys.readouterr().out
+    assert out.count("not in the corpus any more") == 1 and "40 sampled clips are not in the corpus any more" in out

@@ -77,8 +77,9 @@ def test_unavailable_voices_stop_the_run_at_start_or_are_skipped(tmp_path, caplo
     with pytest.raises(CatalogError) as err:
         available_voices(voices, {}, "error")
     message = str(err.value)
-    assert "1 of 2 selected voices cannot render" in message and "not-here (mbrola)" in message
-    assert "voices.unavailable=skip" in message and "install_voices.sh" in message
+    assert "1 of 2 selected voices cannot render" in message and "1 mbrola voice(s) [not-here]" in message
+    assert "voices.unavailable=skip" in message and "to install: sudo scripts/install_mbrola.sh" in message
+    assert "\n" not in message  # one line, however many voices are missing
     assert [v.id for v in available_voices(voices, {}, "skip")] == ["here"]
     assert "left out" in caplog.text
     with pytest.raises(CatalogError, match="none of the selected voices can render"):

@@ -30,10 +30,11 @@ def _engine_options(pairs: list[str] | None) -> dict[str, dict[str, str]]:
 
 
 def table(voices: Sequence[Voice], available: Sequence[tuple[bool, str]]) -> str:
-    columns = (*TABLE_COLUMNS[:-1], "available", TABLE_COLUMNS[-1])
+    at = TABLE_COLUMNS.index("accent") + 1  # the code's name beside it: "en-029" alone says little
+    columns = (*TABLE_COLUMNS[:at], "accent_name", *TABLE_COLUMNS[at:-1], "available", TABLE_COLUMNS[-1])
     rows = []
     for v, (ok, _why) in zip(voices, available):
-        cells = {c: str(getattr(v, c)) for c in TABLE_COLUMNS}
+        cells = {c: str(getattr(v, c)) for c in (*TABLE_COLUMNS, "accent_name")}
         cells["available"] = "yes" if ok else "no"
         rows.append([cells[c] for c in columns])
     widths = [max([len(c)] + [len(r[i]) for r in rows]) for i, c in enumerate(columns)]

@@ -19,7 +19,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -106,7 +105,9 @@ class Voice:
 def _shipped() -> dict[str, Any]:
     """Map catalog name (file stem) -> Traversable for YAML files in this package."""
     out: dict[str, Any] = {}
-    for entry in resources.files(_PACKAGE).iterdir():
+    # This file's own folder, not resources.files("voices"): a voices/ folder in the working directory
+    # (a namespace package) would shadow the installed package there and hold no catalogs.
+    for entry in Path(__file__).resolve().parent.iterdir():
         name = entry.name
         if entry.is_file() and name.endswith(_SUFFIXES) and not name.startswith("."):
             out[name.rsplit(".", 1)[0]] = entry

@@ -272,6 +272,9 @@ def serve(lib_path, data_path, max_voices=64):
 
 
 if __name__ == "__main__":
+    # Ctrl-C reaches the whole process group; the process that owns this helper decides what it means
+    # (synth/interrupt.py) and closes it. Ignoring it here spares a traceback from every helper.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         serve(sys.argv[1], sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 64)
     except BrokenPipeError:  # the worker died mid-answer: nobody is left to tell

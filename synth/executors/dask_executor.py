@@ -10,12 +10,26 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import time
 from collections import deque
 
 from synth.executors.base import ExecutorError, WorkerLost
 
 POLL_S = 2.0  # how often a wait for a result checks that the cluster still has a worker
+
+
+def quiet_dask_logs(level: str) -> None:
+    """dask.distributed logs at `level` here and in the worker processes a LocalCluster starts
+    (they read the environment when they import distributed)."""
+    os.environ["DASK_LOGGING__DISTRIBUTED"] = level
+    logging.getLogger("distributed").setLevel(level.upper())
+    try:
+        import dask
+
+        dask.config.set({"logging.distributed": level})
+    except ImportError:  # _client says what to install
+        pass
 
 
 class DaskExecutor:
@@ -26,6 +40,7 @@ class DaskExecutor:
         max_in_flight: int | None = None,
         batch_size: int = 16,
         worker_wait_s: float = 30.0,
+        log_level: str = "warning",
     ):
         if batch_size < 1:
             raise ValueError(f"executor.batch_size must be at least 1; got {batch_size}")
@@ -35,13 +50,14 @@ class DaskExecutor:
         self._connected = False  # once connected, an unreachable scheduler is a lost cluster, not a bad address
         self.n_jobs = n_jobs
         self.address = address
+        self.log_level = log_level  # executor.log_level: dask's INFO lines (~30 a run) drown the progress bar
         self.batch_size = batch_size  # items per dask task: a task costs the scheduler ~1 ms, an item ~10 ms
         self.max_in_flight = (
             max_in_flight or 4 * n_jobs
         )  # batches taken from the stream ahead of results: bounds memory
 
     def _client(self):
-        logging.getLogger("distributed").setLevel(logging.WARNING)  # its INFO lines drown the progress bar
+        quiet_dask_logs(self.log_level)  # its INFO lines drown the progress bar
         _quiet_cancelled_reconnects()
         try:
             from distributed import Client, LocalCluster
@@ -70,7 +86,10 @@ class DaskExecutor:
                 ) from exc
             return client, None
         # One thread per worker process: an engine renders one item at a time.
-        cluster = LocalCluster(n_workers=self.n_jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+        from synth.interrupt import children_ignore_interrupt
+
+        with children_ignore_interrupt():  # Ctrl-C is the parent's to handle (synth/interrupt.py)
+            cluster = LocalCluster(n_workers=self.n_jobs, threads_per_worker=1, processes=True, dashboard_address=None)
         return Client(cluster), cluster
 
     def map(self, fn, tasks, *args):
@@ -92,7 +111,16 @@ class DaskExecutor:
         finally:
             _close_quietly(client)
             if cluster is not None:
-                cluster.close()
+                # Closing on purpose: a worker slow to exit (its engine helpers closing) is killed by
+                # its nanny with a WARNING that says nothing about the run; keep it out of the output.
+                nanny = logging.getLogger("distributed.nanny")
+                level = nanny.level
+                if self.log_level.lower() == "warning":
+                    nanny.setLevel(logging.ERROR)
+                try:
+                    cluster.close()
+                finally:
+                    nanny.setLevel(level)
 
     def _result(self, client, future):
         """The future's result; WorkerLost when the cluster has had no worker for worker_wait_s (its

@@ -9,6 +9,7 @@ import yaml
 
 from synth.report import markdown
 from synth.report.stats import DIMENSIONS, NO_DEVICE, CorpusStats, spread
+from voices.accent_names import accent_name
 
 SPLIT_ORDER = {"train": 0, "dev": 1, "test": 2}
 TITLES = {
@@ -37,8 +38,9 @@ def table(header: list[str], rows: list[list]) -> list[str]:
 def _group_rows(stats: CorpusStats, dimension: str) -> list[list]:
     groups = stats.by[dimension]
     order = (lambda k: (SPLIT_ORDER.get(k, 9), k)) if dimension == "split" else (lambda k: k)
+    named = dimension == "accent"  # "en-029" alone says little: its name in a last column
     return [
-        [key, g.utterances, f"{g.hours:.3f}", len(g.voices)]
+        [key, g.utterances, f"{g.hours:.3f}", len(g.voices), *([accent_name(key)] if named else [])]
         for key, g in sorted(groups.items(), key=lambda kv: order(kv[0]))
     ]
 
@@ -104,7 +106,8 @@ def render_card(
             ]
         if dimension == "device" and set(stats.by["device"]) <= {NO_DEVICE}:
             out += ["No device profile was applied (`none`).", ""]
-        out += table([dimension, "utterances", "hours", "voices"], _group_rows(stats, dimension))
+        names = ["name"] if dimension == "accent" else []
+        out += table([dimension, "utterances", "hours", "voices", *names], _group_rows(stats, dimension))
     out += speakers or []
     out += _augmentation(stats)
     out += _licences(stats, config or {})

@@ -9,6 +9,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from synth.report.stats import NO_DEVICE, CorpusStats
+from voices.accent_names import accent_label
 
 # PNG metadata names the matplotlib version by default; without it the same corpus gives the same bytes.
 _SAVE = {"dpi": 100, "metadata": {"Software": None}}
@@ -54,7 +55,7 @@ def draw_all(stats: CorpusStats, folder: Path) -> dict[str, str]:
         made["Duration of utterances"] = histogram(
             folder / "duration_hist.png", stats.durations, "Duration", "seconds"
         ).name
-        counts = {k: g.utterances for k, g in stats.by["accent"].items()}
+        counts = {accent_label(k): g.utterances for k, g in stats.by["accent"].items()}
         made["Utterances by accent"] = bars(folder / "accent_counts.png", counts, "Utterances by accent").name
     devices = {k: g.utterances for k, g in stats.by["device"].items()}
     if set(devices) - {NO_DEVICE}:

@@ -17,6 +17,7 @@ import numpy as np
 import soundfile as sf
 
 from synth.review.sample import Sample, stratum
+from voices.accent_names import accent_label
 
 
 def spectrogram_db(audio: np.ndarray, sample_rate: int, window_s: float = 0.025, hop_s: float = 0.01) -> np.ndarray:
@@ -75,6 +76,7 @@ def _item(row: dict, counted: bool, audio: str, image: str) -> dict:
         "duration": row.get("duration"),
         "split": row.get("split"),
         "sha256": row.get("sha256"),
+        "accent_label": accent_label(str((row.get("speaker") or {}).get("accent", "?"))),
         "speaker": row.get("speaker") or {},
         "prosody": row.get("prosody") or {},
         "augment": [s.get("name") for s in row.get("augment") or []],

@@ -46,13 +46,19 @@ def score(root: Path, verdicts_path: Path, max_error: float, confidence: float, 
     sizes = defaultdict(int)
     for r in pool:
         sizes[stratum(r)] += 1
-    problems, unreviewed = [], []
+    gone = [item["id"] for item in meta["items"] if item["id"] not in rows]
+    if meta["items"] and len(gone) == len(meta["items"]):
+        raise ValueError(
+            f"{verdicts_path}: none of the {len(gone)} clips of sample {meta.get('id')} is in {root}: "
+            "these verdicts belong to another corpus; score them against the corpus the sample was drawn from"
+        )
+    problems = [f"{len(gone)} sampled clips are not in the corpus any more ({_first(gone)})"] if gone else []
+    unreviewed = []
     tally = defaultdict(lambda: [0, 0])  # stratum -> [wrong, reviewed]
     extra = [0, 0]
     for item in meta["items"]:
         row = rows.get(item["id"])
         if row is None:
-            problems.append(f"{item['id']}: not in the corpus any more")
             continue
         if item.get("sha256") and row.get("sha256") != item["sha256"]:
             problems.append(f"{item['id']}: audio changed since the sample was drawn")
@@ -87,6 +93,10 @@ def score(root: Path, verdicts_path: Path, max_error: float, confidence: float, 
     }
 
 
+def _first(ids: list[str], n: int = 5) -> str:
+    return ", ".join(ids[:n]) + (", ..." if len(ids) > n else "")
+
+
 def _pct(x) -> str:
     return "   -  " if x is None else f"{100 * x:5.2f}%"
 
@@ -95,8 +105,18 @@ def format_report(report: dict) -> str:
     o = report["overall"]
     target = f"label error <= {100 * report['max_error']:g}% at {100 * report['confidence']:g}% confidence"
     bound = "exact Clopper-Pearson" if report["method"] == "binomial" else "exact hypergeometric (finite population)"
+    # The verdict first: a target printed on its own first line reads as if it were met.
+    if report["certified"]:
+        verdict = f"CERTIFIED: {target}"
+    else:
+        why = [f"{len(report['unreviewed'])} clips not reviewed yet"] if report["unreviewed"] else []
+        why += [f"{len(report['problems'])} problem(s) below"] if report["problems"] else []
+        if o["upper_bound"] is not None and o["upper_bound"] > report["max_error"]:
+            why.append(f"the upper bound {100 * o['upper_bound']:.3f}% is above {100 * report['max_error']:g}%")
+        verdict = f"NOT certified: {target} ({'; '.join(why) or 'nothing reviewed'})"
     lines = [
-        f"{report['corpus']} (sample {report['sample_id']}, {report['population']} utterances): {target}",
+        verdict,
+        f"{report['corpus']} (sample {report['sample_id']}, {report['population']} utterances)",
         f"one-sided upper bound: {bound}",
         "",
     ]
@@ -108,13 +128,6 @@ def format_report(report: dict) -> str:
         e = report["flagged_extra"]
         lines.append(f"flagged items heard besides the sample (not counted): {e['wrong']} wrong of {e['reviewed']}")
     if report["unreviewed"]:
-        lines.append(
-            f"not reviewed yet: {len(report['unreviewed'])} ({', '.join(report['unreviewed'][:5])}{', ...' if len(report['unreviewed']) > 5 else ''})"
-        )
+        lines.append(f"not reviewed yet: {len(report['unreviewed'])} ({_first(report['unreviewed'])})")
     lines += [f"problem: {p}" for p in report["problems"]]
-    lines.append("")
-    if report["certified"]:
-        lines.append(f"CERTIFIED: {target}")
-    else:
-        lines.append(f"NOT certified: {target}")
     return "\n".join(lines)
