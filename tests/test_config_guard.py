@@ -113,12 +113,13 @@ def test_a_logging_handler_class_is_refused(attack, tmp_path):
 
 def test_a_target_in_one_sweep_job_is_refused(attack, tmp_path):
     planted, payload = attack
+    # under engines.*, an open map the key schema lets through, so the allowlist is what stops it
     proc = _generate(
-        "-m", f"+extra.filename={payload}", "+extra._target_=augment.room.Room,joblib.load",
+        "-m", f"+engines.extra.filename={payload}", "+engines.extra._target_=augment.room.Room,joblib.load",
         f"output.dir={tmp_path / 'corpus'}", "progress=false", cwd=tmp_path,
     )  # fmt: skip
-    assert proc.returncode == 2 and "extra._target_: _target_ 'augment.room.Room' is not allowed" not in proc.stderr
-    assert "error: extra._target_" in proc.stderr, proc.stderr
+    assert proc.returncode == 2 and "_target_ 'augment.room.Room' is not allowed" not in proc.stderr
+    assert "error: engines.extra._target_" in proc.stderr, proc.stderr
     assert not planted.exists()
 
 
