@@ -138,7 +138,8 @@ def prepare_step(name: str, cfg: dict, key: str, ctx: Context) -> StepSpec:
         kind = cfg.get("type", name)
         if kind not in BUILTIN:
             raise AugmentConfigError(
-                f"{key}: unknown step type {kind!r}; give type: one of {sorted(BUILTIN)}, or _target_: an audiomentations.* transform"
+                f"{key}: unknown step type {kind!r}; give type: one of {sorted(BUILTIN)}, or _target_: an "
+                "audiomentations.* transform"
             )
         dotted = BUILTIN[kind]
     cls = step_class(dotted)

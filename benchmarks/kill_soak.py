@@ -5,7 +5,8 @@ byte-identical to an uninterrupted run (manifest, rejects and every audio file).
 
 The kill takes the whole process group (parent, loky workers, eSpeak NG helpers and voice servers).
 Kill moments: most when the manifest has grown by a random number of rows (1 to a tenth of what
-is left, never the last) since the restart, plus a random 0-0.3 s; every fourth one a random 0.5-6 s after start, whatever
+is left, never the last) since the restart, plus a random 0-0.3 s; every fourth one a random 0.5-6 s after
+start, whatever
 was written (start-up, the duplicate pre-pass, the resume checks, the counting pass).
 """
 

@@ -33,6 +33,10 @@ run_pytest() {
   return "$rc"
 }
 
+# Lint and format first (pyproject.toml [tool.ruff]): a violation fails the run before any test.
+python -m ruff check .
+python -m ruff format --check .
+
 run_pytest -q -rs
 if [ "${1:-}" = "--all" ]; then
   run_pytest -q -rs -m slow

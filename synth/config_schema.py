@@ -194,7 +194,8 @@ KEYS: tuple[Key, ...] = (
     Key(
         "normalize.cache_dir",
         "str",
-        "NeMo's compiled grammars and per-text cache (null: $SPEECHFORGE_NEMO_CACHE, else ~/.cache/speechforge/nemo_tn)",
+        "NeMo's compiled grammars and per-text cache (null: $SPEECHFORGE_NEMO_CACHE, else "
+        "~/.cache/speechforge/nemo_tn)",
         nullable=True,
     ),
     Key(

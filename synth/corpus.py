@@ -90,7 +90,8 @@ class Corpus:
         if stored.exists():
             if if_exists == "error":
                 raise CorpusError(
-                    f"output.dir {str(root)!r} already holds a corpus; choose another output.dir or set output.if_exists=resume|overwrite"
+                    f"output.dir {str(root)!r} already holds a corpus; choose another output.dir or set "
+                    "output.if_exists=resume|overwrite"
                 )
             if if_exists == "overwrite":
                 corpus._clear()
@@ -101,7 +102,8 @@ class Corpus:
                     raise CorpusError(
                         f"output.dir {str(root)!r} holds a corpus made with a different config:\n  "
                         + "\n  ".join(diff[:20])
-                        + "\nUse the same config to resume it, pick a new output.dir, or add output.if_exists=overwrite to replace it."
+                        + "\nUse the same config to resume it, pick a new output.dir, or add "
+                        "output.if_exists=overwrite to replace it."
                     )
                 config = _with_builds(config, old, if_build_differs, root)
                 corpus.resuming = True
@@ -109,7 +111,8 @@ class Corpus:
                     stale.unlink(missing_ok=True)
         elif root.exists() and any(_foreign(p) for p in root.iterdir()):
             raise CorpusError(
-                f"output.dir {str(root)!r} is not empty and holds no corpus (no {CONFIG}); choose an empty or new folder"
+                f"output.dir {str(root)!r} is not empty and holds no corpus (no {CONFIG}); choose an empty or new "
+                "folder"
             )
         try:
             root.mkdir(parents=True, exist_ok=True)
@@ -174,4 +177,3 @@ def _foreign(path: Path) -> bool:
     from synth.folder_lock import LOCK_NAME  # here: folder_lock imports this module
 
     return path.name not in ("logs", LOCK_NAME) and not path.name.startswith("shard-")
-

@@ -23,7 +23,8 @@ an id seen before are rejections.
 Reading is streaming: the file is opened in binary and read one bounded line at a time, so memory
 does not grow with the file: the duplicate detector (synth/seen.py) makes a first pass into a
 fixed-size Bloom filter and then remembers exactly only the texts and ids that may repeat. A line
-too long to be a prompt is never held whole: its first part is read, the rest is skipped in chunks, and it is a rejection "over-long: N characters > max_chars".
+too long to be a prompt is never held whole: its first part is read, the rest is skipped in chunks, and it is a
+rejection "over-long: N characters > max_chars".
 
 Problems with the whole file (missing, a directory, an unknown extension, a CSV header without a
 ``text`` column, a UTF-16 file) raise PromptFileError. Path problems raise when read_prompts is

@@ -35,7 +35,8 @@ class QCThresholds:
             raise ValueError(f"qc: min_duration_s {self.min_duration_s} > max_duration_s {self.max_duration_s}")
         if self.min_words_per_second > self.max_words_per_second:
             raise ValueError(
-                f"qc: min_words_per_second {self.min_words_per_second} > max_words_per_second {self.max_words_per_second}"
+                f"qc: min_words_per_second {self.min_words_per_second} > max_words_per_second "
+                f"{self.max_words_per_second}"
             )
         if not 0 <= self.min_speech_ratio <= 1:
             raise ValueError(f"qc: min_speech_ratio must be in [0, 1]; got {self.min_speech_ratio}")

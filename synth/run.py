@@ -342,7 +342,8 @@ def _render_all(
             corpus.refresh_done()  # what is on file now is done; the rest goes round again
     if failure is not None:
         raise CorpusError(
-            f"cannot write to {corpus.root}: {failure.strerror or failure} ({made} utterances written in this run are kept); "
+            f"cannot write to {corpus.root}: {failure.strerror or failure} ({made} utterances written in this run "
+            "are kept); "
             "make room or fix the folder, then run the same command again to resume"
         ) from failure
     return made, made_seconds

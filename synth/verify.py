@@ -159,7 +159,8 @@ def main(argv=None) -> int:
         return 1
     exports = ", ".join(facts["exports"]) or "none"
     print(
-        f"OK: {args.corpus_dir}: {facts['rows']} utterances, {facts['hours']:.3f} h, audio and labels agree; exports checked: {exports}"
+        f"OK: {args.corpus_dir}: {facts['rows']} utterances, {facts['hours']:.3f} h, audio and labels agree; exports "
+        f"checked: {exports}"
     )
     return 0
 

@@ -113,7 +113,8 @@ def _noise(**kw):
         ),
         (
             {"mp3": {"_target_": "audiomentations.Mp3Compression", "min_bitrate": 64, "max_bitrate": 16}},
-            r"augment\.steps\.mp3: audiomentations\.Mp3Compression refused its arguments: ValueError: max_bitrate must be >= min_bitrate",
+            r"augment\.steps\.mp3: audiomentations\.Mp3Compression refused its arguments: "
+            r"ValueError: max_bitrate must be >= min_bitrate",
         ),
         (
             {"g": {"_target_": "audiomentations.Gain", "min_gain_db": 3, "max_gain_db": -3}},

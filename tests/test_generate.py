@@ -67,7 +67,7 @@ def test_jsonl_and_csv_prompts_keep_their_fields(compose_cfg, tmp_path):
     generate(compose_cfg(f"prompts.path={jsonl}", "voices.per_prompt=1", f"output.dir={tmp_path / 'j'}"))
     rows = check_corpus(tmp_path / "j")
     assert [r["prompt"] for r in rows] == [{"id": "turn_on", "intent": "lights_on", "slots": {"device": "lamp"}}]
-    rejects = [json.loads(l) for l in (tmp_path / "j" / "rejects.jsonl").read_text().splitlines()]
+    rejects = [json.loads(line) for line in (tmp_path / "j" / "rejects.jsonl").read_text().splitlines()]
     reasons = " | ".join(r["reason"] for r in rejects)
     assert len(rejects) == 4
     for needle in ("blank", "bad id", "JSON", "duplicate"):
@@ -87,7 +87,7 @@ def test_unspeakable_prompt_is_rejected_not_fatal(compose_cfg, tmp_path):
     prompts.write_text("Good morning.\n\u4f60\u597d\u4e16\u754c\n\n" + "word " * 200 + "\n")
     generate(compose_cfg(f"prompts.path={prompts}", "voices.per_prompt=1", f"output.dir={tmp_path / 'o'}"))
     assert len(check_corpus(tmp_path / "o")) == 1
-    rejects = [json.loads(l) for l in (tmp_path / "o" / "rejects.jsonl").read_text().splitlines()]
+    rejects = [json.loads(line) for line in (tmp_path / "o" / "rejects.jsonl").read_text().splitlines()]
     assert [r["stage"] for r in rejects] == ["normalize", "prompt", "prompt"]
     assert "U+4F60" in rejects[0]["reason"] and "blank" in rejects[1]["reason"] and "over-long" in rejects[2]["reason"]
 
@@ -191,7 +191,7 @@ def test_hung_renders_are_retried_then_rejected(compose_cfg, tmp_path, small_pro
             f"output.dir={tmp_path / 'o'}",
         )
     )
-    rejects = [json.loads(l) for l in (tmp_path / "o" / "rejects.jsonl").read_text().splitlines()]
+    rejects = [json.loads(line) for line in (tmp_path / "o" / "rejects.jsonl").read_text().splitlines()]
     assert len(rejects) == 8 and all(
         r["stage"] == "render" and r["reason"].startswith("failed 2 times: ") and "timed out" in r["reason"]
         for r in rejects

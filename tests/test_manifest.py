@@ -148,7 +148,6 @@ def test_resume_reads_ids_and_keeps_rows_byte_identical(corpus, tmp_path):
         handle.write(b'{"id": "line9')  # killed mid-line
     (copy / rows[0].audio_filepath).unlink()  # and one file lost: its item (both halves) is redone
     import yaml
-
     from omegaconf import OmegaConf
 
     from synth import versions

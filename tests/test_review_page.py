@@ -107,7 +107,8 @@ def wait_for(condition, timeout=10.0, what="condition"):
 
 def state(driver) -> dict:
     return driver.execute_script(
-        "return {current: state.current, verdicts: state.verdicts, progress: document.getElementById('progress').textContent,"
+        "return {current: state.current, verdicts: state.verdicts, progress: "
+        "document.getElementById('progress').textContent,"
         " ids: ITEMS.map(it => it.id)}"
     )
 

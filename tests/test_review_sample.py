@@ -150,7 +150,8 @@ def test_score_leads_with_the_verdict(tmp_path, capsys):
     assert score(tmp_path, tmp_path / "c", verdicts_for(sample, skip={sample.rows[0]["id"]})) == 1
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == (
-        "NOT certified: label error <= 2% at 95% confidence (1 clips not reviewed yet; the upper bound 2.004% is above 2%)"
+        "NOT certified: label error <= 2% at 95% confidence (1 clips not reviewed yet; the upper bound 2.004% is "
+        "above 2%)"
     )
     assert not any(line.startswith("CERTIFIED") for line in lines)
     assert score(tmp_path, tmp_path / "c", verdicts_for(sample)) == 0

@@ -11,7 +11,8 @@ the helper keeps one "voice server" per voice: a child that has initialized the 
 selected that voice, nothing else, and forks the per-utterance children. Its state is a pure
 function of the voice, so an utterance's bytes still depend on nothing but its request.
 eSpeak NG also seeds its noise generator (breathy voices) from the clock at start-up;
-the child reseeds it, and libc's rand(), from the item's seed. This file is run as a script with `python -S` (no site, no numpy): the smaller the
+the child reseeds it, and libc's rand(), from the item's seed. This file is run as a script with
+`python -S` (no site, no numpy): the smaller the
 parent, the cheaper each fork.
 
 Protocol on stdin/stdout, both directions framed as <uint32 length><payload>:

@@ -64,7 +64,8 @@ def mbrola_database(voice: str, data_dir: Path) -> tuple[str, Path | None]:
     voice_file = data_dir / "voices" / "mb" / voice
     if not voice_file.is_file():
         raise EngineError(
-            f"eSpeak NG has no MBROLA voice {voice!r} (no {voice_file}); known: {', '.join(known_voices(data_dir)[:40])}"
+            f"eSpeak NG has no MBROLA voice {voice!r} (no {voice_file}); known: "
+            f"{', '.join(known_voices(data_dir)[:40])}"
         )
     for line in voice_file.read_text(encoding="utf-8", errors="replace").splitlines():
         fields = line.split()

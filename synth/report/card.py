@@ -22,9 +22,11 @@ TITLES = {
 
 LOADING = {
     "hf": 'datasets.load_dataset("audiofolder", data_dir="exports/hf")  # splits train/validation/test',
-    "nemo": "exports/nemo/{train,dev,test}.jsonl  # audio_filepath relative to that folder unless exported with absolute paths",
+    "nemo": "exports/nemo/{train,dev,test}.jsonl  # audio_filepath relative to that folder unless exported with "
+    "absolute paths",
     "kaldi": "exports/kaldi/{train,dev,test}/  # FLAC entries decode through `flac -c -d -s PATH |`",
-    "lhotse": 'lhotse.load_manifest("exports/lhotse/speechforge_recordings_train.jsonl.gz").with_path_prefix("<corpus>")',
+    "lhotse": 'lhotse.load_manifest("exports/lhotse/speechforge_recordings_train.jsonl.gz")'
+    '.with_path_prefix("<corpus>")',
     "webdataset": "webdataset.WebDataset([...shards listed in exports/webdataset/shards.json...])",
 }
 
@@ -182,7 +184,8 @@ def _augmentation(stats: CorpusStats) -> list[str]:
     out += [f"Utterances with at least one step: {stats.augmented} of {stats.total.utterances}.", ""]
     if stats.pair_roles:
         out += [
-            f"Clean/augmented pairs: {stats.pair_roles.get('clean', 0)} clean and {stats.pair_roles.get('augmented', 0)} augmented rows.",
+            f"Clean/augmented pairs: {stats.pair_roles.get('clean', 0)} clean and "
+            f"{stats.pair_roles.get('augmented', 0)} augmented rows.",
             "",
         ]
     out += table(["step", "utterances"], [[k, v] for k, v in sorted(stats.augment_steps.items())])

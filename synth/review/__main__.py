@@ -88,7 +88,8 @@ def run_sample(args) -> int:
         )
     else:
         print(
-            f"{m['n']} of {m['population']} utterances ({100 * share:.2f}%) in {len(m['strata'])} strata: hearing at most "
+            f"{m['n']} of {m['population']} utterances ({100 * share:.2f}%) in {len(m['strata'])} strata: hearing at "
+            "most "
             f"{m['allowed_errors']} wrong certifies {target}"
         )
     if sample.extra:
