@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 from omegaconf import OmegaConf
 
-from synth.corpus import CONFIG, MANIFEST, REJECTS, Corpus, CorpusError, config_differences, content_config
+from synth.corpus import CONFIG, MANIFEST, RECORDED, REJECTS, Corpus, CorpusError, config_differences, content_config
 from synth.folder_lock import folder_lock
 from synth.manifest import read_jsonl, read_manifest
 from synth.plan import PLANNING_STAGES, WorkItem, is_final, rejection_key
@@ -76,7 +76,12 @@ def _link(source: Path, target: Path) -> None:
 def merge(root: str | os.PathLike) -> dict:
     root = Path(root)
     shards, shard_config = find_shards(root)
-    config = {**shard_config, "shard": {"index": 0, "count": 1}, "output": {**shard_config["output"], "dir": str(root)}}
+    # what the shards' runs recorded (versions, builds) is not config a run takes
+    config = {
+        **{k: v for k, v in shard_config.items() if k not in RECORDED},
+        "shard": {"index": 0, "count": 1},
+        "output": {**shard_config["output"], "dir": str(root)},
+    }
     cfg = OmegaConf.create(config)
     parts = build_parts(cfg)
     positions = plan_positions(parts.plan_factory())

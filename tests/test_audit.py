@@ -143,16 +143,16 @@ def test_wrong_transcript(copy):
 
 
 def test_mislabelled_snr(copy):
-    row = next(r for r in _rows(copy) if r["augment"])
-    claimed = row["augment"][0]["params"]["snr_db"]
+    row = next(r for r in _rows(copy) if r.get("file_snr_db") is not None)
+    claimed = row["file_snr_db"]
 
     def mislabel(r):
-        r["augment"][0]["params"]["snr_db"] = round(claimed + 10, 3)
+        r["file_snr_db"] = round(claimed + 10, 3)
 
     _edit(copy, row["id"], mislabel)
     report = audit_corpus(copy, None, recognize=False, prosody=False)
     failures = _failures(report, row["id"])
-    assert [f["label"] for f in failures] == ["augment.noise.snr_db"]
+    assert [f["label"] for f in failures] == ["file_snr_db"]
     assert f"labelled {claimed + 10:g} dB" in failures[0]["reason"]
     assert not report["passed"]
 

@@ -43,7 +43,7 @@ def test_unknown_normalize_options_are_refused_before_anything_is_written(compos
     for override, message in (
         ("normalize.backend=festival", "normalize.backend must be one of builtin, nemo; got 'festival'"),
         ("normalize.date_order=ymd", "normalize.date_order must be one of auto, mdy, dmy, reject; got 'ymd'"),
-        ("+normalize.backnd=nemo", "unknown normalize option(s) backnd"),
+        ("+normalize.backnd=nemo", "unknown config key 'normalize.backnd'; did you mean 'normalize.backend'?"),
     ):
         with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")):
             generate(compose_cfg(override, f"output.dir={tmp_path / 'c'}"))

@@ -14,7 +14,10 @@ from synth.run import generate
 from tests.conftest import read_manifest
 from tests.test_review_page import browser  # noqa: F401  (the Chromium fixture)
 
-ISSUE_PROMPT = "Hello <!--<script> world"
+# The issue's prompt was "Hello <!--<script> world"; a whole tag is now refused by the normalizer, so
+# the page test uses the shortest form that still reaches the page and still opens the HTML parser's
+# "script data double escaped" state (`<!--<script` then a space), which blanked the old page.
+ISSUE_PROMPT = "Hello <!--<script world"
 BREAKERS = [
     "</script>",
     "</SCRIPT >",

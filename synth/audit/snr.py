@@ -88,9 +88,10 @@ def file_snr(delivered: np.ndarray, reference: np.ndarray, sample_rate: int, var
 
 def claimed_file_snr(row) -> tuple[str, float] | None:
     """The label that claims the delivered file's SNR: the row's `file_snr_db` where the corpus writes
-    one, else the last noise step's `snr_db` (which a reader takes to be the file's). None: no claim."""
-    if row.custom.get("file_snr_db") is not None:
-        return "file_snr_db", float(row.custom["file_snr_db"])
+    one, else (a corpus made before that field) the last noise step's `snr_db`, which a reader takes to
+    be the file's. A step's `snr_db_at_mix` says what it is, so it is not taken as the file's. None: no claim."""
+    if row.file_snr_db is not None:
+        return "file_snr_db", float(row.file_snr_db)
     for step in reversed(row.augment):
         if step.params.get("snr_db") is not None and "kind" in step.params:
             return f"augment.{step.name}.snr_db", float(step.params["snr_db"])
