@@ -1,14 +1,15 @@
 """Forced-alignment error: synth.align's word starts against engines that time their own words.
 
-For each engine that reports word times (eSpeak NG word events; Piper's phoneme alignments;
-RHVoice and Flite where their engines exist), the first N built-in prompts are rendered, the
+For each engine that reports word times (eSpeak NG word events; Piper's and Kokoro's phoneme
+durations; RHVoice and Flite where their engines exist), the first N built-in prompts are rendered, the
 engine's times are turned into word times by synth.word_times, and the aligner times the same
 audio from the transcript alone. Compared: the absolute start-time difference on the words the
 engine timed itself (its `estimated` words, e.g. eSpeak NG's merged "of the", are left out; the
 aligner's estimated words are counted, since that is what a user of its times gets), as median and
 p90; the share of words the aligner measured (not estimated); and the aligner's CPU seconds per
 audio second (one thread, this process only: pocketsphinx runs in-process). Piper's own times
-ran 52 ms late until its words were started at their word-break id (synth/engines/piper_words.py);
+ran 52 ms late until its words were started at their word-break id (synth/engines/piper_words.py),
+Kokoro's ~85 ms late until the lead of its sound over its frames was measured (kokoro.phoneme_onsets);
 eSpeak NG stays the primary reference.
 On it, every word is also forced through each fallback pronunciation route ("espeak", "letters";
 see synth/align.py) to measure what a word outside the CMU dictionary gets.
@@ -41,6 +42,8 @@ REFERENCES = [
     ("Piper joe", "piper", "en_US-joe-medium", ("auto", "espeak")),
     ("RHVoice slt", "rhvoice", "slt", ("auto",)),
     ("Flite slt", "flite", "slt", ("auto",)),
+    ("Kokoro jm_kumo", "kokoro", "jm_kumo", ("auto",)),
+    ("Kokoro jf_nezumi", "kokoro", "jf_nezumi", ("auto",)),
 ]
 
 

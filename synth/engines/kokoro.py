@@ -33,18 +33,21 @@ to whole 25 ms frames (and clipped to at least one), so speed s does not make sp
 speed 0.9 realizes a duration ratio of ~0.94, 1.1 ~1.07 (measured). So the rate is realized, not
 assumed: the duration predictor (a subgraph, ~2 % of a render) gives the unrounded durations once,
 the speed whose rounded durations make the requested ratio (speech frames at speed 1 / at speed s,
-pads excluded) is chosen by search, and the ratio those frames really give is recorded as the rate
-(to 3 decimals). Speech is the phonemes from the first that sounds up to the last one: the pads and
-the punctuation at either end are silence the trim removes, and the last phoneme carries the model's
-tail. Measured (benchmarks/kokoro_blends.py --calibrate) the ratio of trimmed audio lengths (less the
-fixed pads) is within ~1 % of the recorded rate on two-sentence prompts, within ~4 % on four-word ones
-(the lead-in and the final fade stretch a little more than the interior). Without the ``onnx``
-package the graph cannot be cut; rate is then not applied and recorded as 1.0. No pitch control:
-pitch is recorded as 1.0. Volume is the peak level.
+pads excluded, raised to AUDIBLE_GAMMA) is chosen by search, and the ratio those frames really give
+is recorded as the rate (to 3 decimals). Speech is the phonemes from the first that sounds up to the
+last one: the pads and the punctuation at either end are silence the trim removes, and the last
+phoneme carries the model's tail. The heard speech stretches more than those frames (the lead-in
+inside the leading pad and the audible part of the tail grow too): a frame ratio r is heard as
+r ** 1.12 (AUDIBLE_GAMMA, fitted on the heard speech span, benchmarks/prosody_slopes.py; recording r
+itself gave a log-log slope of 1.12). Without the ``onnx`` package the graph cannot be cut; rate is
+then not applied and recorded as 1.0. No pitch control: pitch is recorded as 1.0. Volume is the
+peak level.
 
 Word times: the graph does not list the phoneme durations as an output, but computes them (the
 rounded, clipped ``/encoder/Clip`` tensor, frames of 600 samples); with the ``onnx`` package the model
-is patched in memory to expose that tensor. Each whitespace token of the text is phonemized on its
+is patched in memory to expose that tensor. The sound runs ~40 ms ahead of those frames and a word's
+onset lies in the word-break token before it (phoneme_onsets has the measured rule; a word's own
+first token put it ~85 ms late against the forced aligner). Each whitespace token of the text is phonemized on its
 own and aligned with the synthesized phonemes (as for Piper), giving a WordEvent per token found.
 Without ``onnx`` (or with ``word_times: false``) word_events is None.
 """
@@ -74,11 +77,18 @@ RAW_DURATION_TENSOR = "/encoder/predictor/ReduceSum_output_0"  # before the divi
 MIN_FRAMES = 1.0  # the graph clips rounded durations to at least one frame
 ENGLISH_CAPABLE = ("jm_kumo", "jf_gongitsune", "jf_nezumi")  # intelligible alone on English phonemes
 RATE_LIMITS, VOLUME_LIMITS = (0.5, 2.0), (0.0, 2.0)  # kokoro-onnx accepts speed 0.5..2.0
-SPEED_SEARCH = np.linspace(0.8, 1.25, 901)  # speeds tried, as factors of the requested rate
+# The audible speech stretches more than its frames: the lead-in heard inside the leading pad and the
+# audible part of the last phoneme's tail (both outside the counted frames) grow with them, so a
+# frame ratio r is heard as r ** AUDIBLE_GAMMA (fitted: benchmarks/prosody_slopes.py on jf_nezumi,
+# slope 1.12 of the heard span ratio on the frame ratio; held out on jm_kumo, see RESULTS.md).
+AUDIBLE_GAMMA = 1.12
+SPEED_SEARCH = np.linspace(0.7, 1.3, 1201)  # speeds tried, as factors of the requested rate
 PEAK_LEVEL = 0.5  # peak amplitude at volume 1.0 (-6 dBFS): headroom for volume up to 2
 LEAD_PAD_S, TRAIL_PAD_S, CHUNK_GAP_S = 0.05, 0.10, 0.2
 TRIM_DB, TRIM_FRAME = 40.0, 240  # speech = 10 ms frames within 40 dB of the loudest
 STRESS = {"ˈ", "ˌ"}
+PAUSES = set(",.!?;:—…")  # punctuation the model pauses at
+ONSET_LEAD_S = 0.04  # the sound runs this far ahead of the duration frames (phoneme_onsets)
 NOT_SPOKEN = set(' ;:,.!?—…"()“”')
 SENTENCE_END = re.compile(r"(?<=[.!?;:,])\s+")
 # Characters eSpeak NG would read as markup if its SSML or phoneme-input modes were on. They are off
@@ -180,6 +190,11 @@ def speech_frames(frames: np.ndarray, span: slice) -> float:
     return float(np.sum(frames[span]))
 
 
+def realized_rate(base_frames: float, rendered_frames: float) -> float:
+    """The duration ratio the audio realizes when the speech frames go from `base_frames` to `rendered_frames`."""
+    return (base_frames / rendered_frames) ** AUDIBLE_GAMMA
+
+
 def choose_speed(raw: np.ndarray, rate: float, span: slice) -> float:
     """The speed whose rounded durations come nearest to making speech `rate` times as fast (ties: nearest to rate)."""
     if rate == 1.0:
@@ -188,7 +203,7 @@ def choose_speed(raw: np.ndarray, rate: float, span: slice) -> float:
     best, best_key = 1.0, None
     for factor in SPEED_SEARCH:
         speed = float(np.float32(rate * factor))
-        key = (abs(base / speech_frames(frames_at(raw, speed), span) - rate), abs(factor - 1.0))
+        key = (abs(realized_rate(base, speech_frames(frames_at(raw, speed), span)) - rate), abs(factor - 1.0))
         if best_key is None or key < best_key:
             best, best_key = speed, key
     return best
@@ -325,6 +340,31 @@ def spoken_phonemes(phonemes: str, onsets: list[int] | None = None) -> tuple[lis
     return kept, starts
 
 
+def phoneme_onsets(phonemes: str, token_starts: np.ndarray) -> list[int]:
+    """The sample (in the model's output) where the sound of each phoneme character begins.
+
+    The model's sound runs ONSET_LEAD_S ahead of its duration frames (measured against the forced
+    aligner and against energy onsets, on three voices: a word's first phoneme token starts ~85 ms after
+    the aligner's word start in connected speech, ~35 ms after the energy onset at an utterance's start),
+    and a word-break token " " holds the start of the next word: in connected speech the word starts
+    ONSET_LEAD_S before its word-break token, after a pause (punctuation, then " ") at the word-break
+    token's own start (energy onsets: median 0 ms off), at the start of a call ONSET_LEAD_S before its
+    first phoneme. Other phonemes start ONSET_LEAD_S before their own token.
+
+    :param phonemes: one call's phoneme characters (ids without the 0 pads)
+    :param token_starts: the sample at which each padded token starts (pads included: len(phonemes) + 2)
+    """
+    lead = int(round(ONSET_LEAD_S * SAMPLE_RATE))
+    onsets = [int(token_starts[i + 1]) - lead for i in range(len(phonemes))]
+    for i, ch in enumerate(phonemes):
+        if ch in NOT_SPOKEN or i == 0 or phonemes[i - 1] != " ":
+            continue
+        before = phonemes[: i - 1].rstrip(" ")
+        after_pause = not before or before[-1] in PAUSES
+        onsets[i] = int(token_starts[i]) - (0 if after_pause else lead)  # token i (padded) is the " " before
+    return [max(o, 0) for o in onsets]
+
+
 def speech_bounds(audio: np.ndarray) -> tuple[int, int]:
     """[start, end) of the speech in one model output, with the lead/trail pads kept."""
     n = len(audio) // TRIM_FRAME
@@ -422,10 +462,9 @@ class KokoroEngine:
             per_token = np.asarray(result[1]).reshape(-1)
             if len(per_token) == len(ids) + 2:
                 edges = np.cumsum(per_token.astype(np.int64)) * SAMPLES_PER_FRAME  # edges[i]: end of padded token i
-                onsets = [int(min(max(edges[i] - start, 0), end - start)) for i in range(len(ids))]
-                pauses = [
-                    onsets[i] for i, ch in enumerate(phonemes) if ch in ",.!?;:—…" and 0 < onsets[i] < end - start
-                ]
+                sound = phoneme_onsets(phonemes, np.concatenate([[0], edges[:-1]]))
+                onsets = [int(min(max(sound[i] - start, 0), end - start)) for i in range(len(ids))]
+                pauses = [onsets[i] for i, ch in enumerate(phonemes) if ch in PAUSES and 0 < onsets[i] < end - start]
                 rendered = speech_frames(per_token, span)
                 frames = (rendered if base is None else base, rendered)
         return Rendered(raw_audio[start:end], onsets, pauses, frames)
@@ -465,7 +504,7 @@ class KokoroEngine:
                 offset += len(part.audio)
                 boundaries.append(offset)
             if rate != 1.0:
-                rate = round(base_frames / rendered_frames, 3) if timed and rendered_frames else 1.0
+                rate = round(realized_rate(base_frames, rendered_frames), 3) if timed and rendered_frames else 1.0
             audio = np.concatenate(pieces)
             peak = float(np.max(np.abs(audio))) if len(audio) else 0.0
             if peak > 1e-8:
