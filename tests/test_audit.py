@@ -144,17 +144,34 @@ def test_wrong_transcript(copy):
 
 def test_mislabelled_snr(copy):
     row = next(r for r in _rows(copy) if r["augment"])
-    claimed = row["augment"][0]["params"]["snr_db"]
+    claimed = row["file_snr_db"]  # the delivered file's SNR, the label the audit checks
+    assert abs(claimed - row["augment"][0]["params"]["snr_db_at_mix"]) < 0.5  # noise was the last step
 
     def mislabel(r):
-        r["augment"][0]["params"]["snr_db"] = round(claimed + 10, 3)
+        r["file_snr_db"] = round(claimed + 10, 3)
 
     _edit(copy, row["id"], mislabel)
     report = audit_corpus(copy, None, recognize=False, prosody=False)
     failures = _failures(report, row["id"])
-    assert [f["label"] for f in failures] == ["augment.noise.snr_db"]
+    assert [f["label"] for f in failures] == ["file_snr_db"]
     assert f"labelled {claimed + 10:g} dB" in failures[0]["reason"]
     assert not report["passed"]
+
+
+def test_older_corpus_snr_label_is_still_checked(copy):
+    """A corpus written before `file_snr_db` and the rename to `snr_db_at_mix`: the noise step's
+    `snr_db` is the claim, and a false one is found (the check must not vanish with a key name)."""
+    row = next(r for r in _rows(copy) if r["augment"])
+
+    def older(r):
+        r.pop("file_snr_db", None)
+        params = r["augment"][0]["params"]
+        params["snr_db"] = round(params.pop("snr_db_at_mix") - 8, 3)
+
+    _edit(copy, row["id"], older)
+    report = audit_corpus(copy, None, recognize=False, prosody=False)
+    assert [f["label"] for f in _failures(report, row["id"])] == ["augment.noise.snr_db"]
+    assert report["groups"]["engine=espeak"]["snr_error_median_db"] is not None
 
 
 def test_a_wrong_checksum_or_a_missing_file_is_reported(copy, capsys):
