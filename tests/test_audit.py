@@ -143,8 +143,9 @@ def test_wrong_transcript(copy):
 
 
 def test_mislabelled_snr(copy):
-    row = next(r for r in _rows(copy) if r.get("file_snr_db") is not None)
-    claimed = row["file_snr_db"]
+    row = next(r for r in _rows(copy) if r["augment"])
+    claimed = row["file_snr_db"]  # the delivered file's SNR, the label the audit checks
+    assert abs(claimed - row["augment"][0]["params"]["snr_db_at_mix"]) < 0.5  # noise was the last step
 
     def mislabel(r):
         r["file_snr_db"] = round(claimed + 10, 3)
@@ -155,6 +156,22 @@ def test_mislabelled_snr(copy):
     assert [f["label"] for f in failures] == ["file_snr_db"]
     assert f"labelled {claimed + 10:g} dB" in failures[0]["reason"]
     assert not report["passed"]
+
+
+def test_older_corpus_snr_label_is_still_checked(copy):
+    """A corpus written before `file_snr_db` and the rename to `snr_db_at_mix`: the noise step's
+    `snr_db` is the claim, and a false one is found (the check must not vanish with a key name)."""
+    row = next(r for r in _rows(copy) if r["augment"])
+
+    def older(r):
+        r.pop("file_snr_db", None)
+        params = r["augment"][0]["params"]
+        params["snr_db"] = round(params.pop("snr_db_at_mix") - 8, 3)
+
+    _edit(copy, row["id"], older)
+    report = audit_corpus(copy, None, recognize=False, prosody=False)
+    assert [f["label"] for f in _failures(report, row["id"])] == ["augment.noise.snr_db"]
+    assert report["groups"]["engine=espeak"]["snr_error_median_db"] is not None
 
 
 def test_a_wrong_checksum_or_a_missing_file_is_reported(copy, capsys):
@@ -223,3 +240,23 @@ def test_every_engine_is_measured(tmp_path):
     timed = {r["speaker"]["engine"] for r in rows.values() if r["words"] and r["words"][0].get("source") != "aligner"}
     for name in timed:  # engines with their own word times get them compared
         assert engines[name]["word_start_error_median_ms"] is not None, name
+
+
+def test_edge_silence_does_not_decide_the_transcript_test(corpus):
+    """MBROLA writes leading and trailing silence as exact zeros. In the pause-free comparison every
+    frame must be a phone, so without trimming, how well a transcript's first and last phones imitate
+    silence decided the test: 400 ms of zeros at each end cut true labels' margins by 5-40 per frame
+    on eSpeak NG and made MBROLA's true labels lose. The margin must be the speech's, padded or not."""
+    from synth.audit.alignment import ScoringAligner, against_impostors, impostors
+
+    aligner = ScoringAligner()
+    rows = [r for r in _rows(corpus) if not r["augment"]]
+    pool = sorted({r["transcript"] for r in rows})
+    for row in rows:
+        audio, rate = sf.read(corpus / row["audio_filepath"], dtype="float32")
+        padded = np.concatenate([np.zeros(int(0.4 * rate), np.float32), audio, np.zeros(int(0.4 * rate), np.float32)])
+        others = impostors(row["transcript"], pool, row["id"])
+        plain = against_impostors(aligner, aligner.pcm(audio, rate), row["transcript"], others).margin
+        edged = against_impostors(aligner, aligner.pcm(padded, rate), row["transcript"], others).margin
+        assert plain > 1 and edged > 1, (row["id"], plain, edged)
+        assert abs(edged - plain) < 3, (row["id"], plain, edged)  # the silence adds nothing either way

@@ -86,16 +86,31 @@ def file_snr(delivered: np.ndarray, reference: np.ndarray, sample_rate: int, var
     return 10 * np.log10(power / noise)
 
 
+# The noise step's realized SNR, newest name first: corpora written before the rename say `snr_db`.
+MIX_SNR_KEYS = ("snr_db_at_mix", "snr_db")
+
+
 def claimed_file_snr(row) -> tuple[str, float] | None:
     """The label that claims the delivered file's SNR: the row's `file_snr_db` where the corpus writes
-    one, else (a corpus made before that field) the last noise step's `snr_db`, which a reader takes to
-    be the file's. A step's `snr_db_at_mix` says what it is, so it is not taken as the file's. None: no claim."""
-    if row.file_snr_db is not None:
-        return "file_snr_db", float(row.file_snr_db)
+    one, else the last noise step's SNR at mixing (which a reader of an older corpus takes to be the
+    file's). None: no claim (no noise step, or one whose mix was not measured)."""
+    file_snr = getattr(row, "file_snr_db", None)
+    if file_snr is None:
+        file_snr = row.custom.get("file_snr_db")  # a reader whose Utterance predates the field
+    if file_snr is not None:
+        return "file_snr_db", float(file_snr)
     for step in reversed(row.augment):
-        if step.params.get("snr_db") is not None and "kind" in step.params:
-            return f"augment.{step.name}.snr_db", float(step.params["snr_db"])
+        if "kind" not in step.params:
+            continue
+        for key in MIX_SNR_KEYS:
+            if step.params.get(key) is not None:
+                return f"augment.{step.name}.{key}", float(step.params[key])
     return None
+
+
+def has_noise_step(row) -> bool:
+    """Whether a noise step ran on the row (then some label should claim the file's SNR)."""
+    return any("kind" in step.params and "snr_db_target" in step.params for step in row.augment)
 
 
 def processed_after_noise(row) -> bool:
