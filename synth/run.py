@@ -25,7 +25,7 @@ from synth.corpus import MANIFEST, REJECTS, SUMMARY, Corpus, CorpusError
 from synth.executors import create_executor
 from synth.executors.base import WorkerLost
 from synth.folder_lock import folder_lock
-from synth.interrupt import ignore_interrupt_in_worker, stop_on_interrupt, stop_requested
+from synth.interrupt import ignore_interrupt_in_worker, kept_utterances, stop_on_interrupt, stop_requested
 from synth.plan import ProsodyRanges, Rejection, SplitRule, WorkItem, build_plan, task_key
 from synth.preflight import check_prompt_source
 from synth.prompts import read_prompts
@@ -335,7 +335,7 @@ def _render_all(
             if restarts == 0:
                 raise CorpusError(
                     f"worker processes kept dying or the cluster is gone ({exc}); "
-                    f"{corpus.resumed_rows + made} utterances kept; run the same command to resume"
+                    f"{kept_utterances(corpus.root)} utterances kept; run the same command to resume"
                 ) from exc
             restarts -= 1
             log.warning("a worker process died or the cluster was lost (%s); restarting the remaining items", exc)
