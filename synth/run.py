@@ -382,11 +382,10 @@ def _generate(cfg: DictConfig, parts: RunParts) -> dict:
             any_build=if_build_differs == "continue",
         )
         corpus.done, reorder = outcome.done, outcome.out_of_order
-        log.info("resuming %s: %s", corpus.root, outcome.describe())
     # the bar's total: one more streaming pass over the plan (no audio), with its own progress
     total = sum(1 for _ in _pending(_counting(parts.plan_factory(), "planning", progress), corpus.done, parts.shard))
-    if corpus.resuming:
-        log.info("resuming %s: %d items left to render", corpus.root.resolve(), total)
+    if corpus.resuming:  # one line: what was kept, what was found wrong, and how much is left in all
+        log.info("resuming %s: %s; %d items left to render", corpus.root.resolve(), outcome.describe(), total)
     started = time.perf_counter()
     bar = tqdm(total=total, unit="utt", disable=not progress, dynamic_ncols=True, desc="rendering")
     stamp = functools.partial(_stamp, build_of)
