@@ -98,8 +98,19 @@ def test_hostile_prompts_render_as_text_in_chromium(hostile_review, browser):  #
     rows = read_manifest(corpus)
     spoken = {r["text"] for r in rows}
     assert ISSUE_PROMPT in spoken  # rendered, so it is on the page
-    if len(spoken) > 4:  # most of the fuzz set was rendered too
-        assert len(rows) >= 12 and sum(any(b in t for b in ("<!--", "</script>", "\u2028")) for t in spoken) >= 6
+    if len(spoken) > 4:  # the fuzz set: every prompt the normalizer accepts (whole tags it refuses) is on the page
+        from synth.normalize import NormalizationError, to_spoken
+
+        def accepted(text: str) -> bool:
+            try:
+                to_spoken(text)
+            except NormalizationError:
+                return False
+            return True
+
+        # (the prompt reader strips a trailing U+2028/2029 as whitespace, so count rather than compare)
+        assert len(spoken) == sum(accepted(t) for t in PROMPT_SETS["fuzz"])
+        assert sum(any(b in t for b in ("<!--", "</script>", "\u2028")) for t in spoken) >= 4
     browser.get((out / "index.html").as_uri())
     page = browser.execute_script(
         "return {items: DATA.items.map(it => [it.id, it.text, it.transcript]),"
