@@ -25,33 +25,35 @@ PROMPTS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory):
-    """Four prompts in eSpeak NG voices, each as a clean row and a noisy row (pink noise, 10-20 dB):
-    prosody at 1.0, whose labels this code writes truthfully for eSpeak NG."""
-    root = tmp_path_factory.mktemp("audit")
-    prompts = root / "prompts.txt"
-    prompts.write_text("\n".join(PROMPTS) + "\n")
+def _generate(root, prompts: list[str], *overrides: str):
+    """A real corpus of `prompts` under root/corpus, made by generate() from the composed config."""
+    prompt_file = root / "prompts.txt"
+    prompt_file.write_text("\n".join(prompts) + "\n")
     out = root / "corpus"
     GlobalHydra.instance().clear()
     with initialize_config_dir(config_dir=config_dir(), version_base="1.3"):
         cfg = compose(
             config_name="config",
-            overrides=[
-                "progress=false",
-                "n_jobs=1",
-                f"prompts.path={prompts}",
-                f"output.dir={out}",
-                "voices.per_prompt=1",
-                "voices.prosody.pitch=[1,1]",
-                "voices.prosody.rate=[1,1]",
-                "augment.paired=true",
-                "+augment.steps.noise={snr_db: [10, 20], kinds: [pink]}",
-            ],
+            overrides=["progress=false", "n_jobs=1", f"prompts.path={prompt_file}", f"output.dir={out}", *overrides],
         )
     GlobalHydra.instance().clear()
     generate(cfg)
     return out
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """Four prompts in eSpeak NG voices, each as a clean row and a noisy row (pink noise, 10-20 dB):
+    prosody at 1.0, whose labels this code writes truthfully for eSpeak NG."""
+    return _generate(
+        tmp_path_factory.mktemp("audit"),
+        PROMPTS,
+        "voices.per_prompt=1",
+        "voices.prosody.pitch=[1,1]",
+        "voices.prosody.rate=[1,1]",
+        "augment.paired=true",
+        "+augment.steps.noise={snr_db: [10, 20], kinds: [pink]}",
+    )
 
 
 @pytest.fixture
@@ -211,25 +213,13 @@ def test_every_engine_is_measured(tmp_path):
     """The audit listens to every engine: transcripts scored, word times compared where the engine
     gave them, prosody re-rendered in the same voice. (Whether each engine's labels hold is what the
     audit reports; benchmarks/RESULTS.md has the figures.)"""
-    prompts = tmp_path / "prompts.txt"
-    prompts.write_text("\n".join(PROMPTS[:2]) + "\n")
-    out = tmp_path / "corpus"
-    GlobalHydra.instance().clear()
-    with initialize_config_dir(config_dir=config_dir(), version_base="1.3"):
-        cfg = compose(
-            config_name="config",
-            overrides=[
-                "progress=false",
-                "n_jobs=1",
-                f"prompts.path={prompts}",
-                f"output.dir={out}",
-                "voices.catalog=[natural_en,mbrola_en,espeak_en]",
-                f"voices.ids=[{','.join(ONE_VOICE_PER_ENGINE)}]",
-                f"voices.per_prompt={len(ONE_VOICE_PER_ENGINE)}",
-            ],
-        )
-    GlobalHydra.instance().clear()
-    generate(cfg)
+    out = _generate(
+        tmp_path,
+        PROMPTS[:2],
+        "voices.catalog=[natural_en,mbrola_en,espeak_en]",
+        f"voices.ids=[{','.join(ONE_VOICE_PER_ENGINE)}]",
+        f"voices.per_prompt={len(ONE_VOICE_PER_ENGINE)}",
+    )
     report = audit_corpus(out, None, recognize=False)
     engines = {k[7:]: g for k, g in report["groups"].items() if k.startswith("engine=")}
     assert set(engines) == {"rhvoice", "flite", "festival", "pico", "kokoro", "hibari", "piper", "mbrola", "espeak"}
