@@ -5,8 +5,11 @@ import os
 import subprocess
 import sys
 
+import pytest
 import yaml
 
+from synth.report.plots import accent_counts, bar_figure
+from synth.report.stats import gather
 from synth.run import generate
 from tests.conftest import REPO
 from voices.accent_names import accent_label, shipped_accent_names
@@ -40,13 +43,28 @@ def test_voices_table_names_the_accents_even_beside_a_voices_folder(tmp_path):
     assert len(rows) == 6 and all("en-029  Caribbean English" in r for r in rows)
 
 
-def test_dataset_card_names_each_accent(compose_cfg, tmp_path, small_prompts):
+@pytest.fixture
+def corpus(compose_cfg, tmp_path, small_prompts):
     out = tmp_path / "c"
     generate(compose_cfg(f"prompts.path={small_prompts}", f"output.dir={out}", "n_jobs=1", "executor=serial"))
-    card = (out / "report" / "README.md").read_text()
+    return out
+
+
+def test_dataset_card_names_each_accent(corpus):
+    card = (corpus / "report" / "README.md").read_text()
     section = card.split("## By accent", 1)[1].split("\n## ", 1)[0]
     rows = [line for line in section.splitlines() if line.startswith("| en")]
     assert "| accent | utterances | hours | voices | name |" in section and rows
     for row in rows:
         code, name = row.strip("|").split("|")[0].strip(), row.strip("|").split("|")[-1].strip()
         assert name == shipped_accent_names()[code]
+
+
+def test_accent_plot_names_each_accent(corpus):
+    assert (corpus / "report" / "accent_counts.png").stat().st_size > 0
+    stats = gather(corpus)
+    figure = bar_figure(accent_counts(stats), "Utterances by accent")  # what report/accent_counts.png is drawn from
+    ticks = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+    names = shipped_accent_names()
+    assert sorted(ticks) == sorted(f"{code} ({names[code]})" for code in stats.by["accent"])
+    assert len(ticks) >= 2  # the small prompt set spreads over several accents

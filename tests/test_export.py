@@ -9,14 +9,11 @@ from collections import Counter
 from pathlib import Path
 
 import datasets  # the real loaders: a missing one must fail the suite, not skip it
-import lhotse
 import pytest
 import soundfile as sf
 import webdataset as wds
 from hydra import compose, initialize_config_dir
 from hydra.core.global_hydra import GlobalHydra
-from lhotse.qa import validate_recordings_and_supervisions
-from lhotse.recipes.utils import read_manifests_if_cached
 
 from synth.cli import config_dir
 from synth.exporters import EXPORTERS, check_request, export_corpus, main
@@ -117,7 +114,12 @@ def test_nemo_manifests(corpus):
             assert abs(sf.info(str(audio)).duration - e["duration"]) < 1e-3
 
 
+@pytest.mark.extras  # lhotse imports torch (~750 MB): installed by scripts/test.sh --all
 def test_lhotse_manifests_load_and_validate(corpus):
+    lhotse = pytest.importorskip("lhotse", reason="lhotse is not installed (pip install -e '.[test-extras]')")
+    from lhotse.qa import validate_recordings_and_supervisions
+    from lhotse.recipes.utils import read_manifests_if_cached
+
     expected = by_split(read_manifest(corpus))
     folder = corpus / "exports" / "lhotse"
     cached = read_manifests_if_cached(

@@ -79,6 +79,7 @@ NEMO_PROMPTS = {
 
 
 @pytest.mark.slow
+@pytest.mark.extras
 def test_nemo_backend_reads_and_caches_per_text(nemo_cache):
     nemo = NemoNormalizer(nemo_cache)
     forms = {text: nemo(text) for text in NEMO_PROMPTS}
@@ -98,6 +99,7 @@ def test_nemo_backend_reads_and_caches_per_text(nemo_cache):
 
 
 @pytest.mark.slow
+@pytest.mark.extras
 def test_cross_check_flags_rows_and_puts_them_first_for_review(compose_cfg, tmp_path, nemo_cache):
     prompts = tmp_path / "p.txt"
     prompts.write_text("".join(f"{t}\n" for t in [*NEMO_PROMPTS, "Good morning.", "See you at 7:30."]))

@@ -35,6 +35,13 @@ def histogram(path: Path, values: list[float], title: str, xlabel: str, bins: in
 
 
 def bars(path: Path, counts: dict[str, int], title: str) -> Path:
+    figure = bar_figure(counts, title)
+    figure.savefig(path, **_SAVE)
+    return path
+
+
+def bar_figure(counts: dict[str, int], title: str) -> Figure:
+    """Horizontal bars, one per label in sorted order, each annotated with its count."""
     labels = sorted(counts)
     figure, axes = _figure(title, "utterances", "", height=max(2.5, 0.35 * len(labels) + 1.2))
     axes.barh(labels, [counts[k] for k in labels], color="#55a868")
@@ -44,8 +51,12 @@ def bars(path: Path, counts: dict[str, int], title: str) -> Path:
             str(counts[label]), (counts[label], y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=8
         )
     figure.tight_layout()
-    figure.savefig(path, **_SAVE)
-    return path
+    return figure
+
+
+def accent_counts(stats: CorpusStats) -> dict[str, int]:
+    """Utterances per accent, keyed "en-029 (Caribbean English)": a plot's reader sees the name, not only the code."""
+    return {accent_label(k): g.utterances for k, g in stats.by["accent"].items()}
 
 
 def draw_all(stats: CorpusStats, folder: Path) -> dict[str, str]:
@@ -55,8 +66,9 @@ def draw_all(stats: CorpusStats, folder: Path) -> dict[str, str]:
         made["Duration of utterances"] = histogram(
             folder / "duration_hist.png", stats.durations, "Duration", "seconds"
         ).name
-        counts = {accent_label(k): g.utterances for k, g in stats.by["accent"].items()}
-        made["Utterances by accent"] = bars(folder / "accent_counts.png", counts, "Utterances by accent").name
+        made["Utterances by accent"] = bars(
+            folder / "accent_counts.png", accent_counts(stats), "Utterances by accent"
+        ).name
     devices = {k: g.utterances for k, g in stats.by["device"].items()}
     if set(devices) - {NO_DEVICE}:
         made["Utterances by device profile"] = bars(
