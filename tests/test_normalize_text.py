@@ -1,0 +1,45 @@
+"""Text classes of the written -> spoken normalizer (issue 18): e-mail user names, abbreviations, names
+with a regnal numeral, codes such as "401(k)", notation that is not text.
+
+Each reading is checked as a transcript and against the normalizer's invariants (tests/test_normalize.py).
+"""
+
+import english_words
+import pytest
+
+from synth.normalize import to_spoken
+from synth.normalize_wordsplit import split_words
+from tests.test_normalize import check_invariants
+
+READINGS = [
+    # e-mail user names: run-together words said apart, left-over letters as letter names
+    ("enterpriseservices@nvidia.com", "enterprise services at nvidia dot com"),
+    ("rtxprohelp@exchange.nvidia.com", "r t x pro help at exchange dot nvidia dot com"),
+    ("Write to jsmith@corp.com today.", "write to j smith at corp dot com today"),
+    ("noreply@shop.org", "no reply at shop dot org"),
+    ("myemail@gmail.com", "my email at gmail dot com"),
+    ("asdf123@abc.com", "asdf one two three at abc dot com"),  # no words in "asdf": kept
+    ("info@ourdailynews.com", "info at ourdailynews dot com"),  # a known token; domains are never split
+    ("kowalski@mail.com", "kowalski at mail dot com"),
+    # a user name inside a URL stays the URL's
+    ("http://user@host.com/x", "h t t p colon slash slash user at host dot com slash x"),
+    ("ftp://me:pw@site.org", "f t p colon slash slash me colon p w at site dot org"),
+]
+
+
+@pytest.mark.parametrize("text,expected", READINGS, ids=[c[0] for c in READINGS])
+def test_reading(text, expected):
+    form = to_spoken(text)
+    assert form.transcript == expected
+    check_invariants(form)
+
+
+def test_user_name_pieces_are_dictionary_words_or_few_letters():
+    # Checked against the dictionary itself (english-words' web2, plurals allowed), not the splitter's tables.
+    web2 = english_words.get_english_words_set(["web2"], lower=True, alpha=True)
+    for name in ["enterpriseservices", "customercare", "helpdesk", "marketingteam", "techsupport", "mikejones"]:
+        pieces = split_words(name)
+        assert pieces and "".join(pieces) == name, (name, pieces)
+        assert all(p in web2 or p[:-1] in web2 for p in pieces), (name, pieces)
+    for name in ["asdf", "qwerty", "kowalski", "therapist", "support", "abc"]:
+        assert split_words(name) is None, name
