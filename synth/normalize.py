@@ -171,7 +171,9 @@ _PRONOUNCED = {
     "AIDS": "aids",
     "PIN": "pin",
     "GIF": "gif",
-    "JPEG": "jay peg",
+    "JPEG": "jpeg",  # eSpeak NG says it "jay peg"
+    "JPG": "jpeg",  # the same format, said the same way
+    "jpg": "jpeg",
     "COVID": "covid",
     "OPEC": "opec",
     "FIFA": "fifa",

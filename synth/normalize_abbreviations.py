@@ -17,7 +17,7 @@ from synth.normalize_spell import NormalizationError, letters, sentence_end_afte
 _TITLE_OR_PLACE = {"Dr": ("doctor", "drive"), "St": ("saint", "street")}
 _TITLES = {
     "Mr": "mister",
-    "Mrs": "missus",
+    "Mrs": "misses",  # as eSpeak NG says "Mrs" itself (m'IsIz); "missus" is another word
     "Ms": "miz",
     "Prof": "professor",
     "Gen": "general",

@@ -12,6 +12,8 @@ from synth.normalize_wordsplit import split_words
 from tests.test_normalize import check_invariants
 
 READINGS = [
+    ("Mrs. Norris", "misses norris"),
+    ("file:///photos/image.jpg", "file colon slash slash slash photos slash image dot jpeg"),
     # e-mail user names: run-together words said apart, left-over letters as letter names
     ("enterpriseservices@nvidia.com", "enterprise services at nvidia dot com"),
     ("rtxprohelp@exchange.nvidia.com", "r t x pro help at exchange dot nvidia dot com"),
@@ -43,3 +45,15 @@ def test_user_name_pieces_are_dictionary_words_or_few_letters():
         assert all(p in web2 or p[:-1] in web2 for p in pieces), (name, pieces)
     for name in ["asdf", "qwerty", "kowalski", "therapist", "support", "abc"]:
         assert split_words(name) is None, name
+
+
+def test_words_we_choose_sound_as_people_say_them():
+    # Measured with the eSpeak NG library the default engine embeds: the word we feed for "Mrs." sounds as
+    # eSpeak says "Mrs" itself, and the "jpeg" of ".jpg" as "jay peg".
+    from synth.normalize_letters import espeak_phonemes
+
+    fed_mrs, own_mrs, fed_jpg, jay_peg = espeak_phonemes(
+        [to_spoken("Mrs. Norris").spoken.split()[0], "Mrs", to_spoken("image.jpg").spoken.split()[-1], "jay peg"]
+    )
+    assert fed_mrs == own_mrs
+    assert fed_jpg.replace(" ", "") == jay_peg.replace(" ", "")
