@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from synth.normalize_abbreviations import expand_abbreviations
 from synth.normalize_address import expand_addresses
+from synth.normalize_codes import expand_codes
 from synth.normalize_letters import check_letters, check_markup, split_mixed_case
 from synth.normalize_numbers import LETTER_MARK, STATES, cardinal, expand_numbers, ordinal
 from synth.normalize_spell import NormalizationError
@@ -437,6 +438,7 @@ def to_spoken(text: str, date_order: str = "auto") -> SpokenForm:
     t = _clean(text)
     t = expand_web(t)
     t = expand_addresses(t, STATES)
+    t = expand_codes(t)
     t = expand_numbers(t, date_order)
     t = expand_abbreviations(t)
     for pattern, repl in _SYMBOL_RULES:

@@ -12,6 +12,14 @@ from synth.normalize_wordsplit import split_words
 from tests.test_normalize import check_invariants
 
 READINGS = [
+    # section codes: the number in pairs, each parenthesised part said
+    (
+        "Our company offers a 401(k) retirement savings plan",
+        "our company offers a four oh one k retirement savings plan",
+    ),
+    ("a 501(c)(3) group", "a five oh one c three group"),
+    ("Section 230(c) says", "section two thirty c says"),
+    ("f(x) = 2", "f x equals two"),  # a letter before the parenthesis: not a code
     ("Mrs. Norris", "misses norris"),
     ("file:///photos/image.jpg", "file colon slash slash slash photos slash image dot jpeg"),
     # e-mail user names: run-together words said apart, left-over letters as letter names
