@@ -24,6 +24,7 @@ from synth.normalize_letters import check_letters, check_markup, split_mixed_cas
 from synth.normalize_numbers import LETTER_MARK, STATES, cardinal, expand_numbers, ordinal
 from synth.normalize_spell import NormalizationError
 from synth.normalize_web import expand_web
+from synth.normalize_weekdays import expand_weekdays
 
 __all__ = ["SpokenForm", "NormalizationError", "to_spoken", "spoken_words"]
 
@@ -439,6 +440,7 @@ def to_spoken(text: str, date_order: str = "auto") -> SpokenForm:
     t = expand_web(t)
     t = expand_addresses(t, STATES)
     t = expand_codes(t)
+    t = expand_weekdays(t)
     t = expand_numbers(t, date_order)
     t = expand_abbreviations(t)
     for pattern, repl in _SYMBOL_RULES:

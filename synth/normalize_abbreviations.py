@@ -31,6 +31,7 @@ _TITLES = {
     "Hon": "honorable",
     "Mt": "mount",
     "Ft": "fort",
+    "Fr": "father",
 }
 _OTHER_ABBR = {
     "Jr": "junior",

@@ -12,6 +12,19 @@ from synth.normalize_wordsplit import split_words
 from tests.test_normalize import check_invariants
 
 READINGS = [
+    # weekdays: a day where a date, a time, a range or a preposition of time says so, a word elsewhere
+    ("for Tu (2/22) at 5 pm.", "for tuesday two twenty seconds at five p m"),
+    ("The deadline is 5 p.m. on Fri., Oct. 3.", "the deadline is five p m on friday october third"),
+    ("Open Mon-Fri", "open monday to friday"),
+    ("Sat & Sun closed", "saturday and sunday closed"),
+    ("See you on Sat.", "see you on saturday"),
+    ("I like Thurs best", "i like thursday best"),
+    ("Sun. Jan 5", "sunday january fifth"),
+    ("We sat in the Sun.", "we sat in the sun"),
+    ("the Mon people", "the mon people"),
+    ("We 3 kings", "we three kings"),
+    ("SAT scores", "s a t scores"),
+    ("Fr. Brown said", "father brown said"),
     # section codes: the number in pairs, each parenthesised part said
     (
         "Our company offers a 401(k) retirement savings plan",
