@@ -21,6 +21,7 @@ from synth.normalize_abbreviations import expand_abbreviations
 from synth.normalize_address import expand_addresses
 from synth.normalize_codes import expand_codes
 from synth.normalize_letters import check_letters, check_markup, split_mixed_case
+from synth.normalize_names import roman_one
 from synth.normalize_numbers import LETTER_MARK, STATES, cardinal, expand_numbers, ordinal
 from synth.normalize_spell import NormalizationError
 from synth.normalize_web import expand_web
@@ -409,7 +410,9 @@ def _words(text: str) -> list[tuple[str, str, bool]]:
     for i, (core, punct) in enumerate(items):
         prev = cores[i - 1] if i and not items[i - 1][1] else None
         nxt = cores[i + 1] if i + 1 < len(cores) and not punct else None
-        pieces = _say_word(core, prev, nxt, bool(punct), shouted)
+        opens = i < 2 or any(c in items[i - 2][1] for c in ".?!:")
+        one = roman_one(prev, nxt, punct, opens, _ROMAN_CARDINAL_CUES) if core == "I" else None
+        pieces = [(w, False) for w in one] if one else _say_word(core, prev, nxt, bool(punct), shouted)
         for j, (word, is_letter) in enumerate(pieces):
             last = j == len(pieces) - 1
             out.append((word, _collapse_punct(punct) if last and punct else "", is_letter))

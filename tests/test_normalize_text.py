@@ -12,6 +12,16 @@ from synth.normalize_wordsplit import split_words
 from tests.test_normalize import check_invariants
 
 READINGS = [
+    # a Roman "I": the numeral where the pronoun cannot stand, the pronoun elsewhere
+    ("Francis I--test", "francis the first test"),
+    ("Sam I", "sam the first"),
+    ("Elizabeth I of England", "elizabeth the first of england"),
+    ("World War I began", "world war one began"),
+    ("Sam I am", "sam i am"),
+    ("Sam and I", "sam and i"),
+    ("May I?", "may i"),
+    ("Suddenly I, too, felt it.", "suddenly i too felt it"),
+    ("the part I like", "the part i like"),
     # weekdays: a day where a date, a time, a range or a preposition of time says so, a word elsewhere
     ("for Tu (2/22) at 5 pm.", "for tuesday two twenty seconds at five p m"),
     ("The deadline is 5 p.m. on Fri., Oct. 3.", "the deadline is five p m on friday october third"),
