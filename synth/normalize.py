@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from synth.normalize_abbreviations import expand_abbreviations
 from synth.normalize_address import expand_addresses
 from synth.normalize_codes import expand_codes
-from synth.normalize_letters import check_letters, check_markup, split_mixed_case
+from synth.normalize_letters import check_letters, check_markup, check_notation, split_mixed_case
 from synth.normalize_names import roman_one
 from synth.normalize_numbers import LETTER_MARK, STATES, cardinal, expand_numbers, ordinal
 from synth.normalize_spell import NormalizationError
@@ -439,6 +439,7 @@ def to_spoken(text: str, date_order: str = "auto") -> SpokenForm:
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
     check_markup(text)
+    check_notation(text)
     t = _clean(text)
     t = expand_web(t)
     t = expand_addresses(t, STATES)

@@ -4,10 +4,12 @@ with a regnal numeral, codes such as "401(k)", notation that is not text.
 Each reading is checked as a transcript and against the normalizer's invariants (tests/test_normalize.py).
 """
 
+import re
+
 import english_words
 import pytest
 
-from synth.normalize import to_spoken
+from synth.normalize import NormalizationError, to_spoken
 from synth.normalize_wordsplit import split_words
 from tests.test_normalize import check_invariants
 
@@ -88,3 +90,22 @@ def test_words_we_choose_sound_as_people_say_them():
     )
     assert fed_mrs == own_mrs
     assert fed_jpg.replace(" ", "") == jay_peg.replace(" ", "")
+
+
+REJECTIONS = [
+    ("[HH AH0 L OW1]", "phonetic notation '[HH AH0 L OW1]' (ARPAbet)"),
+    ("[poʊstˌmɑɹk]", "phonetic notation '[poʊstˌmɑɹk]' (IPA)"),
+    ("say /ˈhɛloʊ/ now", "phonetic notation '/ˈhɛloʊ/' (IPA)"),
+    ("<breathing/>", "markup tag '<breathing/>'"),
+]
+
+
+@pytest.mark.parametrize("text,message", REJECTIONS, ids=[c[0] for c in REJECTIONS])
+def test_rejection_names_what_is_not_text(text, message):
+    with pytest.raises(NormalizationError, match=re.escape(message)):
+        to_spoken(text)
+
+
+@pytest.mark.parametrize("text", ["[B1] grade", "see [1]", "and/or", "a/b/c"])
+def test_brackets_and_slashes_that_are_text_are_read(text):
+    check_invariants(to_spoken(text))
