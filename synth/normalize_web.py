@@ -16,11 +16,11 @@ from synth.normalize_spell import code_digits
 from synth.normalize_wordsplit import split_words
 
 _TLD = r"(?:com|org|net|edu|gov|mil|io|uk|de|fr|info|dev|app|biz)"
-_PATH = r"(?:/[\w./%~+-]*[\w/])?"
+_PATH = r"(?:/[\w./%~+?=&#-]*[\w/])?"  # with a query string and a fragment ("?q=1&x=2#top")
 EMAIL = re.compile(rf"(?<![\w./:])[A-Za-z0-9][A-Za-z0-9._%+&-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+{_PATH}")
 URL = re.compile(
     r"(?<![\w@.])(?:"
-    r"[A-Za-z][A-Za-z0-9+.-]*://[\w./%~+:@-]*[\w/]"  # any scheme
+    r"[A-Za-z][A-Za-z0-9+.-]*://[\w./%~+:@?=&#-]*[\w/]"  # any scheme
     r"|www\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
     + _PATH  # www.
     + r"|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\."
@@ -41,7 +41,16 @@ SEPARATORS = {
     "+": "plus",
     "&": "ampersand",
     "~": "tilde",
+    "?": "question mark",
+    "=": "equals",
+    "#": "hash",
+    "\\": "backslash",
 }
+# A Windows path ("C:\\Users\\bob"): the drive's colon is said, as every other separator.
+WINDOWS_PATH = re.compile(r"(?<![\w\\])[A-Za-z]:\\(?:[\w.-]+\\?)*")
+# A name written with a leading dot (".NET", "the .txt file", "a .com"): the dot is said.
+DOT_NAME = re.compile(r"(?<![^\s(\[\"'])\.(?=[A-Za-z][A-Za-z0-9]{1,5}\b)")  # at a word's start: not ").and"
+_SPLIT = r"([./:@_%+&~?=#\\-])"
 
 
 def _part(p: str, user: bool = False) -> str:
@@ -55,13 +64,14 @@ def _part(p: str, user: bool = False) -> str:
 def _web(m: re.Match) -> str:
     address = m.group(0)
     user, at, host = address.partition("@") if EMAIL.fullmatch(address) else ("", "", address)
-    parts = [_part(p, True) for p in re.split(r"([./:_%+&~-])", user) if p]
+    parts = [_part(p, True) for p in re.split(_SPLIT, user) if p]
     if at:
         parts.append(SEPARATORS[at])
-    parts += [_part(p) for p in re.split(r"([./:@_%+&~-])", host) if p]
+    parts += [_part(p) for p in re.split(_SPLIT, host) if p]
     return " " + " ".join(parts) + " "
 
 
 def expand_web(text: str) -> str:
     """``text`` with e-mail addresses and URLs said separator by separator."""
-    return URL.sub(_web, EMAIL.sub(_web, text))
+    text = URL.sub(_web, EMAIL.sub(_web, text))
+    return DOT_NAME.sub(" dot ", WINDOWS_PATH.sub(_web, text))

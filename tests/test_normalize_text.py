@@ -56,6 +56,15 @@ READINGS = [
     ("asdf123@abc.com", "asdf one two three at abc dot com"),  # no words in "asdf": kept
     ("info@ourdailynews.com", "info at ourdailynews dot com"),  # a known token; domains are never split
     ("kowalski@mail.com", "kowalski at mail dot com"),
+    # every separator of an address is said: query strings, fragments, a drive's colon, a leading dot
+    (
+        "https://x.com/s?q=a&b=2#top",
+        "h t t p s colon slash slash x dot com slash s question mark q equals a ampersand b equals two hash top",
+    ),
+    ("Did you see www.x.com/page?", "did you see w w w dot x dot com slash page"),  # the question's mark
+    ("C:\\Users\\bob", "c colon backslash users backslash bob"),
+    ("the .txt file", "the dot t x t file"),
+    ("here (4 June 2014).and", "here the fourth of june twenty fourteen and"),  # a sentence's period
     # a user name inside a URL stays the URL's
     ("http://user@host.com/x", "h t t p colon slash slash user at host dot com slash x"),
     ("ftp://me:pw@site.org", "f t p colon slash slash me colon p w at site dot org"),
