@@ -27,11 +27,15 @@ def _dictionary() -> frozenset[str]:
     return frozenset(english_words.get_english_words_set(["web2"], lower=False, alpha=True))
 
 
-def _is_given_name(word: str) -> bool:
-    if len(word) < 3 or not (word[0].isupper() and word[1:].islower()) or word.lower() in _BEFORE_PRONOUN:
-        return False
+def is_common_word(word: str) -> bool:
+    """Whether capitalised ``word`` is an ordinary word written at a sentence start, not a name ("Suddenly",
+    not "Sam"): the dictionary holds it in lowercase and not capitalised."""
     words = _dictionary()
-    return word in words or word.lower() not in words
+    return word.lower() in _BEFORE_PRONOUN or (word not in words and word.lower() in words)
+
+
+def _is_given_name(word: str) -> bool:
+    return len(word) >= 3 and word[0].isupper() and word[1:].islower() and not is_common_word(word)
 
 
 def roman_one(prev: str | None, nxt: str | None, punct: str, prev_opens: bool, cues: set[str]) -> list[str] | None:

@@ -14,6 +14,12 @@ from synth.normalize_wordsplit import split_words
 from tests.test_normalize import check_invariants
 
 READINGS = [
+    # "Town, ST": the state named where the code is no word too
+    ("We went to Buffalo, NY.", "we went to buffalo new york"),
+    ("Austin, TX, is hot", "austin texas is hot"),
+    ("I flew to St. Paul, MN.", "i flew to saint paul minnesota"),
+    ("Thanks, NY!", "thanks n y"),  # an ordinary word opening the sentence: no town
+    ("Fine, OK.", "fine okay"),  # a word as well as a state code
     # a Roman "I": the numeral where the pronoun cannot stand, the pronoun elsewhere
     ("Francis I--test", "francis the first test"),
     ("Sam I", "sam the first"),
