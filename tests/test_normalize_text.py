@@ -14,6 +14,13 @@ from synth.normalize_wordsplit import split_words
 from tests.test_normalize import check_invariants
 
 READINGS = [
+    # "St." before a word that is no given name is the street's
+    ("Wall St. Journal", "wall street journal"),
+    ("Pine St. Apt 4", "pine street apt four"),
+    ("Baker St. Station", "baker street station"),
+    ("the St. Lawrence river", "the saint lawrence river"),
+    ("St. Moritz is cold", "saint moritz is cold"),
+    ("Dr. House", "doctor house"),  # a doctor's surname may be a word
     # "Town, ST": the state named where the code is no word too
     ("We went to Buffalo, NY.", "we went to buffalo new york"),
     ("Austin, TX, is hot", "austin texas is hot"),
