@@ -19,10 +19,13 @@ from dataclasses import dataclass
 
 from synth.normalize_abbreviations import expand_abbreviations
 from synth.normalize_address import expand_addresses
-from synth.normalize_letters import check_letters, check_markup, split_mixed_case
+from synth.normalize_codes import expand_codes
+from synth.normalize_letters import check_letters, check_markup, check_notation, split_mixed_case
+from synth.normalize_names import roman_one
 from synth.normalize_numbers import LETTER_MARK, STATES, cardinal, expand_numbers, ordinal
 from synth.normalize_spell import NormalizationError
 from synth.normalize_web import expand_web
+from synth.normalize_weekdays import expand_weekdays
 
 __all__ = ["SpokenForm", "NormalizationError", "to_spoken", "spoken_words"]
 
@@ -171,7 +174,9 @@ _PRONOUNCED = {
     "AIDS": "aids",
     "PIN": "pin",
     "GIF": "gif",
-    "JPEG": "jay peg",
+    "JPEG": "jpeg",  # eSpeak NG says it "jay peg"
+    "JPG": "jpeg",  # the same format, said the same way
+    "jpg": "jpeg",
     "COVID": "covid",
     "OPEC": "opec",
     "FIFA": "fifa",
@@ -405,7 +410,9 @@ def _words(text: str) -> list[tuple[str, str, bool]]:
     for i, (core, punct) in enumerate(items):
         prev = cores[i - 1] if i and not items[i - 1][1] else None
         nxt = cores[i + 1] if i + 1 < len(cores) and not punct else None
-        pieces = _say_word(core, prev, nxt, bool(punct), shouted)
+        opens = i < 2 or any(c in items[i - 2][1] for c in ".?!:")
+        one = roman_one(prev, nxt, punct, opens, _ROMAN_CARDINAL_CUES) if core == "I" else None
+        pieces = [(w, False) for w in one] if one else _say_word(core, prev, nxt, bool(punct), shouted)
         for j, (word, is_letter) in enumerate(pieces):
             last = j == len(pieces) - 1
             out.append((word, _collapse_punct(punct) if last and punct else "", is_letter))
@@ -432,9 +439,12 @@ def to_spoken(text: str, date_order: str = "auto") -> SpokenForm:
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
     check_markup(text)
+    check_notation(text)
     t = _clean(text)
     t = expand_web(t)
     t = expand_addresses(t, STATES)
+    t = expand_codes(t)
+    t = expand_weekdays(t)
     t = expand_numbers(t, date_order)
     t = expand_abbreviations(t)
     for pattern, repl in _SYMBOL_RULES:

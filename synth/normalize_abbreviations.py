@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import re
 
+from synth.normalize_names import is_common_word
 from synth.normalize_spell import NormalizationError, letters, sentence_end_after
 
 # Readings that depend on the neighbours: a title before a name, a place after one.
 _TITLE_OR_PLACE = {"Dr": ("doctor", "drive"), "St": ("saint", "street")}
 _TITLES = {
     "Mr": "mister",
-    "Mrs": "missus",
+    "Mrs": "misses",  # as eSpeak NG says "Mrs" itself (m'IsIz); "missus" is another word
     "Ms": "miz",
     "Prof": "professor",
     "Gen": "general",
@@ -31,6 +32,7 @@ _TITLES = {
     "Hon": "honorable",
     "Mt": "mount",
     "Ft": "fort",
+    "Fr": "father",
 }
 _OTHER_ABBR = {
     "Jr": "junior",
@@ -135,7 +137,13 @@ def _abbreviation(m: re.Match) -> str:
     before = re.search(r"([A-Za-z]+)\s+$", text[: m.start()])
     # "It", "The", "We"... after the period start a sentence; they are not a name ("Elm St. It was").
     name_follows = bool(
-        after and not after.group(1) and after.group(2)[0].isupper() and after.group(2).lower() not in _SENTENCE_OPENERS
+        after
+        and not after.group(1)
+        and after.group(2)[0].isupper()
+        and after.group(2).lower() not in _SENTENCE_OPENERS
+        and after.group(2) not in _ALL_ABBR  # "Pine St. Apt 4"
+        # A saint has a given name: "Wall St. Journal" is a street ("Dr. Baker" keeps its doctor).
+        and not (key == "St" and is_common_word(after.group(2)))
     )
     if key in _TITLE_OR_PLACE:
         title, place = _TITLE_OR_PLACE[key]

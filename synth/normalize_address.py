@@ -6,7 +6,8 @@ say addresses: the house number in pairs ("1428" -> "fourteen twenty eight", "12
 "708" -> "seven oh eight"), the compass point and the street type in full. Inside an address, "St." is
 always "Street": this is the context that decides it (see ``synth.normalize`` for "St." elsewhere), and a
 period after it ends the sentence only when a capitalised word follows. A two-letter state code after
-the town ("…, City, NY") is read as the state's name.
+the town ("…, City, NY") is read as the state's name, and so is one after a town without an address
+("Austin, TX") when the code is no English word or abbreviation as well ("OK", "IN", "MD" stay).
 """
 
 from __future__ import annotations
@@ -68,16 +69,42 @@ def _address(m: re.Match) -> str:
     return " " + " ".join(said) + end + " "
 
 
+# State codes that are also words, names or abbreviations ("Fine, OK.", "Thanks, Al", "Dr. Ma, MD"): a
+# state only after a street address, where the address says so.
+_WORD_CODES = frozenset("AL CO DE HI ID IN LA MA MD ME MS MT NE OH OK OR PA".split())
+_STATE_AFTER = r"(?=\s*(?:,|$|[.;:!?]))(?!\s*,?\s*[0-9]{5})"  # before a ZIP code its own rule reads both
+
+
+def _town_state(m: re.Match, states: dict[str, str | None]) -> str:
+    town, code = m.group(1), m.group(2)
+    opens = re.search(r"(?:^|[.?!:;]\s)\s*$", m.string[: m.start()]) is not None
+    if opens and " " not in town and _is_word(town):
+        return m.group(0)  # "Fine, TX?" at a sentence start: an ordinary word, not a town
+    return f"{town}, {states[code]}"
+
+
+def _is_word(word: str) -> bool:
+    from synth.normalize_names import is_common_word
+
+    return is_common_word(word)
+
+
 def expand_addresses(text: str, states: dict[str, str | None]) -> str:
-    """``text`` with its street addresses spelled; ``states`` maps state codes to names (None: spell)."""
+    """``text`` with its street addresses spelled and the states of "Town, ST" named; ``states`` maps state
+    codes to names (None: spell)."""
     out = ADDRESS.sub(_address, text)
-    if out == text:
-        return text
-    # After an address, ", Town, NY" (end of text or before a comma) names a state; before a ZIP code
-    # the ZIP rule of synth.normalize_numbers reads both.
     codes = "|".join(k for k, v in states.items() if v)
+    if out != text:
+        # After an address, ", Town, NY" names a state whatever the code.
+        out = re.sub(
+            rf"(,\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)*,\s*)({codes}){_STATE_AFTER}",
+            lambda s: s.group(1) + states[s.group(2)],
+            out,
+        )
+    # Elsewhere "Austin, TX" names one when the code is no word too.
+    plain = "|".join(k for k, v in states.items() if v and k not in _WORD_CODES)
     return re.sub(
-        rf"(,\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)*,\s*)({codes})(?=\s*(?:,|$|[.;]))(?!\s*,?\s*[0-9]{5})",
-        lambda s: s.group(1) + states[s.group(2)],
+        rf"\b([A-Z][a-z]+(?:\s[A-Z][a-z]+){{0,2}}),\s*({plain})\b{_STATE_AFTER}",
+        lambda m: _town_state(m, states),
         out,
     )

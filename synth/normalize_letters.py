@@ -12,7 +12,9 @@ Mixed-case words that eSpeak NG reads as letters plus a word ("iOS" -> "I O S", 
 letters: :func:`split_mixed_case`.
 
 Markup tags ("<breathing/>", "<pitch=-.3>") are instructions for some other renderer, not words: the
-prompt is refused rather than having "less than breathing greater than" said and labelled.
+prompt is refused rather than having "less than breathing greater than" said and labelled. So is phonetic
+notation ("[HH AH0 L OW1]" in ARPAbet, "[poʊstˌmɑɹk]" in IPA): it says how to pronounce a word without
+saying which word, so no transcript can be derived from it, and read as text it would be letter names.
 """
 
 from __future__ import annotations
@@ -27,7 +29,14 @@ from synth.normalize_spell import NormalizationError
 
 DATA = Path(__file__).with_name("data") / "espeak_spelled_letters.txt"
 
-__all__ = ["check_markup", "check_letters", "split_mixed_case", "measure_spelled_letters", "candidate_letters"]
+__all__ = [
+    "check_markup",
+    "check_notation",
+    "check_letters",
+    "split_mixed_case",
+    "measure_spelled_letters",
+    "candidate_letters",
+]
 
 
 @lru_cache(maxsize=1)
@@ -105,6 +114,29 @@ def check_markup(text: str) -> None:
             f"markup tag {m.group(0)!r} is not text to speak: prompts are plain text "
             "(remove the tag, or write the words the voice should say)"
         )
+
+
+# ARPAbet, the phone set of the CMU Pronouncing Dictionary; its vowels carry a stress digit (0, 1, 2).
+_ARPABET_VOWELS = set("AA AE AH AO AW AY EH ER EY IH IY OW OY UH UW".split())
+_ARPABET = _ARPABET_VOWELS | set("B CH D DH F G HH JH K L M N NG P R S SH T TH V W Y Z ZH".split())
+_BRACKETED = re.compile(r"\[([^\[\]]+)\]|/([^/\s][^/]*[^/\s])/")
+# Letters of the IPA and its marks that no English spelling uses (length, stress, ə, ɫ, ʊ, ŋ...).
+_IPA = re.compile("[\u0250-\u02af\u02c8\u02cc\u02d0\u02d1\u0278\u03b8\u00f0\u014b]")
+
+
+def check_notation(text: str) -> None:
+    """NormalizationError naming the first phonetic transcription (ARPAbet or IPA) in ``text``, if it has one."""
+    for m in _BRACKETED.finditer(text):
+        inner = m.group(1) or m.group(2)
+        phones = inner.split()
+        arpabet = all(p in _ARPABET or (p[:-1] in _ARPABET_VOWELS and p[-1] in "012") for p in phones) and any(
+            p[-1] in "012" for p in phones
+        )
+        if (m.group(1) and arpabet) or _IPA.search(inner):
+            raise NormalizationError(
+                f"phonetic notation {m.group(0)!r} ({'ARPAbet' if arpabet else 'IPA'}) is not text to speak: it "
+                "says how words sound, not which words they are (write the words)"
+            )
 
 
 def check_letters(words: list[str]) -> None:
