@@ -36,14 +36,14 @@ _MONTH_ABBR = {"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "Jun": 6, "Jul": 7, "Aug"
 _MONTH_ABBR.update({"Oct": 10, "Nov": 11, "Dec": 12})
 _MONTH_NUM = {**{m: i + 1 for i, m in enumerate(MONTHS)}, **_MONTH_ABBR}
 # A month is written in title case, lowercase or capitals ("July", "july", "JULY"), never in mixed case.
-_MONTH_FORMS = {form: n for name, n in _MONTH_NUM.items() for form in (name, name.lower(), name.upper())}
+MONTH_FORMS = {form: n for name, n in _MONTH_NUM.items() for form in (name, name.lower(), name.upper())}
 # "may" and "mar" are also verbs: in lowercase they count only before a day number with a year or suffix.
 _LOWER_WORDS = r"(?!(?:may|mar)\s+[0-9]{1,2}(?![0-9]|st|nd|rd|th|,?\s+[0-9]{4}))"
-_MONTH = r"(" + "|".join(sorted(_MONTH_FORMS, key=len, reverse=True)) + r")\b\.?"
+_MONTH = r"(" + "|".join(sorted(MONTH_FORMS, key=len, reverse=True)) + r")\b\.?"
 
 
 def month_number(name: str) -> int:
-    return _MONTH_FORMS[name]
+    return MONTH_FORMS[name]
 
 
 _AMPM = r"([AaPp])\.?\s?[Mm](?![A-Za-z])\.?"

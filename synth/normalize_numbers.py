@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from synth.normalize_dates import DATE_RULES, MONTHS, TIME_RANGE, TIME_RULES, expand_numeric_dates
+from synth.normalize_dates import DATE_RULES, MONTH_FORMS, MONTHS, TIME_RANGE, TIME_RULES, expand_numeric_dates
 from synth.normalize_spell import (  # noqa: F401  (re-exported for synth.normalize)
     LETTER_MARK,
     cardinal,
@@ -173,7 +173,7 @@ def _money_words(neg: str | None, sym: str, amount: str, scale: str | None) -> s
     one, many, sub_one, sub_many = _CURRENCIES[sym]
     minus = "minus " if neg else ""
     if scale:  # "$1.2 million" is said "one point two million dollars"
-        return f" {minus}{number(amount)} {scale} {many} "
+        return f" {minus}{number(amount, with_and=False)} {scale} {many} "
     whole, _, frac = amount.replace(",", "").partition(".")
     if len(frac) == 3 and frac.endswith("0"):
         frac = frac[:2]  # "$20.500": the third decimal adds nothing
@@ -268,13 +268,14 @@ def fraction_words(whole: str | None, num: str, den: str) -> str:
     """ "2 1/2" -> "two and a half", "3/4" -> "three quarters", "1/1000" -> "one over one thousand"."""
     n, d = int(num), int(den)
     if d in (0, 1):
-        said = f"{cardinal(n)} over {cardinal(d)}"
+        said = f"{cardinal(n, False)} over {cardinal(d, False)}"
     else:
         name = {2: ("half", "halves"), 4: ("quarter", "quarters")}.get(d)
         one, many = name or (ordinal(d), ordinal(d) + "s")
         # After a whole number, one part is "a" part: "two and a half", not "two and one half".
-        said = f"{'a' if whole and n == 1 else cardinal(n)} {one if n == 1 else many}"
-    return f"{number(whole) + ' and ' if whole else ''}{said}"
+        said = f"{'a' if whole and n == 1 else cardinal(n, False)} {one if n == 1 else many}"
+    # The "and" joins the whole and the fraction, so the numbers themselves take none.
+    return f"{number(whole, with_and=False) + ' and ' if whole else ''}{said}"
 
 
 def _fraction(m: re.Match) -> str:
@@ -293,6 +294,9 @@ def _ordinal(m: re.Match) -> str:
     return f" {ordinal(n)} "
 
 
+_MONTH_WORD = re.compile(rf"\b(?:{_alternation(MONTH_FORMS)})\b")
+
+
 def _lettered_code_chain(m: re.Match) -> str:
     """Letters and digits joined by dashes or slashes ("1-413-te-b-1-5", "MIG-25/235212", "Jan-15-2020"):
     the joins only separate, and a run of five or more digits is a code said digit by digit; shorter
@@ -301,6 +305,9 @@ def _lettered_code_chain(m: re.Match) -> str:
     if not (re.search(r"[A-Za-z]", token) and re.search(r"[0-9]", token)):
         return token
     token = re.sub(r"[0-9]{5,}", lambda d: f" {digits(d.group(0))} ", token)
+    if not _MONTH_WORD.search(token):
+        # A code's numbers are names, not quantities: no "and" ("one four hundred thirteen te b").
+        token = re.sub(r"[0-9]+", lambda d: f" {number(d.group(0), with_and=False)} ", token)
     return " " + re.sub(r"[-/]", " ", token) + " "
 
 
@@ -310,7 +317,17 @@ def _code_chain(m: re.Match) -> str:
     token = m.group(0)
     if "/" not in token or re.search(r"[A-Za-z]", token):
         return token  # digit-dash chains are phone numbers and ranges, read by the rules below
-    return " " + " ".join(digits(g) if len(g) >= 5 else number(g) for g in re.split(r"[-/]", token)) + " "
+    groups = re.split(r"[-/]", token)
+    return " " + " ".join(digits(g) if len(g) >= 5 else number(g, with_and=False) for g in groups) + " "
+
+
+def _dotted(m: re.Match) -> str:
+    """An IP address ("192.168.0.1": four groups of up to three digits) is said digit by digit, each dot a "dot";
+    a version ("1.2.3") is numbers joined by "point"."""
+    groups = m.group(0).split(".")
+    if len(groups) == 4 and all(len(g) <= 3 for g in groups):
+        return " " + " dot ".join(digits(g) for g in groups) + " "
+    return " " + " point ".join(number(g, with_and=False) for g in groups) + " "
 
 
 def _cued_digits(m: re.Match) -> str:
@@ -326,7 +343,8 @@ def _plain(m: re.Match) -> str:
     if "," not in amount and "." not in amount and len(bare) >= 8:
         # Long unseparated runs are IDs or phone numbers, read digit by digit.
         return f" {'minus ' if sign else ''}{digits(bare)} "
-    return f" {number(sign + amount)} "
+    scaled = re.match(r"\s+(?:thousand|million|billion|trillion)\b", text[m.end() :]) is not None
+    return f" {number(sign + amount, with_and=not scaled)} "
 
 
 _ERA = r"(A\.D\.?|B\.C\.E\.|B\.C\.|C\.E\.|AD|BCE|BC|CE)(?![A-Za-z])"
@@ -349,6 +367,8 @@ _RULES: list = [
     (re.compile(r"(?<![\w.])([A-Z])(?=[0-9])"), lambda m: f" {letters(m.group(1))}"),
     # "A321", "F150": a model number glued to its letters is said in pairs, as "Boeing 747" is.
     (re.compile(rf"(?<=[A-Za-z{LETTER_MARK}])([0-9]{{3}})(?![0-9.,])"), lambda m: f" {in_pairs(m.group(1))} "),
+    # "133-ABC": a number dashed to capitals is a serial, said as a name (no "and").
+    (re.compile(r"(?<![\w.,])([0-9]+)-(?=[A-Z]+\b)"), lambda m: f" {number(m.group(1), with_and=False)} "),
     (re.compile(r"(?<=[A-Za-z])-(?=[0-9])|(?<=[0-9])-(?=[A-Za-z])"), " "),  # COVID-19, 20-year
     (re.compile(r"\b[Cc]a?\.\s?(?=[0-9]{3,4}\b)"), " circa "),  # "c. 1850"
     (re.compile(r"~\s?(?=[0-9.])"), " about "),
@@ -422,14 +442,7 @@ _RULES: list = [
     (re.compile(rf"(?<![\w.,])([0-9]{{1,4}})\s?{_ERA}\.?"), _era),
     (re.compile(r"(?<![\w.,$£€¥])([0-9]{4})(?![0-9]|[.,][0-9])"), _year_or_count),
     # Versions and IP addresses: "1.2.3" is not a decimal followed by a sentence end.
-    (
-        re.compile(r"(?<![0-9.])[0-9]+(?:\.[0-9]+){2,}(?![0-9]|\.[0-9])"),
-        lambda m: (
-            " "
-            + (" dot " if m.group(0).count(".") == 3 else " point ").join(number(g) for g in m.group(0).split("."))
-            + " "
-        ),
-    ),
+    (re.compile(r"(?<![0-9.])[0-9]+(?:\.[0-9]+){2,}(?![0-9]|\.[0-9])"), _dotted),
     (re.compile(rf"(?<![0-9])(-?)({NUM})"), _plain),
 ]
 

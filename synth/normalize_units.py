@@ -153,7 +153,7 @@ _SPACED_ONE_LETTER = rf"\s({_alternation(k for k in ONE_LETTER_UNITS if k not in
 def _unit(m: re.Match) -> str:
     amount, scale, spaced, attached, spaced_one, p_word, p_digit, per = m.groups()
     unit = spaced or attached or spaced_one
-    words = number(amount) + (f" {scale}" if scale else "")
+    words = number(amount, with_and=not scale) + (f" {scale}" if scale else "")
     return _measure(words, "2" if scale else amount, unit, p_word or p_digit, per)
 
 
