@@ -74,6 +74,7 @@ _CHAR_MAP = str.maketrans(
         "\u00bf": " ",
         "\u00a1": " ",
         "\u00a9": " copyright ",
+        "\u00ba": "\u00b0",  # "45º": in English text the ordinal indicator stands for the degree sign
         "\u00b2": " squared ",
         "\u00b3": " cubed ",
     }
@@ -298,11 +299,13 @@ def _has_vowel(word: str) -> bool:
     return bool(set(unicodedata.normalize("NFD", word)) & _VOWELS)  # "été" has vowels
 
 
-def _roman(s: str) -> int | None:
-    # Only I, V and X: "CD", "DC", "MC", "LCD" are far more often acronyms.
-    if len(s) < 2 or not re.fullmatch(r"X{0,3}(IX|IV|V?I{0,3})", s):
+def _roman(s: str, wide: bool = False) -> int | None:
+    # Only I, V and X: "CD", "DC", "MC", "LCD" are far more often acronyms. ``wide`` (after a cue word such
+    # as "Part") also takes L and C, up to 399 ("PART XL").
+    form = r"C{0,3}(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})" if wide else r"X{0,3}(IX|IV|V?I{0,3})"
+    if len(s) < 2 or not re.fullmatch(form, s):
         return None
-    values = {"I": 1, "V": 5, "X": 10}
+    values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
     total = 0
     for a, b in zip(s, s[1:] + " "):
         total += -values[a] if values.get(b, 0) > values[a] else values[a]
@@ -338,8 +341,9 @@ def _say_word(core: str, prev: str | None, nxt: str | None, has_punct: bool, sho
     if base in _PRONOUNCED:
         return [(w, False) for w in (_PRONOUNCED[base] + plural).split()]
     roman = _roman(core)
-    if roman and prev and prev.lower() in _ROMAN_CARDINAL_CUES:
-        return [(w, False) for w in cardinal(roman).split()]  # "World War II"
+    cued = prev is not None and prev.lower() in _ROMAN_CARDINAL_CUES
+    if cued and _roman(core, wide=True):
+        return [(w, False) for w in cardinal(_roman(core, wide=True)).split()]  # "World War II", "PART XL"
     if roman and prev and prev[0].isupper() and not _is_caps(prev):
         return [(w, False) for w in ("the " + ordinal(roman)).split()]  # "Henry VIII"
     if len(core) == 1:

@@ -161,6 +161,7 @@ CODE_CHAIN = re.compile(
 _CODE_CUES = (
     r"zip|zip code|postal code|postcode|code|pin|otp|passcode|account|acct|extension|ext|ending in|dial|call|text"
 )
+_EMERGENCY_AFTER = r"calls?|callers?|operators?|dispatch(?:ers?)?|emergency|emergencies|line|lines|centers?|centres?|services?"
 MATH_MINUS = re.compile(r"(?:(?<=[0-9])|(?<=\b[A-Za-z]))\s*-\s*(?=[0-9]|[A-Za-z]\b)")
 
 _SPECIAL_SLASH = {("24", "7"), ("9", "11"), ("50", "50")}  # said as two numbers
@@ -304,6 +305,9 @@ def _lettered_code_chain(m: re.Match) -> str:
     token = m.group(0)
     if not (re.search(r"[A-Za-z]", token) and re.search(r"[0-9]", token)):
         return token
+    if re.match(r"1-8[0-9]{2}-", token):
+        # A vanity number ("1-800-GO-U-HAUL"): its letter groups are words, whatever their case.
+        token = re.sub(r"[A-Za-z]{2,}", lambda w: w.group(0).lower(), token)
     token = re.sub(r"[0-9]{5,}", lambda d: f" {digits(d.group(0))} ", token)
     if not _MONTH_WORD.search(token):
         # A code's numbers are names, not quantities: no "and" ("one four hundred thirteen te b").
@@ -331,7 +335,11 @@ def _dotted(m: re.Match) -> str:
 
 
 def _cued_digits(m: re.Match) -> str:
-    return f"{m.group(1)} {digits(m.group(2))} "
+    cue, between, code = m.groups()
+    # What stands between the cue and the code is said too: "PIN is 1234", "account no. 5678" -> "number".
+    said = (between or "").strip().rstrip(".").lower()
+    said = {"": "", ":": "", "#": "number", "no": "number"}.get(said, said)
+    return f"{cue} {said} {digits(code)} "
 
 
 def _plain(m: re.Match) -> str:
@@ -384,10 +392,12 @@ _RULES: list = [
         ),
         _phone,
     ),
+    # The emergency number before what names it: "a 911 call", "911 dispatchers" (bare, "911" may be a count).
+    (re.compile(rf"(?<![\w.,$-])911(?=\s+(?:{_EMERGENCY_AFTER})\b)", re.I), " nine one one "),
     # Codes said digit by digit after the word that names them: "ZIP code 90210", "dial 911".
     (
         re.compile(
-            rf"\b({_CODE_CUES})\s+(?:is\s+|number\s+|no\.?\s*|#\s?|:\s?)?([0-9]{{3,}})(?![\w.,/-]|[.,][0-9])", re.I
+            rf"\b({_CODE_CUES})(\s*:\s*|\s+(?:is\s+|number\s+|no\.?\s*|#\s?)?)([0-9]{{3,}})(?![\w/-]|[.,][0-9])", re.I
         ),
         _cued_digits,
     ),
@@ -431,6 +441,7 @@ _RULES: list = [
     (re.compile(rf"{_FREE}(-?{NUM})\s?[°º]\s?(?:([CF])(?![A-Za-z]))?"), degrees),
     (re.compile(rf"{_FREE}({NUM})x(?![\w])"), lambda m: f" {number(m.group(1))} times "),
     (re.compile(r"(?<![\w.,'])'?((?:1[0-9]|20)[0-9]0|[1-9]0)'?s\b"), _decade),
+    (re.compile(r"(?<![\w.,'])((?:1[0-9]|20)[0-9]0) s\b(?!')"), _decade),  # "the 1980 s": a stray space
     # A bare "s" is only a unit after a decimal ("9.58s"); "the 1s and 0s" are not seconds.
     (re.compile(rf"{_FREE}([0-9]*\.[0-9]+)s(?![\w])"), lambda m: f" {number(m.group(1))} seconds "),
     (re.compile(r"(?<![0-9.,])([0-9]+)'?s\b"), lambda m: f" {_plural(number(m.group(1)))} "),  # "1s and 0s"

@@ -1,0 +1,91 @@
+"""Numeric readings of synth.normalize (money, dates, times, phone numbers, units, codes): the misreadings
+issue 18 names, and the reading style adopted from the peer test set (NeMo's English TN cases)."""
+
+from __future__ import annotations
+
+import pytest
+
+from synth.normalize import NormalizationError, to_spoken
+from synth.normalize_spell import cardinal
+
+# Issue 18: each must be read as here (or refused with a reason, see below).
+ISSUE_CASES = [
+    ("Call 911.", "call nine one one"),
+    ("the 911 call was logged", "the nine one one call was logged"),
+    ("911 dispatchers answered", "nine one one dispatchers answered"),
+    ("He counted 911 votes.", "he counted nine hundred and eleven votes"),  # no emergency context: a count
+    ("The code is 0063.", "the code is zero zero six three"),
+    ("0063", "zero zero six three"),
+    ("ZIP code 90210", "zip code nine zero two one zero"),
+    ("(123)-123-5678", "one two three one two three five six seven eight"),
+    ("Call (123) 123-5678 today.", "call one two three one two three five six seven eight today"),
+    ("2-5lb", "two to five pounds"),
+    ("9am-5pm", "nine a m to five p m"),
+    ("15.01.2020", "the fifteenth of january twenty twenty"),
+    ("SEPT. 15", "september fifteenth"),
+    ("250 g of flour", "two hundred and fifty grams of flour"),
+    ("8,849 m high", "eight thousand eight hundred and forty nine meters high"),
+    ("10 dB", "ten decibels"),
+    ("50 Mbps", "fifty megabits per second"),
+    ("c. 1850", "circa eighteen fifty"),
+    ("x = y - 3", "x equals y minus three"),
+]
+
+
+@pytest.mark.parametrize("text,expected", ISSUE_CASES, ids=[c[0] for c in ISSUE_CASES])
+def test_issue_18_readings(text, expected):
+    assert to_spoken(text).transcript == expected
+
+
+# "and" in the last group of a whole quantity only (the peer set's reading).
+AND_CASES = [
+    (123, "one hundred and twenty three"),
+    (18081, "eighteen thousand and eighty one"),
+    (123000, "one hundred twenty three thousand"),
+    (123000012, "one hundred twenty three million twelve"),
+    (1000012, "one million twelve"),
+    (1100, "one thousand one hundred"),
+    (-205, "minus two hundred and five"),
+    (100, "one hundred"),
+]
+
+
+@pytest.mark.parametrize("n,expected", AND_CASES, ids=[str(c[0]) for c in AND_CASES])
+def test_cardinal_and_in_last_group(n, expected):
+    assert cardinal(n) == expected
+
+
+STYLE_CASES = [
+    ("$18081", "eighteen thousand and eighty one dollars"),
+    ("₩460 billion", "four hundred sixty billion won"),  # a scaled amount: the "and" would be inside it
+    ("460 million people", "four hundred sixty million people"),
+    ("2 142/1", "two and one hundred forty two over one"),  # the fraction's "and" is the only one
+    ("1-413-te-b-1-5", "one four hundred thirteen te b one five"),  # a code's numbers are names
+    ("133-ABC", "one hundred thirty three a b c"),
+    ("121st", "one hundred twenty first"),  # ordinals take no "and"
+    ("in 2005", "in two thousand five"),  # nor years
+    ("july 1506", "july fifteen oh six"),  # a year said in pairs keeps "oh"
+    ("1:05 pm", "one oh five p m"),
+    ("123.123.0.40", "one two three dot one two three dot zero dot four zero"),  # an IP address, digit by digit
+    ("version 1.2.3", "version one point two point three"),
+    ("my ssn is 111-11-1111", "my s s n is one one one one one one one one one"),
+    ("1-800-GO-U-HAUL", "one eight hundred go u haul"),  # a vanity number's letters are words
+    ("PART XL", "part forty"),
+    ("Chapter IV", "chapter four"),
+    ("the XL size", "the x l size"),  # no cue word: letters
+    ("1980 s", "nineteen eighties"),
+    ("45º&C", "forty five degrees and c"),  # the ordinal indicator written for a degree sign
+    ("My PIN is 1234.", "my pin is one two three four"),  # the word between the cue and the code is said
+    ("account no. 5678", "account number five six seven eight"),
+    ("code: 5521", "code five five two one"),
+]
+
+
+@pytest.mark.parametrize("text,expected", STYLE_CASES, ids=[c[0] for c in STYLE_CASES])
+def test_reading_style(text, expected):
+    assert to_spoken(text).transcript == expected
+
+
+def test_ambiguous_numeric_date_is_refused_with_the_ambiguity_named():
+    with pytest.raises(NormalizationError, match=r"ambiguous date '01\.10\.2010'.*month 1 day 10"):
+        to_spoken("01.10.2010", date_order="reject")
