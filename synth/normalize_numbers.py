@@ -161,7 +161,9 @@ CODE_CHAIN = re.compile(
 _CODE_CUES = (
     r"zip|zip code|postal code|postcode|code|pin|otp|passcode|account|acct|extension|ext|ending in|dial|call|text"
 )
-_EMERGENCY_AFTER = r"calls?|callers?|operators?|dispatch(?:ers?)?|emergency|emergencies|line|lines|centers?|centres?|services?"
+_EMERGENCY_AFTER = (
+    r"calls?|callers?|operators?|dispatch(?:ers?)?|emergency|emergencies|lines?|centers?|centres?|services?"
+)
 MATH_MINUS = re.compile(r"(?:(?<=[0-9])|(?<=\b[A-Za-z]))\s*-\s*(?=[0-9]|[A-Za-z]\b)")
 
 _SPECIAL_SLASH = {("24", "7"), ("9", "11"), ("50", "50")}  # said as two numbers
