@@ -108,7 +108,8 @@ def _clean(text: str) -> str:
     text = "".join(
         " " if c.isspace() else c for c in text if c.isspace() or not unicodedata.category(c).startswith("C")
     )
-    text = re.sub(r"(?<=[0-9])\s?\u2013\s?(?=[0-9$£€¥])", "-", text)  # en dash in a range
+    # An en dash in a range, also after a time ("9AM\u20135PM").
+    text = re.sub(r"(?:(?<=[0-9])|(?<=[0-9][AaPp][Mm])|(?<=[AaPp]\.[Mm]\.))\s?\u2013\s?(?=[0-9$£€¥])", "-", text)
     text = text.replace("\u2013", " , ").replace("''", '"')
     text = re.sub(r"'{2,}", "'", text)
     for c in text:

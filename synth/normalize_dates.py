@@ -160,6 +160,8 @@ def _time(m: re.Match) -> str:
     if mi > 59 or (s and int(s) > 59) or (letter and not 1 <= h <= 12) or (not s and h > 24):
         return m.group(0)
     ampm = _ampm(letter, m.string, m.end()) if letter else ""
+    if s and ampm:  # "10:00:00 p.m." is a time of day, to the second
+        return f" {_clock(h, mi, ampm)} " if s == "00" else f" {_clock(h, mi)} and {cardinal(int(s))} seconds {ampm} "
     if s:  # "1:05:30" is nearly always a duration
         parts = [(h, "hour", "hours"), (mi, "minute", "minutes"), (int(s), "second", "seconds")]
         said = [f"{cardinal(v)} {one if v == 1 else many}" for v, one, many in parts if v]

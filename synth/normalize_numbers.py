@@ -217,10 +217,21 @@ def _dashed(m: re.Match) -> str:
 
 
 def _phone(m: re.Match) -> str:
-    country, area_paren, area, exchange, line = m.groups()
+    country, area_paren, area, exchange, sep, line = m.groups()
+    if sep == " " and not (country or area_paren):
+        return m.group(0)  # "123 123 5678" unmarked: three numbers as far as the text shows
     said = ", ".join(digits(g) for g in (area_paren or area, exchange, line))
     lead = f"plus {cardinal(int(country[1:]))}, " if country else ""
     return f" {lead}{said} "
+
+
+def _international(m: re.Match) -> str:
+    """ "+44 20 7946 0958": the country code as a number, then each group digit by digit (E.164: 8-15 digits)."""
+    country, rest = m.groups()
+    groups = re.findall(r"[0-9]+", rest)
+    if not 8 <= len(country) + sum(map(len, groups)) <= 15:
+        return m.group(0)
+    return f" plus {cardinal(int(country))}, " + ", ".join(digits(g) for g in groups) + " "
 
 
 def _zip(m: re.Match) -> str:
@@ -390,10 +401,11 @@ _RULES: list = [
     (
         re.compile(
             r"(?<![\w+-])(?:(\+[0-9]{1,3})[\s.-]?)?(?:\(([0-9]{3})\)[\s-]?|([0-9]{3})[\s.-]?)"
-            r"([0-9]{3})[.-]([0-9]{4})(?![\w-])"
+            r"([0-9]{3})([\s.-])([0-9]{4})(?![\w-])"
         ),
         _phone,
     ),
+    (re.compile(r"(?<![\w+])\+([0-9]{1,3})((?:[\s.-][0-9]{1,8}){1,5})(?![\w-]|[.-][0-9])"), _international),
     # The emergency number before what names it: "a 911 call", "911 dispatchers" (bare, "911" may be a count).
     (re.compile(rf"(?<![\w.,$-])911(?=\s+(?:{_EMERGENCY_AFTER})\b)", re.I), " nine one one "),
     # Codes said digit by digit after the word that names them: "ZIP code 90210", "dial 911".
@@ -428,6 +440,14 @@ _RULES: list = [
         re.compile(r"(?<![\w:.])([0-9]+):([0-9]+)(?![0-9:])"),  # a ratio or score
         lambda m: f" {number(m.group(1))} to {number(m.group(2))} ",
     ),
+    # "5 ft 10 in": "in" is the inch only right after a length in feet.
+    (
+        re.compile(r"(?<![\w.])([0-9]+)\s?(?:ft|feet|foot)\.?\s+([0-9]{1,2})\s?in\b\.?"),
+        lambda m: (
+            f" {cardinal(int(m.group(1)))} {'foot' if m.group(1) == '1' else 'feet'} "
+            f"{cardinal(int(m.group(2)))} {'inch' if m.group(2) == '1' else 'inches'} "
+        ),
+    ),
     MEASURE_RULES[0],  # "1980-1970 kg": a range of quantities, before the dash rule reads years
     (re.compile(r"(?<![\w.,/-])[0-9]+(?:-[0-9]+)+(?![\w/-])"), _dashed),
     (re.compile(rf"(?<![0-9.,])({NUM})\s?[x×]\s?(?=[0-9.])"), lambda m: f" {number(m.group(1))} by "),
@@ -441,7 +461,10 @@ _RULES: list = [
         ),
     ),
     (re.compile(rf"{_FREE}(-?{NUM})\s?[°º]\s?(?:([CF])(?![A-Za-z]))?"), degrees),
-    (re.compile(rf"{_FREE}({NUM})x(?![\w])"), lambda m: f" {number(m.group(1))} times "),
+    # "3x faster", "2x as long": a multiplier before a comparison is "times"; otherwise "2x", "4.4x" say the
+    # letter, as the peer set reads them ("two x speed").
+    (re.compile(rf"{_FREE}({NUM})x(?=\s+(?:[a-z]+er|more|less|as|the)\b)"), lambda m: f" {number(m.group(1))} times "),
+    (re.compile(rf"{_FREE}({NUM})x(?![\w])"), lambda m: f" {number(m.group(1))} x "),
     (re.compile(r"(?<![\w.,'])'?((?:1[0-9]|20)[0-9]0|[1-9]0)'?s\b"), _decade),
     (re.compile(r"(?<![\w.,'])((?:1[0-9]|20)[0-9]0) s\b(?!')"), _decade),  # "the 1980 s": a stray space
     # A bare "s" is only a unit after a decimal ("9.58s"); "the 1s and 0s" are not seconds.

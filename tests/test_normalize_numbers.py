@@ -78,7 +78,39 @@ STYLE_CASES = [
     ("My PIN is 1234.", "my pin is one two three four"),  # the word between the cue and the code is said
     ("account no. 5678", "account number five six seven eight"),
     ("code: 5521", "code five five two one"),
+    ("9AM\u20135PM", "nine a m to five p m"),  # an en dash after a time is a range too
+    ("10:00:00 p.m.", "ten p m"),  # with a.m./p.m. it is a time of day, not a duration
+    ("10:30:15 pm", "ten thirty and fifteen seconds p m"),
+    ("5 ft 10 in tall", "five feet ten inches tall"),
+    ("2x", "two x"),
+    ("play it at 2.5x", "play it at two point five x"),
+    ("3x faster", "three times faster"),  # a multiplier before a comparison
 ]
+
+PHONE_CASES = [
+    ("(123) 123 5678", "one two three one two three five six seven eight"),
+    ("+44 20 7946 0958", "plus forty four two zero seven nine four six zero nine five eight"),
+    ("call +49 30 1234567 now", "call plus forty nine three zero one two three four five six seven now"),
+    ("+1 123-123-5678", "plus one one two three one two three five six seven eight"),
+]
+
+
+@pytest.mark.parametrize("text,expected", PHONE_CASES, ids=[c[0] for c in PHONE_CASES])
+def test_phone_numbers(text, expected):
+    assert to_spoken(text).transcript == expected
+
+
+@pytest.mark.parametrize("text", [c[0] for c in PHONE_CASES] + ["(123)-123-5678"])
+def test_what_is_read_as_a_phone_number_is_one(text):
+    """An independent check of the phone rules: the phonenumbers library (the pii extra) finds a number there."""
+    phonenumbers = pytest.importorskip("phonenumbers")
+    found = list(phonenumbers.PhoneNumberMatcher(text, "US", leniency=phonenumbers.Leniency.POSSIBLE))
+    assert found, text
+
+
+def test_unmarked_spaced_digit_groups_stay_numbers():
+    # No parentheses, country code or dashes: nothing in the text says it is one phone number.
+    assert to_spoken("123 123 5678").transcript.startswith("one hundred and twenty three one hundred")
 
 
 @pytest.mark.parametrize("text,expected", STYLE_CASES, ids=[c[0] for c in STYLE_CASES])
