@@ -32,11 +32,6 @@ ISSUE_CASES = [
 ]
 
 
-@pytest.mark.parametrize("text,expected", ISSUE_CASES, ids=[c[0] for c in ISSUE_CASES])
-def test_issue_18_readings(text, expected):
-    assert to_spoken(text).transcript == expected
-
-
 # "and" in the last group of a whole quantity only (the peer set's reading).
 AND_CASES = [
     (123, "one hundred and twenty three"),
@@ -95,11 +90,6 @@ PHONE_CASES = [
 ]
 
 
-@pytest.mark.parametrize("text,expected", PHONE_CASES, ids=[c[0] for c in PHONE_CASES])
-def test_phone_numbers(text, expected):
-    assert to_spoken(text).transcript == expected
-
-
 @pytest.mark.parametrize("text", [c[0] for c in PHONE_CASES] + ["(123)-123-5678"])
 def test_what_is_read_as_a_phone_number_is_one(text):
     """An independent check of the phone rules: the phonenumbers library (the pii extra) finds a number there."""
@@ -113,8 +103,11 @@ def test_unmarked_spaced_digit_groups_stay_numbers():
     assert to_spoken("123 123 5678").transcript.startswith("one hundred and twenty three one hundred")
 
 
-@pytest.mark.parametrize("text,expected", STYLE_CASES, ids=[c[0] for c in STYLE_CASES])
-def test_reading_style(text, expected):
+READINGS = ISSUE_CASES + STYLE_CASES + PHONE_CASES
+
+
+@pytest.mark.parametrize("text,expected", READINGS, ids=[c[0] for c in READINGS])
+def test_reading(text, expected):
     assert to_spoken(text).transcript == expected
 
 
