@@ -130,7 +130,26 @@ def expand_numeric_dates(text: str, date_order: str = "auto") -> str:
             return m.group(0)  # not a date: the fraction and number rules read it
         return said or m.group(0)
 
-    return _NUMERIC_DATE.sub(one, text)
+    def cued(m: re.Match) -> str:
+        # "by 12/25", "on 3/4": a month and day after a word that introduces a date (else a fraction).
+        a, b = int(m.group(2)), int(m.group(3))
+        order = "dmy" if a > 12 >= b else "mdy" if b > 12 >= a or a == b else _numeric_order(text, "/", date_order)
+        if order is None:
+            raise NormalizationError(
+                f"ambiguous date {m.group(0)!r}: month {a} day {b}, or day {a} month {b}; "
+                "write the month as a word (or set normalize.date_order=mdy or dmy)"
+            )
+        month, day = (a, b) if order == "mdy" else (b, a)
+        said = _date(month, day, None)
+        return f"{m.group(1)} {said}" if said else m.group(0)
+
+    return _CUED_MONTH_DAY.sub(cued, _NUMERIC_DATE.sub(one, text))
+
+
+_CUED_MONTH_DAY = re.compile(
+    r"\b(on|by|until|till|since|before|after|due|dated|from|through|thru)\s+([0-9]{1,2})/([0-9]{1,2})(?![\w/]|[.,][0-9])",
+    re.I,
+)
 
 
 def _ampm(letter: str, text: str, end: int) -> str:

@@ -159,12 +159,14 @@ CODE_CHAIN = re.compile(
 )
 # Words after which a number is a code read digit by digit.
 _CODE_CUES = (
-    r"zip|zip code|postal code|postcode|code|pin|otp|passcode|account|acct|extension|ext|ending in|dial|call|text"
+    r"zip|zip code|postal code|postcode|code|pin|otp|passcode|account|acct\.?|extension|ext\.?|ending in|dial|call|text"
 )
+_CUE_WORDS = {"ext": "extension", "acct": "account"}  # cue abbreviations, said in full
 _EMERGENCY_AFTER = (
     r"calls?|callers?|operators?|dispatch(?:ers?)?|emergency|emergencies|lines?|centers?|centres?|services?"
 )
 MATH_MINUS = re.compile(r"(?:(?<=[0-9])|(?<=\b[A-Za-z]))\s*-\s*(?=[0-9]|[A-Za-z]\b)")
+MATH_DIVIDE = re.compile(r"(?:(?<=[0-9])|(?<=\b[A-Za-z]))\s+/\s+(?=[0-9]|[A-Za-z]\b)")  # "10 / 2 = 5"
 
 _SPECIAL_SLASH = {("24", "7"), ("9", "11"), ("50", "50")}  # said as two numbers
 
@@ -195,10 +197,22 @@ def _money(m: re.Match) -> str:
     neg, country, sym, amount, scale_word, short_scale = m.groups()
     scale = scale_word or (short_scale and _SHORT_SCALES[short_scale.lower()])
     said = _money_words(neg, sym, amount, scale)
+    one, many, sub_one, sub_many = _CURRENCIES[sym]
+    if _ATTRIBUTIVE_BEFORE.search(m.string, 0, m.start()) and _ATTRIBUTIVE_AFTER.match(m.string, m.end()):
+        # "a $5 bill", "a $100 million deal": an amount before its noun takes the singular unit.
+        said = re.sub(rf"\b{many}\b", one, said)
+        said = re.sub(rf"\b{sub_many}\b", sub_one, said) if sub_many else said
     if country:  # "US$5" -> "five U S dollars"
-        one, many = _CURRENCIES[sym][:2]
         said = re.sub(rf"\b({many}|{one})\b", lambda w: f"{letters(country)} {w.group(1)}", said, count=1)
     return said
+
+
+_ATTRIBUTIVE_BEFORE = re.compile(r"\b[Aa]n?\s+$")
+# A lowercase word after the amount that is its noun, not a preposition, verb or conjunction.
+_ATTRIBUTIVE_AFTER = re.compile(
+    r"\s+(?!(?:of|or|and|but|to|per|each|a|an|the|in|for|on|at|with|from|by|more|less|than|is|was|will|would|"
+    r"could|can|should|may|might|has|had|have|off|back|worth|plus|minus|so|if|as)\b)[a-z]{2,}\b"
+)
 
 
 def _dashed(m: re.Match) -> str:
@@ -292,6 +306,13 @@ def fraction_words(whole: str | None, num: str, den: str) -> str:
     return f"{number(whole, with_and=False) + ' and ' if whole else ''}{said}"
 
 
+def _split_year(m: re.Match) -> str:
+    first, second = m.groups()
+    if int(second) != (int(first) + 1) % 100:
+        return m.group(0)  # not consecutive years: a fraction ("1999/20")
+    return f" {year(int(first))} {cardinal(int(second)) if int(second) >= 10 else 'oh ' + cardinal(int(second))} "
+
+
 def _fraction(m: re.Match) -> str:
     whole, num, den = m.groups()
     if (num, den) in _SPECIAL_SLASH:
@@ -349,6 +370,7 @@ def _dotted(m: re.Match) -> str:
 
 def _cued_digits(m: re.Match) -> str:
     cue, between, code = m.groups()
+    cue = _CUE_WORDS.get(cue.lower().rstrip("."), cue)
     # What stands between the cue and the code is said too: "PIN is 1234", "account no. 5678" -> "number".
     said = (between or "").strip().rstrip(".").lower()
     said = {"": "", ":": "", "#": "number", "no": "number"}.get(said, said)
@@ -452,6 +474,8 @@ _RULES: list = [
     (re.compile(r"(?<![\w.,/-])[0-9]+(?:-[0-9]+)+(?![\w/-])"), _dashed),
     (re.compile(rf"(?<![0-9.,])({NUM})\s?[x×]\s?(?=[0-9.])"), lambda m: f" {number(m.group(1))} by "),
     *MEASURE_RULES,
+    # "2019/20": a season or fiscal year, the second year written short.
+    (re.compile(r"(?<![\w/.])((?:19|20)[0-9]{2})/([0-9]{2})(?![\w/]|[.,][0-9])"), _split_year),
     (re.compile(r"(?<![\w/.])(?:([0-9]{1,2})\s+)?([0-9]+)/([0-9]+)(?:st|nd|rd|th|ST|ND|RD|TH)?(?![\w/.])"), _fraction),
     (
         re.compile(r"(?<![\w.])([0-9]+)'\s?([0-9]{1,2})(?:\"|'')"),
@@ -490,7 +514,7 @@ def expand_numbers(text: str, date_order: str = "auto") -> str:
         (:data:`synth.normalize_dates.DATE_ORDERS`); NormalizationError where it is "reject".
     """
     if "=" in text:  # "1- 2 = 5", "x = y - 3": in an equation a dash between operands is minus
-        text = MATH_MINUS.sub(" minus ", text)
+        text = MATH_DIVIDE.sub(" divided by ", MATH_MINUS.sub(" minus ", text))
     for rule in _RULES:
         if rule is NUMERIC_DATES:
             text = expand_numeric_dates(text, date_order)

@@ -80,6 +80,15 @@ STYLE_CASES = [
     ("2x", "two x"),
     ("play it at 2.5x", "play it at two point five x"),
     ("3x faster", "three times faster"),  # a multiplier before a comparison
+    ("a $5 bill", "a five dollar bill"),  # an amount before its noun: singular unit
+    ("a $100 million deal", "a one hundred million dollar deal"),
+    ("the $5 you owe", "the five dollars you owe"),
+    ("by 12/25", "by december twenty fifth"),  # month and day after a date word
+    ("on 3/4", "on march fourth"),  # both under 13: the slash convention (normalize.date_order=auto)
+    ("3/4 of the cake", "three quarters of the cake"),
+    ("the 2019/20 season", "the twenty nineteen twenty season"),
+    ("10 / 2 = 5", "ten divided by two equals five"),
+    ("ext. 204", "extension two zero four"),
 ]
 
 PHONE_CASES = [
@@ -111,6 +120,7 @@ def test_reading(text, expected):
     assert to_spoken(text).transcript == expected
 
 
-def test_ambiguous_numeric_date_is_refused_with_the_ambiguity_named():
-    with pytest.raises(NormalizationError, match=r"ambiguous date '01\.10\.2010'.*month 1 day 10"):
-        to_spoken("01.10.2010", date_order="reject")
+@pytest.mark.parametrize("text", ["01.10.2010", "on 3/4"])
+def test_ambiguous_numeric_date_is_refused_with_the_ambiguity_named(text):
+    with pytest.raises(NormalizationError, match=rf"ambiguous date '.*{text[-4:]}'.*month [0-9]+ day [0-9]+"):
+        to_spoken(text, date_order="reject")
