@@ -233,6 +233,7 @@ _ROMAN_CARDINAL_CUES = {
     "grade",
     "mark",
     "apollo",
+    "bowl",
 }
 # Words before a capital "A" that make it the letter ("plan A", "the A train").
 _LETTER_A_BEFORE = {

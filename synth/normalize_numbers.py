@@ -49,6 +49,17 @@ _CURRENCIES = {  # symbol: (one, many, one hundredth, many hundredths)
     "₩": ("won", "won", None, None),
 }
 _CUR = "$£€¥₩"
+# ISO codes written beside an amount ("USD 100", "100 EUR"): said as the currency's name.
+_CODES = {  # code: (the sign it is read as, the word before the unit)
+    "USD": ("$", "US"),
+    "CAD": ("$", "Canadian"),
+    "AUD": ("$", "Australian"),
+    "EUR": ("€", ""),
+    "GBP": ("£", ""),
+    "JPY": ("¥", ""),
+}
+# Video resolutions said in pairs ("1080p" -> "ten eighty p").
+_RESOLUTIONS = {"240", "360", "480", "576", "720", "1080", "1440", "2160", "4320"}
 _SHORT_SCALES = {"k": "thousand", "m": "million", "mn": "million", "b": "billion", "bn": "billion"}
 
 
@@ -202,9 +213,13 @@ def _money(m: re.Match) -> str:
         # "a $5 bill", "a $100 million deal": an amount before its noun takes the singular unit.
         said = re.sub(rf"\b{many}\b", one, said)
         said = re.sub(rf"\b{sub_many}\b", sub_one, said) if sub_many else said
-    if country:  # "US$5" -> "five U S dollars"
-        said = re.sub(rf"\b({many}|{one})\b", lambda w: f"{letters(country)} {w.group(1)}", said, count=1)
-    return said
+    return _with_country(said, sym, letters(country)) if country else said  # "US$5" -> "five U S dollars"
+
+
+def _with_country(said: str, sym: str, country: str) -> str:
+    """``said`` with ``country`` before its first currency word ("five dollars" -> "five U S dollars")."""
+    one, many = _CURRENCIES[sym][:2]
+    return re.sub(rf"\b({many}|{one})\b", lambda w: f"{country} {w.group(1)}", said, count=1)
 
 
 _ATTRIBUTIVE_BEFORE = re.compile(r"\b[Aa]n?\s+$")
@@ -213,6 +228,15 @@ _ATTRIBUTIVE_AFTER = re.compile(
     r"\s+(?!(?:of|or|and|but|to|per|each|a|an|the|in|for|on|at|with|from|by|more|less|than|is|was|will|would|"
     r"could|can|should|may|might|has|had|have|off|back|worth|plus|minus|so|if|as)\b)[a-z]{2,}\b"
 )
+
+
+def _coded_money(m: re.Match) -> str:
+    code_before, amount_after_code, amount, code_after = m.groups()
+    sym, country = _CODES[code_before or code_after]
+    said = _money_words(None, sym, amount or amount_after_code, None)
+    if country:  # "USD 5" -> "five U S dollars", as "US$5"
+        said = _with_country(said, sym, letters(country) if country.isupper() else country)
+    return said
 
 
 def _dashed(m: re.Match) -> str:
@@ -401,6 +425,16 @@ _RULES: list = [
     TIME_RANGE,
     (re.compile(r"(?<![\w.:])((?:1[0-9]|20)[0-9]0s|[1-9]0s)\s?[-–]\s?(?=(?:1[0-9]|20)?[0-9]0s\b)"), r"\1 to "),
     (CODE_CHAIN, _lettered_code_chain),  # digit-only chains wait for the date and phone rules
+    # "1 000 000", "12 345 678": thousands grouped by spaces (SI style), two groups or more; one group ("10 000")
+    # could as well be two numbers.
+    (
+        re.compile(r"(?<![\w.,])([0-9]{1,3}(?: [0-9]{3}){2,})(?![\w.,]|[.,][0-9])"),
+        lambda m: f" {cardinal(int(m.group(1).replace(' ', '')))} ",
+    ),
+    (
+        re.compile(rf"(?<![\w.])({_alternation(_RESOLUTIONS)})([pi])\b"),
+        lambda m: f" {in_pairs(m.group(1))} {letters(m.group(2))} ",
+    ),
     # "ab9453": a code, said digit by digit; a round number stays a number ("T2000").
     (
         re.compile(r"(?<=[A-Za-z])([0-9]{4,})(?![0-9])"),
@@ -453,6 +487,10 @@ _RULES: list = [
         re.compile(rf"{_FREE}({NUM})\s?¢"),
         lambda m: f" {number(m.group(1))} {'cent' if _is_one(m.group(1)) else 'cents'} ",
     ),
+    (
+        re.compile(rf"\b(?:({_alternation(_CODES)})\s?({NUM})|(?<![\w.,])({NUM})\s?({_alternation(_CODES)}))\b"),
+        _coded_money,
+    ),
     PER_AMOUNT,
     NUMERIC_DATES,
     *DATE_RULES,
@@ -474,6 +512,13 @@ _RULES: list = [
     (re.compile(r"(?<![\w.,/-])[0-9]+(?:-[0-9]+)+(?![\w/-])"), _dashed),
     (re.compile(rf"(?<![0-9.,])({NUM})\s?[x×]\s?(?=[0-9.])"), lambda m: f" {number(m.group(1))} by "),
     *MEASURE_RULES,
+    # "10 cm x 20 cm", after the measure was read.
+    (
+        re.compile(
+            r"\b(meters?|centimeters?|millimeters?|kilometers?|inch(?:es)?|feet|foot|yards?)\s+[x×]\s+(?=[0-9a-z])"
+        ),
+        r"\1 by ",
+    ),
     # "2019/20": a season or fiscal year, the second year written short.
     (re.compile(r"(?<![\w/.])((?:19|20)[0-9]{2})/([0-9]{2})(?![\w/]|[.,][0-9])"), _split_year),
     (re.compile(r"(?<![\w/.])(?:([0-9]{1,2})\s+)?([0-9]+)/([0-9]+)(?:st|nd|rd|th|ST|ND|RD|TH)?(?![\w/.])"), _fraction),

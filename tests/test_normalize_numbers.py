@@ -89,6 +89,14 @@ STYLE_CASES = [
     ("the 2019/20 season", "the twenty nineteen twenty season"),
     ("10 / 2 = 5", "ten divided by two equals five"),
     ("ext. 204", "extension two zero four"),
+    ("USD 100", "one hundred u s dollars"),  # ISO codes read as their sign would be
+    ("GBP 1.50", "one pound fifty pence"),
+    ("1 EUR", "one euro"),
+    ("1 000 000", "one million"),  # SI thousands, two groups or more
+    ("1080p", "ten eighty p"),
+    ("10 cm x 20 cm", "ten centimeters by twenty centimeters"),
+    ("Box x 3", "box x three"),
+    ("Super Bowl LVII", "super bowl fifty seven"),
 ]
 
 PHONE_CASES = [
