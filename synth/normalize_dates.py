@@ -133,6 +133,8 @@ def expand_numeric_dates(text: str, date_order: str = "auto") -> str:
     def cued(m: re.Match) -> str:
         # "by 12/25", "on 3/4": a month and day after a word that introduces a date (else a fraction).
         a, b = int(m.group(2)), int(m.group(3))
+        if (a, b) == (9, 11):
+            return m.group(0)  # "on 9/11": the day is named by its numbers ("nine eleven")
         order = "dmy" if a > 12 >= b else "mdy" if b > 12 >= a or a == b else _numeric_order(text, "/", date_order)
         if order is None:
             raise NormalizationError(

@@ -172,6 +172,9 @@ CODE_CHAIN = re.compile(
 _CODE_CUES = (
     r"zip|zip code|postal code|postcode|code|pin|otp|passcode|account|acct\.?|extension|ext\.?|ending in|dial|call|text"
 )
+# Words after which a number written with "#" or "number" is a reference said digit by digit ("order #12345"); a
+# bare number after them is a quantity ("order 500 units").
+_REFERENCE_CUES = r"order|invoice|ticket|confirmation|reference|ref|tracking|case|claim|policy|booking|reservation"
 _CUE_WORDS = {"ext": "extension", "acct": "account"}  # cue abbreviations, said in full
 _EMERGENCY_AFTER = (
     r"calls?|callers?|operators?|dispatch(?:ers?)?|emergency|emergencies|lines?|centers?|centres?|services?"
@@ -244,6 +247,8 @@ def _dashed(m: re.Match) -> str:
     if len(groups) == 2 and not any(len(g) > 1 and g[0] == "0" for g in groups):
         a, b = groups
         year_range = len(a) == 4 and 1000 <= int(a) <= 2099 and len(b) in (2, 4)
+        if a == b:
+            return f" {a} {b} "  # "50-50": the same number twice is no range
         if year_range or (len(a) + len(b) <= 6 and int(b) >= int(a)):
             # Left in digits so percent/unit/year rules still see "15%" or "2010".
             return f"{a} to {b}"
@@ -462,6 +467,10 @@ _RULES: list = [
         _phone,
     ),
     (re.compile(r"(?<![\w+])\+([0-9]{1,3})((?:[\s.-][0-9]{1,8}){1,5})(?![\w-]|[.-][0-9])"), _international),
+    (
+        re.compile(rf"\b({_REFERENCE_CUES})(\s*#\s*|\s+(?:number|no\.?)\s*)([0-9]{{4,}})(?![\w/-]|[.,][0-9])", re.I),
+        _cued_digits,
+    ),
     # The emergency number before what names it: "a 911 call", "911 dispatchers" (bare, "911" may be a count).
     (re.compile(rf"(?<![\w.,$-])911(?=\s+(?:{_EMERGENCY_AFTER})\b)", re.I), " nine one one "),
     # Codes said digit by digit after the word that names them: "ZIP code 90210", "dial 911".
@@ -521,7 +530,10 @@ _RULES: list = [
     ),
     # "2019/20": a season or fiscal year, the second year written short.
     (re.compile(r"(?<![\w/.])((?:19|20)[0-9]{2})/([0-9]{2})(?![\w/]|[.,][0-9])"), _split_year),
-    (re.compile(r"(?<![\w/.])(?:([0-9]{1,2})\s+)?([0-9]+)/([0-9]+)(?:st|nd|rd|th|ST|ND|RD|TH)?(?![\w/.])"), _fraction),
+    (
+        re.compile(r"(?<![\w/.])(?:([0-9]{1,2})\s+)?([0-9]+)/([0-9]+)(?:st|nd|rd|th|ST|ND|RD|TH)?(?![\w/]|\.[0-9])"),
+        _fraction,
+    ),
     (
         re.compile(r"(?<![\w.])([0-9]+)'\s?([0-9]{1,2})(?:\"|'')"),
         lambda m: (
@@ -536,6 +548,11 @@ _RULES: list = [
     (re.compile(rf"{_FREE}({NUM})x(?![\w])"), lambda m: f" {number(m.group(1))} x "),
     (re.compile(r"(?<![\w.,'])'?((?:1[0-9]|20)[0-9]0|[1-9]0)'?s\b"), _decade),
     (re.compile(r"(?<![\w.,'])((?:1[0-9]|20)[0-9]0) s\b(?!')"), _decade),  # "the 1980 s": a stray space
+    # "back in '99", "'05": a year written short is said as a year, "oh" for a zero tens.
+    (
+        re.compile(r"(?<![\w'])'([0-9]{2})(?![\w']|[.,][0-9])"),
+        lambda m: f" {'oh ' + cardinal(int(m.group(1))) if m.group(1) < '10' else cardinal(int(m.group(1)))} ",
+    ),
     # A bare "s" is only a unit after a decimal ("9.58s"); "the 1s and 0s" are not seconds.
     (re.compile(rf"{_FREE}([0-9]*\.[0-9]+)s(?![\w])"), lambda m: f" {number(m.group(1))} seconds "),
     (re.compile(r"(?<![0-9.,])([0-9]+)'?s\b"), lambda m: f" {_plural(number(m.group(1)))} "),  # "1s and 0s"

@@ -97,7 +97,26 @@ STYLE_CASES = [
     ("10 cm x 20 cm", "ten centimeters by twenty centimeters"),
     ("Box x 3", "box x three"),
     ("Super Bowl LVII", "super bowl fifty seven"),
+    ("It happened on 9/11.", "it happened on nine eleven"),
+    ("He ate 3/4. Then", "he ate three quarters then"),  # a fraction before a sentence end
+    ("from '99 to '05", "from ninety nine to oh five"),  # years written short
+    ("Order #12345", "order number one two three four five"),  # a reference number
+    ("order 500 units", "order five hundred units"),
+    ("a 50-50 chance", "a fifty fifty chance"),
+    ("Mix 2 tbsp sugar with 1 tsp salt.", "mix two tablespoons sugar with one teaspoon salt"),
 ]
+
+
+@pytest.mark.parametrize(
+    "text,spoken",
+    [
+        ("He is 6 ft. tall.", "He is six feet tall."),  # the unit's period inside a sentence is no pause
+        ("It is 5 km. The end", "It is five kilometers. The end"),
+    ],
+)
+def test_abbreviated_unit_period(text, spoken):
+    assert to_spoken(text).spoken == spoken
+
 
 PHONE_CASES = [
     ("(123) 123 5678", "one two three one two three five six seven eight"),
