@@ -135,6 +135,8 @@ def expand_numeric_dates(text: str, date_order: str = "auto") -> str:
         a, b = int(m.group(2)), int(m.group(3))
         if (a, b) == (9, 11):
             return m.group(0)  # "on 9/11": the day is named by its numbers ("nine eleven")
+        if m.group(1).lower() not in _DATE_ONLY_CUES and a < b and b in _COMMON_DENOMINATORS:
+            return m.group(0)  # "reduce by 1/2", "from 1/3 to 1/2": a common fraction
         order = "dmy" if a > 12 >= b else "mdy" if b > 12 >= a or a == b else _numeric_order(text, "/", date_order)
         if order is None:
             raise NormalizationError(
@@ -148,6 +150,8 @@ def expand_numeric_dates(text: str, date_order: str = "auto") -> str:
     return _CUED_MONTH_DAY.sub(cued, _NUMERIC_DATE.sub(one, text))
 
 
+_DATE_ONLY_CUES = {"on", "due", "dated"}  # after these even "3/4" is a date; after "by", "from"... a fraction
+_COMMON_DENOMINATORS = {2, 3, 4, 8, 16}
 _CUED_MONTH_DAY = re.compile(
     r"\b(on|by|until|till|since|before|after|due|dated|from|through|thru)\s+([0-9]{1,2})/([0-9]{1,2})(?![\w/]|[.,][0-9])",
     re.I,

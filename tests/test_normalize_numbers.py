@@ -86,6 +86,8 @@ STYLE_CASES = [
     ("by 12/25", "by december twenty fifth"),  # month and day after a date word
     ("on 3/4", "on march fourth"),  # both under 13: the slash convention (normalize.date_order=auto)
     ("3/4 of the cake", "three quarters of the cake"),
+    ("reduce by 1/2", "reduce by one half"),  # a common fraction after "by" stays one
+    ("from 1/3 to 1/2 cup", "from one third to one half cup"),
     ("the 2019/20 season", "the twenty nineteen twenty season"),
     ("10 / 2 = 5", "ten divided by two equals five"),
     ("ext. 204", "extension two zero four"),
