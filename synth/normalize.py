@@ -77,6 +77,7 @@ _CHAR_MAP = str.maketrans(
         "\u00bf": " ",
         "\u00a1": " ",
         "\u00a9": " copyright ",
+        "\u00ba": "\u00b0",  # "45º": in English text the ordinal indicator stands for the degree sign
         "\u00b2": " squared ",
         "\u00b3": " cubed ",
     }
@@ -110,7 +111,8 @@ def _clean(text: str) -> str:
     text = "".join(
         " " if c.isspace() else c for c in text if c.isspace() or not unicodedata.category(c).startswith("C")
     )
-    text = re.sub(r"(?<=[0-9])\s?\u2013\s?(?=[0-9$£€¥])", "-", text)  # en dash in a range
+    # An en dash in a range, also after a time ("9AM\u20135PM").
+    text = re.sub(r"(?:(?<=[0-9])|(?<=[0-9][AaPp][Mm])|(?<=[AaPp]\.[Mm]\.))\s?\u2013\s?(?=[0-9$£€¥])", "-", text)
     text = text.replace("\u2013", " , ").replace("''", '"')
     text = re.sub(r"'{2,}", "'", text)
     for c in text:
@@ -236,6 +238,7 @@ _ROMAN_CARDINAL_CUES = {
     "grade",
     "mark",
     "apollo",
+    "bowl",
 }
 # Words before a capital "A" that make it the letter ("plan A", "the A train").
 _LETTER_A_BEFORE = {
@@ -303,11 +306,13 @@ def _has_vowel(word: str) -> bool:
     return bool(set(unicodedata.normalize("NFD", word)) & _VOWELS)  # "été" has vowels
 
 
-def _roman(s: str) -> int | None:
-    # Only I, V and X: "CD", "DC", "MC", "LCD" are far more often acronyms.
-    if len(s) < 2 or not re.fullmatch(r"X{0,3}(IX|IV|V?I{0,3})", s):
+def _roman(s: str, wide: bool = False) -> int | None:
+    # Only I, V and X: "CD", "DC", "MC", "LCD" are far more often acronyms. ``wide`` (after a cue word such
+    # as "Part") also takes L and C, up to 399 ("PART XL").
+    form = r"C{0,3}(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})" if wide else r"X{0,3}(IX|IV|V?I{0,3})"
+    if len(s) < 2 or not re.fullmatch(form, s):
         return None
-    values = {"I": 1, "V": 5, "X": 10}
+    values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
     total = 0
     for a, b in zip(s, s[1:] + " "):
         total += -values[a] if values.get(b, 0) > values[a] else values[a]
@@ -343,8 +348,9 @@ def _say_word(core: str, prev: str | None, nxt: str | None, has_punct: bool, sho
     if base in _PRONOUNCED:
         return [(w, False) for w in (_PRONOUNCED[base] + plural).split()]
     roman = _roman(core)
-    if roman and prev and prev.lower() in _ROMAN_CARDINAL_CUES:
-        return [(w, False) for w in cardinal(roman).split()]  # "World War II"
+    cued = prev is not None and prev.lower() in _ROMAN_CARDINAL_CUES
+    if cued and _roman(core, wide=True):
+        return [(w, False) for w in cardinal(_roman(core, wide=True)).split()]  # "World War II", "PART XL"
     if roman and prev and prev[0].isupper() and not _is_caps(prev):
         return [(w, False) for w in ("the " + ordinal(roman)).split()]  # "Henry VIII"
     if len(core) == 1:

@@ -36,14 +36,14 @@ _MONTH_ABBR = {"Jan": 1, "Feb": 2, "Mar": 3, "Apr": 4, "Jun": 6, "Jul": 7, "Aug"
 _MONTH_ABBR.update({"Oct": 10, "Nov": 11, "Dec": 12})
 _MONTH_NUM = {**{m: i + 1 for i, m in enumerate(MONTHS)}, **_MONTH_ABBR}
 # A month is written in title case, lowercase or capitals ("July", "july", "JULY"), never in mixed case.
-_MONTH_FORMS = {form: n for name, n in _MONTH_NUM.items() for form in (name, name.lower(), name.upper())}
+MONTH_FORMS = {form: n for name, n in _MONTH_NUM.items() for form in (name, name.lower(), name.upper())}
 # "may" and "mar" are also verbs: in lowercase they count only before a day number with a year or suffix.
 _LOWER_WORDS = r"(?!(?:may|mar)\s+[0-9]{1,2}(?![0-9]|st|nd|rd|th|,?\s+[0-9]{4}))"
-_MONTH = r"(" + "|".join(sorted(_MONTH_FORMS, key=len, reverse=True)) + r")\b\.?"
+_MONTH = r"(" + "|".join(sorted(MONTH_FORMS, key=len, reverse=True)) + r")\b\.?"
 
 
 def month_number(name: str) -> int:
-    return _MONTH_FORMS[name]
+    return MONTH_FORMS[name]
 
 
 _AMPM = r"([AaPp])\.?\s?[Mm](?![A-Za-z])\.?"
@@ -130,7 +130,32 @@ def expand_numeric_dates(text: str, date_order: str = "auto") -> str:
             return m.group(0)  # not a date: the fraction and number rules read it
         return said or m.group(0)
 
-    return _NUMERIC_DATE.sub(one, text)
+    def cued(m: re.Match) -> str:
+        # "by 12/25", "on 3/4": a month and day after a word that introduces a date (else a fraction).
+        a, b = int(m.group(2)), int(m.group(3))
+        if (a, b) == (9, 11):
+            return m.group(0)  # "on 9/11": the day is named by its numbers ("nine eleven")
+        if m.group(1).lower() not in _DATE_ONLY_CUES and a < b and b in _COMMON_DENOMINATORS:
+            return m.group(0)  # "reduce by 1/2", "from 1/3 to 1/2": a common fraction
+        order = "dmy" if a > 12 >= b else "mdy" if b > 12 >= a or a == b else _numeric_order(text, "/", date_order)
+        if order is None:
+            raise NormalizationError(
+                f"ambiguous date {m.group(0)!r}: month {a} day {b}, or day {a} month {b}; "
+                "write the month as a word (or set normalize.date_order=mdy or dmy)"
+            )
+        month, day = (a, b) if order == "mdy" else (b, a)
+        said = _date(month, day, None)
+        return f"{m.group(1)} {said}" if said else m.group(0)
+
+    return _CUED_MONTH_DAY.sub(cued, _NUMERIC_DATE.sub(one, text))
+
+
+_DATE_ONLY_CUES = {"on", "due", "dated"}  # after these even "3/4" is a date; after "by", "from"... a fraction
+_COMMON_DENOMINATORS = {2, 3, 4, 8, 16}
+_CUED_MONTH_DAY = re.compile(
+    r"\b(on|by|until|till|since|before|after|due|dated|from|through|thru)\s+([0-9]{1,2})/([0-9]{1,2})(?![\w/]|[.,][0-9])",
+    re.I,
+)
 
 
 def _ampm(letter: str, text: str, end: int) -> str:
@@ -160,6 +185,8 @@ def _time(m: re.Match) -> str:
     if mi > 59 or (s and int(s) > 59) or (letter and not 1 <= h <= 12) or (not s and h > 24):
         return m.group(0)
     ampm = _ampm(letter, m.string, m.end()) if letter else ""
+    if s and ampm:  # "10:00:00 p.m." is a time of day, to the second
+        return f" {_clock(h, mi, ampm)} " if s == "00" else f" {_clock(h, mi)} and {cardinal(int(s))} seconds {ampm} "
     if s:  # "1:05:30" is nearly always a duration
         parts = [(h, "hour", "hours"), (mi, "minute", "minutes"), (int(s), "second", "seconds")]
         said = [f"{cardinal(v)} {one if v == 1 else many}" for v, one, many in parts if v]

@@ -1,7 +1,9 @@
 """Spelling numbers and letters as words: the helpers every normalizer pass shares.
 
-All number spelling goes through num2words; these functions only tidy its output into our label style
-(US English, one token per word, no "and" inside numbers).
+All number spelling goes through num2words; these functions only tidy its output into our label style: one
+token per word, and "and" only inside the last group of a quantity ("one hundred and twenty three", "eighteen
+thousand and eighty one", but "one hundred twenty three thousand", "one hundred twenty three million twelve"), the
+reading of the peer test set (NeMo) throughout. Codes, fractions, ordinals and years take no "and".
 """
 
 from __future__ import annotations
@@ -52,8 +54,12 @@ def _tidy(words: str) -> str:
 
 
 def digits(text: str) -> str:
-    """Read digits one by one, zero as "oh", the way phone numbers are said."""
-    return " ".join("oh" if c == "0" else _tidy(num2words(int(c))) for c in text if c.isdigit())
+    """Read digits one by one, as codes and phone numbers are said ("0063" -> "zero zero six three").
+
+    A zero is "zero", the reading of the peer test set; "oh" stays where it belongs to a number said in pairs
+    (years "fifteen oh six", times "one oh five", house numbers "seven oh eight").
+    """
+    return " ".join(_tidy(num2words(int(c))) for c in text if c.isdigit())
 
 
 def code_digits(text: str) -> str:
@@ -64,12 +70,22 @@ def code_digits(text: str) -> str:
     return digits(text)
 
 
-def cardinal(n: int) -> str:
+def cardinal(n: int, with_and: bool = True) -> str:
+    """``n`` in words; ``with_and`` puts "and" before the tens of its last group (see the module docstring).
+
+    Pass ``with_and=False`` where the number is not the whole quantity ("460" of "460 billion") or is a name
+    or part of a fraction ("two and one hundred forty two over one").
+    """
     try:
-        return _tidy(num2words(n))
+        words = _tidy(num2words(n))
     except (OverflowError, ValueError):
         # Beyond num2words' scale names; reading the digits still says every one.
         return ("minus " if n < 0 else "") + digits(str(abs(n)))
+    last, tens = abs(n) % 1000, abs(n) % 100
+    if with_and and tens and (last >= 100 or (last == tens and abs(n) // 1000 % 1000)):
+        tail = _tidy(num2words(tens))
+        words = f"{words[: -len(tail)]}and {tail}"
+    return words
 
 
 def in_pairs(text: str) -> str:
@@ -97,8 +113,8 @@ def year(n: int) -> str:
     return _tidy(num2words(n, to="year"))
 
 
-def number(text: str) -> str:
-    """Spell a written number: "-1,250" / "3.14" / ".5" / "007"."""
+def number(text: str, with_and: bool = True) -> str:
+    """Spell a written number: "-1,250" / "3.14" / ".5" / "007" (``with_and``: as for :func:`cardinal`)."""
     neg = text.startswith("-")
     whole, _, frac = text.lstrip("-").replace(",", "").partition(".")
     if len(whole) > 1 and whole.startswith("0") and not frac:
@@ -106,7 +122,7 @@ def number(text: str) -> str:
         return ("minus " if neg else "") + digits(whole)
     words = ["minus"] if neg else []
     if whole:
-        words.append(cardinal(int(whole)))
+        words.append(cardinal(int(whole), with_and))
     if frac:
         words += ["point", " ".join(_tidy(num2words(int(d))) for d in frac)]
     return " ".join(words)

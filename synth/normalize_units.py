@@ -33,6 +33,8 @@ UNITS = {  # written unit: (singular, plural)
     "lb": ("pound", "pounds"),
     "lbs": ("pound", "pounds"),
     "oz": ("ounce", "ounces"),
+    "tbsp": ("tablespoon", "tablespoons"),
+    "tsp": ("teaspoon", "teaspoons"),
     "ml": ("milliliter", "milliliters"),
     "mL": ("milliliter", "milliliters"),
     "cc": ("cubic centimeter", "cubic centimeters"),
@@ -153,9 +155,12 @@ _SPACED_ONE_LETTER = rf"\s({_alternation(k for k in ONE_LETTER_UNITS if k not in
 def _unit(m: re.Match) -> str:
     amount, scale, spaced, attached, spaced_one, p_word, p_digit, per = m.groups()
     unit = spaced or attached or spaced_one
-    words = number(amount) + (f" {scale}" if scale else "")
+    words = number(amount, with_and=not scale) + (f" {scale}" if scale else "")
     return _measure(words, "2" if scale else amount, unit, p_word or p_digit, per)
 
+
+# The period of an abbreviated unit inside a sentence ("2 tbsp. of oil", "5 ft. tall") is no sentence end.
+_ABBR_DOT = r"(?:\.(?=\s+[a-z]))?"
 
 MEASURE_RULES: list[tuple[re.Pattern, object]] = [
     # "2-5lb", "1234-123kg", "10-15 km": a dash before a measure is a range.
@@ -166,7 +171,7 @@ MEASURE_RULES: list[tuple[re.Pattern, object]] = [
     (
         re.compile(
             rf"(?<![\w/.])(?:([0-9]{{1,2}})\s+)?([0-9]+)/([0-9]+)\s?({_alternation(UNITS)})"
-            rf"(?:{_POWER})?{_PER_RE}?(?![\w/°])"
+            rf"(?:{_POWER})?{_PER_RE}?(?![\w/°]){_ABBR_DOT}"
         ),
         _fraction_unit,
     ),
@@ -174,7 +179,7 @@ MEASURE_RULES: list[tuple[re.Pattern, object]] = [
         re.compile(
             rf"{_FREE}(-?{NUM}){_SCALE}?(?:\s?({_alternation(UNITS)})|({_alternation(_ATTACHED_ONLY)}|"
             rf"{_alternation(ONE_LETTER_UNITS)})(?![\w])|{_SPACED_ONE_LETTER})"
-            rf"(?:{_POWER})?{_PER_RE}?(?![\w/°])"
+            rf"(?:{_POWER})?{_PER_RE}?(?![\w/°]){_ABBR_DOT}"
         ),
         _unit,
     ),

@@ -137,7 +137,7 @@ def test_context_dependent_spans_are_refused(text, value):
 def test_a_reading_that_needs_its_left_context_is_located_cut_by_cut():
     text = "about 1778 people"  # a count after "about"; "1778" alone would be the year "seventeen seventy eight"
     words, [(ws, we)] = word_spans(text, [(6, 10)])
-    assert " ".join(words[ws:we]) == "one thousand seven hundred seventy eight"
+    assert " ".join(words[ws:we]) == "one thousand seven hundred and seventy eight"
 
 
 def test_unlocatable_expansions_are_rejected_not_mislabelled(tmp_path):
