@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import soxr
 
+from augment.babble import Talkers
 from augment.cache import cache_root
 from augment.device import Device, prepare_profiles
 from augment.errors import AugmentConfigError
@@ -182,8 +183,16 @@ def _test_signal(sample_rate: int) -> np.ndarray:
     return (0.3 * tone / np.max(np.abs(tone)) * envelope).astype(np.float32)
 
 
-def prepare(augment_cfg: dict | None, sample_rate: int, seed: int) -> PreparedAugment:
-    """Validate the augment config, build its banks (cached on disk), return what workers need."""
+def prepare(augment_cfg: dict | None, sample_rate: int, seed: int, talkers: Talkers | None = None) -> PreparedAugment:
+    """Validate the augment config, build its banks (cached on disk), return what workers need.
+
+    :param augment_cfg: the ``augment`` config node as plain containers (steps, devices, paired, cache_dir)
+    :param sample_rate: the rate of the audio the chain will be given
+    :param seed: the run's seed (banks without their own seed draw from it)
+    :param talkers: the engine and sentences babble noise renders its talkers with; needed only
+        when a noise step gives babble a weight (synth/talkers.py makes the run's)
+    :raises AugmentConfigError: naming the key at fault and what would be valid
+    """
     cfg = augment_cfg or {}
     check_keys(cfg, "augment", TOP_KEYS)
     check_targets(cfg, "augment")  # before anything is imported from a target or instantiated
@@ -198,7 +207,11 @@ def prepare(augment_cfg: dict | None, sample_rate: int, seed: int) -> PreparedAu
     if not isinstance(sample_rate, int) or sample_rate < 8000:
         raise AugmentConfigError(f"output.sample_rate: augmentation needs at least 8000 Hz; got {sample_rate!r}")
     ctx = Context(
-        sample_rate=sample_rate, cache_dir=cache_root(cfg.get("cache_dir")), run_seed=int(seed), devices=devices
+        sample_rate=sample_rate,
+        cache_dir=cache_root(cfg.get("cache_dir")),
+        run_seed=int(seed),
+        devices=devices,
+        talkers=talkers,
     )
     specs = tuple(prepare_step(name, step_cfg, f"augment.steps.{name}", ctx) for name, step_cfg in steps.items())
     if devices and not any(spec.factory == "augment.device.Device" for spec in specs):

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from augment.babble import Talkers
 from augment.errors import AugmentConfigError
 from augment.params import check_keys, number
 
@@ -49,6 +50,7 @@ class Context:
     run_seed: int
     devices: dict = field(default_factory=dict)  # augment.devices, for the device step
     in_device: bool = False
+    talkers: Talkers | None = None  # what babble renders its talkers with (handed to augment.prepare)
 
 
 class Step:

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import augment
+from synth.talkers import espeak_talkers
 from tests.test_augment_support import PROFILES, RATE, cache_dir, only, prepare, profile_cfg, small, speech  # noqa: F401
 
 
@@ -168,7 +169,7 @@ def test_corpus_rate_8k_works_with_device_profiles(cache_dir, speech):
     from synth.audio_io import resample
 
     cfg = small("default", cache_dir)
-    chain = augment.prepare(cfg, 8000, 1).build()
+    chain = augment.prepare(cfg, 8000, 1, espeak_talkers()).build()
     x = resample(speech[0], RATE, 8000)
     for seed in range(6):
         result = chain.apply(x, 8000, seed)
