@@ -19,12 +19,12 @@ import soxr
 
 from augment.babble import Talkers
 from augment.cache import cache_root
-from augment.device import Device, prepare_profiles
+from augment.device import prepare_profiles
 from augment.errors import AugmentConfigError
-from augment.filters import LinearFilter, run_cascade
+from augment.filters import run_cascade
 from augment.params import check_keys, db
 from augment.raw import check_targets
-from augment.step import Context, StepSpec, prepare_step
+from augment.step import Context, StepSpec, prepare_steps
 
 TOP_KEYS = {"steps", "devices", "paired", "cache_dir"}
 PEAK_LIMIT = 0.99  # the renderer clips at full scale; keep clear of it (and of QC's 0.999 clip test)
@@ -88,14 +88,15 @@ class Chain:
             rng = step_rng(seed, spec.path)
             if not force and rng.random() >= spec.p:
                 continue  # a skipped step does nothing: filters on either side of it still run as one
-            if isinstance(step, LinearFilter):
+            if step.LINEAR:
                 sos, delay, params = step.design(rate, rng)
                 filters.append((sos, delay))
                 result.applied.append({"name": spec.name, "params": params})
                 continue
             self._flush(filters, result)
-            if isinstance(step, Device):
-                name, sub = step.pick(rng)
+            picked = step.pick(rng)
+            if picked is not None:  # a device: its profile's steps, then back to the rate it was given
+                name, sub = picked
                 result.device = name
                 result.applied.append({"name": spec.name, "params": {"profile": name}})
                 rate_before = rate
@@ -146,13 +147,9 @@ class Chain:
     def check(self, audio: np.ndarray) -> None:
         """Run every step (device: every profile it may pick) once on `audio`: start-up smoke test."""
         for spec, step in self.steps:
-            picks = step.profiles if isinstance(step, Device) else [None]
-            for pick in picks:
+            for steps in list(step.variants().values()) or [[(spec, step)]]:
                 result = AugmentResult(audio.copy())
-                if pick is None:
-                    rate = self._run([(spec, step)], self.sample_rate, 0, result, force=True)
-                else:
-                    rate = self._run(step.profiles[pick], self.sample_rate, 0, result, force=True)
+                rate = self._run(steps, self.sample_rate, 0, result, force=True)
                 self._finish(result, rate, len(audio))
 
 
@@ -213,7 +210,7 @@ def prepare(augment_cfg: dict | None, sample_rate: int, seed: int, talkers: Talk
         devices=devices,
         talkers=talkers,
     )
-    specs = tuple(prepare_step(name, step_cfg, f"augment.steps.{name}", ctx) for name, step_cfg in steps.items())
+    specs = prepare_steps(steps, "augment.steps", ctx)
     if devices and not any(spec.factory == "augment.device.Device" for spec in specs):
         prepare_profiles(devices, list(devices), ctx)  # unused devices are still checked: typos surface now
     prepared = PreparedAugment(specs, sample_rate, bool(cfg.get("paired", False)))

@@ -11,39 +11,47 @@ A step's life:
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 
 from augment.babble import Talkers
 from augment.errors import AugmentConfigError
 from augment.params import check_keys, number
+from seams import Registry
 
-# Built-in step types by their short `type` name (a step's key is its type unless it says otherwise).
-BUILTIN = {
-    "room": "augment.room.Room",
-    "noise": "augment.noise.Noise",
-    "device": "augment.device.Device",
-    "resample": "augment.codec.Resample",
-    "codec": "augment.codec.Codec",
-    "bandpass": "augment.filters.BandPass",
-    "eq": "augment.filters.Equalizer",
-    "gain": "augment.dynamics.Gain",
-    "agc": "augment.dynamics.AGC",
-    "limiter": "augment.dynamics.Limiter",
-    "clipping": "augment.dynamics.Clipping",
-    "probe": "augment.probe.BuildProbe",
-}
+# Step types by their short `type` name (a step's key is its type unless it says otherwise); a
+# test or plugin adds its own with STEPS.register(name, "module:Class").
+STEPS = Registry(
+    "step type",
+    {
+        "room": "augment.room:Room",
+        "noise": "augment.noise:Noise",
+        "device": "augment.device:Device",
+        "resample": "augment.codec:Resample",
+        "codec": "augment.codec:Codec",
+        "bandpass": "augment.filters:BandPass",
+        "eq": "augment.filters:Equalizer",
+        "gain": "augment.dynamics:Gain",
+        "agc": "augment.dynamics:AGC",
+        "limiter": "augment.dynamics:Limiter",
+        "clipping": "augment.dynamics:Clipping",
+    },
+    AugmentConfigError,
+)
 COMMON_KEYS = {"p", "type", "_target_"}
 STEP_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Context:
-    """What a step's prepare() may use. `sample_rate` is the rate at this point of the chain."""
+    """What a step's prepare() may use. `sample_rate` is the lowest rate the audio may have at this
+    point of the chain (each step says what it hands on: `Step.output_rate`)."""
 
     sample_rate: int
     cache_dir: Path
@@ -54,10 +62,46 @@ class Context:
 
 
 class Step:
+    """One augmentation step, the way audiomentations builds a transform: validated once, drawn per item.
+
+    A step may also declare, for the chain:
+      LINEAR = True    it is a linear filter: it implements design(), and the chain runs
+                       consecutive linear steps as one cascade (one pass over the audio)
+      output_rate()    the lowest rate it may hand on (a resampler): what later steps are prepared for
+      pick()           it runs one of several sub-chains per item (a device profile); the chain runs
+                       the pick and then returns to this step's input rate
+    """
+
     KEYS: frozenset = frozenset()  # config keys this step accepts besides p/type/_target_
+    LINEAR: ClassVar[bool] = False
 
     @classmethod
     def prepare(cls, cfg: dict, key: str, ctx: Context) -> dict:
+        """Validate this step's config and build what it needs on disk, once, in the parent.
+
+        :param cfg: the step's settings, without p/type/_target_
+        :param key: its dotted config path, for messages (e.g. ``augment.steps.room``)
+        :param ctx: the rate at this point of the chain, the cache folder, the run seed
+        :returns: the keyword arguments of ``__init__``: small and picklable (workers receive them)
+        :raises AugmentConfigError: naming the key at fault and what would be valid
+        """
+        return {}
+
+    @classmethod
+    def output_rate(cls, kwargs: dict, sample_rate: int) -> int:
+        """The lowest rate this step may hand on, given its prepared `kwargs` and its input rate."""
+        return sample_rate
+
+    def design(self, sample_rate: int, rng: np.random.Generator) -> tuple[np.ndarray, float, dict]:
+        """LINEAR steps: (second-order sections, group delay in samples, the label's params)."""
+        raise NotImplementedError
+
+    def pick(self, rng: np.random.Generator) -> tuple[str, list] | None:
+        """A step that runs a sub-chain: (the pick's name, its [(StepSpec, Step)]); None for others."""
+        return None
+
+    def variants(self) -> dict[str, list]:
+        """Every sub-chain pick() may return, by name (the start-up check runs each); {} for others."""
         return {}
 
     def apply(self, audio: np.ndarray, sample_rate: int, rng: np.random.Generator) -> tuple[np.ndarray, int, dict]:
@@ -109,10 +153,29 @@ class StepSpec:
         module, _, cls = self.factory.rpartition(".")
         return getattr(importlib.import_module(module), cls)(**self.kwargs)
 
+    def output_rate(self, sample_rate: int) -> int:
+        """The lowest rate this step may hand on (raw audiomentations transforms keep the rate)."""
+        return sample_rate if self.factory == "raw" else step_class(self.factory).output_rate(self.kwargs, sample_rate)
+
 
 def step_class(dotted: str) -> type[Step]:
     module, _, cls = dotted.rpartition(".")
     return getattr(importlib.import_module(module), cls)
+
+
+def prepare_steps(steps: dict, key: str, ctx: Context) -> tuple[StepSpec, ...]:
+    """Prepare named steps in order, each for the rate the steps before it hand on.
+
+    :param steps: step name -> its config (already allowlist-checked)
+    :param key: the dotted path of the mapping, e.g. ``augment.steps``
+    :param ctx: the context at the first step
+    """
+    specs, rate = [], ctx.sample_rate
+    for name, cfg in steps.items():
+        spec = prepare_step(name, cfg, f"{key}.{name}", dataclasses.replace(ctx, sample_rate=rate))
+        rate = spec.output_rate(rate)
+        specs.append(spec)
+    return tuple(specs)
 
 
 def prepare_step(name: str, cfg: dict, key: str, ctx: Context) -> StepSpec:
@@ -132,18 +195,18 @@ def prepare_step(name: str, cfg: dict, key: str, ctx: Context) -> StepSpec:
         return StepSpec(name, path, p, "raw", prepare_raw(cfg, key, ctx))
     if target is not None:
         dotted = str(target)
-        if dotted not in BUILTIN.values():
+        if STEPS.name_of(dotted) is None:
             raise AugmentConfigError(
-                f"{key}._target_: {dotted!r} is not an augment step; known: {sorted(BUILTIN.values())}"
+                f"{key}._target_: {dotted!r} is not an augment step; known: {sorted(STEPS.dotted_paths())}"
             )
     else:
         kind = cfg.get("type", name)
-        if kind not in BUILTIN:
+        if kind not in STEPS:
             raise AugmentConfigError(
-                f"{key}: unknown step type {kind!r}; give type: one of {sorted(BUILTIN)}, or _target_: an "
-                "audiomentations.* transform"
+                f"{key}: unknown step type {kind!r}{STEPS.suggestion(kind)}; give type: one of {sorted(STEPS)}, "
+                "or _target_: an audiomentations.* transform"
             )
-        dotted = BUILTIN[kind]
+        dotted = STEPS.target(kind).replace(":", ".")
     cls = step_class(dotted)
     check_keys(cfg, key, COMMON_KEYS | set(cls.KEYS))
     body = {k: v for k, v in cfg.items() if k not in COMMON_KEYS}

@@ -94,7 +94,7 @@ def test_prepared_is_small_and_gives_the_same_bytes_in_another_process(cache_dir
         assert pool.apply(_apply_in_child, (payload,)) == here
 
 
-def test_chain_is_built_by_build_only(tmp_path, cache_dir, speech):
+def test_chain_is_built_by_build_only(tmp_path, cache_dir, speech, probe_step):
     """Transforms that scan folders in __init__ (AddBackgroundNoise) run it when a chain is built,
     never per item; the probe step logs each build's process id."""
     import soundfile as sf
