@@ -1,4 +1,6 @@
-"""``python -m voices``: print voice catalogs as a table, with whether each voice can render here.
+"""The voice listing (``python -m voices``, ``speechforge voices``): catalogs as a table, with
+whether each voice can render here. Whether one can is the engines' answer, a layer above this
+package: the caller hands `main` that check (synth/voice_selection.py's `voices_command` does).
 
 python -m voices                       # all shipped catalogs
 python -m voices espeak_en --accent en-us --accent en-gb --gender female
@@ -13,7 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from voices.catalog import TABLE_COLUMNS, CatalogError, Voice, catalog_names, load_catalogs, select_voices
 
@@ -45,7 +47,17 @@ def table(voices: Sequence[Voice], available: Sequence[tuple[bool, str]]) -> str
     return "\n".join([fmt(columns), fmt(["-" * w for w in widths])] + [fmt(r) for r in rows])
 
 
-def main(argv: list[str] | None = None) -> int:
+# (voices, engines.<name>.* options) -> (can render here, why not) per voice
+Availability = Callable[[Sequence[Voice], Mapping[str, Mapping]], list[tuple[bool, str]]]
+
+
+def main(argv: list[str] | None, availability: Availability) -> int:
+    """Run the listing command.
+
+    :param argv: the arguments after ``voices`` (None: sys.argv[1:])
+    :param availability: the check of what this machine can render, handed in by the caller
+    :returns: the exit status (2 for a bad catalog, filter or option)
+    """
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["add"]:  # a subcommand: no shipped catalog is named "add" (a file by that name: ./add)
         from voices.add import main as add_main
@@ -78,8 +90,6 @@ def main(argv: list[str] | None = None) -> int:
     except CatalogError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    from synth.voice_selection import availability
-
     available = availability(voices, options)
     if args.available:
         kept = [(v, a) for v, a in zip(voices, available) if a[0]]
@@ -91,7 +101,3 @@ def main(argv: list[str] | None = None) -> int:
     for (engine, why), n in sorted(reasons.items()):
         print(f"  not available ({n} {engine} voice{'s' if n > 1 else ''}): {why}")
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
