@@ -32,6 +32,8 @@ PEAK_LIMIT = 0.99  # the renderer clips at full scale; keep clear of it (and of 
 
 @dataclass
 class AugmentResult:
+    """What a chain did to one item: the audio, the label of every step applied, the device picked."""
+
     audio: np.ndarray  # float32 mono at the input's rate, same length as the input
     applied: list[dict] = field(default_factory=list)  # [{"name", "params"}] in the order applied
     device: str | None = None  # the device profile's name, or None
@@ -48,7 +50,11 @@ def step_rng(seed: int, path: str) -> np.random.Generator:
     leaves every other step's draws unchanged (useful when sweeping a single step).
 
     The stream's PCG64 state is a BLAKE2b hash of (seed, path), set on a generator kept per path and
-    thread: a fresh default_rng per step costs ~14 µs in SeedSequence set-up, nine times per item."""
+    thread: a fresh default_rng per step costs ~14 µs in SeedSequence set-up, nine times per item.
+
+    :param seed: the item's seed
+    :param path: the step's config path, e.g. "steps.room"
+    """
     streams = getattr(_STREAMS, "by_path", None)
     if streams is None:
         streams = _STREAMS.by_path = {}
@@ -67,11 +73,24 @@ def step_rng(seed: int, path: str) -> np.random.Generator:
 
 
 class Chain:
+    """The built steps of a prepared augment config, in a worker (built once per process).
+
+    :param specs: the prepared steps, in order
+    :param sample_rate: the rate of the audio it will be given
+    """
+
     def __init__(self, specs: list[StepSpec], sample_rate: int):
         self.sample_rate = sample_rate
         self.steps = [(spec, spec.build()) for spec in specs]
 
     def apply(self, audio: np.ndarray, sample_rate: int, seed: int) -> AugmentResult:
+        """Augment one item: a pure function of (audio, sample_rate, seed) and the config.
+
+        :param audio: float32 mono, at the chain's rate
+        :param sample_rate: must be the rate the chain was prepared for
+        :param seed: the item's seed; each step draws from its own stream of it
+        :returns: the same length at the same rate, with every step's drawn values
+        """
         if sample_rate != self.sample_rate:
             raise ValueError(f"this chain was prepared for {self.sample_rate} Hz audio; got {sample_rate} Hz")
         x = np.asarray(audio, dtype=np.float32).reshape(-1).copy()
@@ -160,15 +179,19 @@ def _fit(audio: np.ndarray, length: int) -> np.ndarray:
 
 @dataclass(frozen=True)
 class PreparedAugment:
+    """What `prepare` hands the workers: small and picklable; `build()` makes the Chain."""
+
     specs: tuple[StepSpec, ...]
     sample_rate: int
     paired: bool = False
 
     @property
     def is_empty(self) -> bool:
+        """True when no step is configured."""
         return not self.specs
 
     def build(self) -> Chain:
+        """The chain, its steps built (once per worker: some scan folders or load banks)."""
         return Chain(list(self.specs), self.sample_rate)
 
 

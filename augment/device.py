@@ -17,6 +17,12 @@ from augment.step import Context, Step, StepSpec, prepare_steps
 
 
 def prepare_profiles(devices: dict, names: list[str], ctx: Context) -> dict[str, tuple[StepSpec, ...]]:
+    """Prepare the named device profiles, each a chain of its own starting at `ctx`'s rate.
+
+    :param devices: augment.devices: name -> {step name: settings}
+    :param names: the profiles to prepare
+    :param ctx: the context where the device step sits
+    """
     profiles = {}
     for name in names:
         steps = devices[name]
@@ -70,6 +76,7 @@ class Device(Step):
         return self.profiles
 
     def pick(self, rng: np.random.Generator) -> tuple[str, list]:
+        """This item's profile, drawn by weight from `rng`: (its name, its built steps)."""
         name = (
             self.names[int(rng.choice(len(self.names), p=self.probabilities))] if len(self.names) > 1 else self.names[0]
         )

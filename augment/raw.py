@@ -23,7 +23,12 @@ from augment.targets import check_augment_target
 
 def check_targets(node: Any, key: str, nested: bool = False) -> None:
     """Walk the whole augment config; refuse any target outside the allowlist, and Hydra's other
-    special keys (_args_, _partial_, _recursive_, _convert_), which would change what gets called."""
+    special keys (_args_, _partial_, _recursive_, _convert_), which would change what gets called.
+
+    :param node: the config (or a part of it)
+    :param key: its dotted path, for messages
+    :param nested: True inside a transform's own arguments (an augment step may not go there)
+    """
     if isinstance(node, dict):
         for name in node:
             if isinstance(name, str) and name.startswith("_") and name != "_target_":

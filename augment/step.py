@@ -89,11 +89,19 @@ class Step:
 
     @classmethod
     def output_rate(cls, kwargs: dict, sample_rate: int) -> int:
-        """The lowest rate this step may hand on, given its prepared `kwargs` and its input rate."""
+        """The lowest rate this step may hand on.
+
+        :param kwargs: what its prepare() returned
+        :param sample_rate: the rate it is given
+        """
         return sample_rate
 
     def design(self, sample_rate: int, rng: np.random.Generator) -> tuple[np.ndarray, float, dict]:
-        """LINEAR steps: (second-order sections, group delay in samples, the label's params)."""
+        """LINEAR steps: (second-order sections, group delay in samples, the label's params).
+
+        :param sample_rate: the rate the filter runs at
+        :param rng: this step's stream for this item
+        """
         raise NotImplementedError
 
     def pick(self, rng: np.random.Generator) -> tuple[str, list] | None:
@@ -105,6 +113,14 @@ class Step:
         return {}
 
     def apply(self, audio: np.ndarray, sample_rate: int, rng: np.random.Generator) -> tuple[np.ndarray, int, dict]:
+        """Draw this item's values from `rng` and apply them; deterministic given the stream.
+
+        :param audio: float32 mono
+        :param sample_rate: its rate
+        :param rng: this step's own stream for this item (chain.step_rng)
+        :returns: (audio, its rate afterwards, the label's params: every value drawn; None if the
+            step found nothing to do, which leaves it out of the label)
+        """
         raise NotImplementedError
 
     def apply_tracked(
@@ -145,7 +161,8 @@ class StepSpec:
     factory: str  # dotted class path of a Step, or "raw" for an audiomentations transform
     kwargs: dict
 
-    def build(self):
+    def build(self) -> Step:
+        """The step itself, built from `kwargs` (in a worker, once per process)."""
         if self.factory == "raw":
             from augment.raw import RawTransform
 
@@ -159,6 +176,7 @@ class StepSpec:
 
 
 def step_class(dotted: str) -> type[Step]:
+    """The Step class at the dotted path `dotted` (a StepSpec's factory)."""
     module, _, cls = dotted.rpartition(".")
     return getattr(importlib.import_module(module), cls)
 
@@ -179,7 +197,13 @@ def prepare_steps(steps: dict, key: str, ctx: Context) -> tuple[StepSpec, ...]:
 
 
 def prepare_step(name: str, cfg: dict, key: str, ctx: Context) -> StepSpec:
-    """Validate one step's config (already allowlist-checked) and prepare it."""
+    """Validate one step's config (already allowlist-checked) and prepare it.
+
+    :param name: the step's key (its type too, unless it gives `type` or `_target_`)
+    :param cfg: its config: p, type or _target_, and its own keys
+    :param key: its dotted config path, for messages
+    :param ctx: the context at this point of the chain
+    """
     if not STEP_NAME.match(str(name)):
         raise AugmentConfigError(f"{key}: step names are lowercase [a-z0-9_], starting with a letter")
     if not isinstance(cfg, dict):

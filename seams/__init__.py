@@ -70,7 +70,11 @@ class Registry:
         return getattr(importlib.import_module(module), attr)
 
     def register(self, name: str, target: str) -> None:
-        """Add a part (a test's own step, a plugin); refuses a name already taken."""
+        """Add a part (a test's own step, a plugin); refuses a name already taken.
+
+        :param name: the name configs will use
+        :param target: ``"module:attr"``, imported when the part is first used
+        """
         _check_target(name, target)
         if name in self._entries:
             raise ValueError(f"{self.kind} {name!r} is registered already (as {self._entries[name]})")

@@ -121,7 +121,13 @@ def create_engine(name: str, **options) -> Engine:
 
 
 def voice_available(name: str, engine_voice: str, **options) -> tuple[bool, str]:
-    """Whether this machine has what `engine_voice` needs (without loading a model), and if not, why."""
+    """Whether this machine has what `engine_voice` needs (without loading a model), and if not, why.
+
+    :param name: the engine's registry name
+    :param engine_voice: the engine's own voice name
+    :param options: ``engines.<name>.*``, as the answer may depend on them (a voices folder)
+    :returns: (True, "") or (False, the reason)
+    """
     if name not in ENGINES:
         return False, ENGINES.unknown(name)
     try:

@@ -44,6 +44,7 @@ class Exporter:
 
     @classmethod
     def of(cls, module: ModuleType) -> Exporter:
+        """The Exporter a format's module defines (NAME, OPTIONS, write, check and maybe validate)."""
         return cls(module.NAME, module.write, module.check, dict(module.OPTIONS), getattr(module, "validate", None))
 
 
@@ -80,7 +81,11 @@ def check_formats(formats) -> list[str]:
 
 def check_request(formats, options: dict | None = None) -> dict[str, dict]:
     """{format: its full options} for a request, or ExportError naming what is wrong. Cheap: call it
-    before a long run so a typo fails at once, not after hours of rendering."""
+    before a long run so a typo fails at once, not after hours of rendering.
+
+    :param formats: format names (``output.formats``)
+    :param options: {format: its options} (``output.export_options``); defaults fill the rest
+    """
     names = check_formats(formats)
     options = dict(options or {})
     unknown = sorted(set(options) - set(EXPORTERS))
@@ -95,7 +100,12 @@ def check_request(formats, options: dict | None = None) -> dict[str, dict]:
 
 def export_corpus(corpus_dir, formats: list[str], options: dict | None = None) -> dict[str, Path]:
     """Write each format under <corpus>/exports/<name>/ from manifest.jsonl; return where each went.
-    `options` maps a format name to its options, e.g. {"webdataset": {"shard_size": 1000}}."""
+
+    :param corpus_dir: a corpus folder (holding manifest.jsonl)
+    :param formats: format names, e.g. ["hf", "kaldi"]
+    :param options: {format: its options}, e.g. {"webdataset": {"shard_size": 1000}}
+    :raises ExportError: an unknown format or option, or no manifest
+    """
     root = Path(corpus_dir)
     settings = check_request(formats, options)
     if not (root / MANIFEST).is_file():
