@@ -1,12 +1,17 @@
-"""Babble: several talkers at once, rendered from our own eSpeak NG voices once and cached.
+"""Babble: several talkers at once, rendered once by an engine the caller hands in, and cached.
 
 A bank of clips is made at prepare time (a few seconds of engine work); items take a random
-stretch of one clip, wrapping around, so no TTS runs per item.
+stretch of one clip, wrapping around, so no TTS runs per item. augment renders no speech of its
+own: the run passes a `Talkers` (synth/talkers.py: eSpeak NG and the built-in prompts) to
+`augment.prepare`, so this package never imports an engine.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import soxr
@@ -29,21 +34,33 @@ DEFAULT_VOICES = (
 )
 
 
-def _texts() -> list[str]:
-    from synth.normalize import builtin_spoken_texts
+@dataclass(frozen=True)
+class Talkers:
+    """Where babble's talkers come from: an engine and what they say, handed in by the caller.
 
-    return builtin_spoken_texts()
+    :param open_engine: () -> an engine with ``synthesize(text, voice, prosody, seed)`` returning
+        ``.audio`` (float32 mono) and ``.sample_rate``, and ``close()``: the Engine seam of
+        synth/engines/base.py. Opened only when a bank is not in the cache.
+    :param prosody: what every talker speaks with (the engine's neutral prosody)
+    :param texts: () -> the sentences talkers say, in the spoken form the engine is fed (called
+        only when babble is asked for: normalizing them takes a moment)
+    :param build: what identifies the engine's build, e.g. ``{"espeakng_loader": "0.2.4"}``; part of
+        the bank's cache key, since another build may render other samples
+    """
+
+    open_engine: Callable[[], Any]
+    prosody: Any
+    texts: Callable[[], Sequence[str]]
+    build: dict
 
 
 def _talker(
-    engine, rng: np.random.Generator, voice: str, texts: list[str], samples: int, sample_rate: int
+    engine, prosody, texts: list[str], rng: np.random.Generator, voice: str, samples: int, sample_rate: int
 ) -> np.ndarray:
-    from synth.engines import Prosody
-
     pieces, total = [], 0
     while total < samples * 1.5:  # extra, so the talker can start mid-sentence
         text = texts[int(rng.integers(len(texts)))]
-        out = engine.synthesize(text, voice, Prosody(), int(rng.integers(2**31)))
+        out = engine.synthesize(text, voice, prosody, int(rng.integers(2**31)))
         audio = (
             soxr.resample(out.audio, out.sample_rate, sample_rate, quality="HQ")
             if out.sample_rate != sample_rate
@@ -60,11 +77,27 @@ def _talker(
 
 
 def bank(
-    talkers: int, clips: int, seconds: float, seed: int, voices: tuple[str, ...], sample_rate: int, cache_dir: Path
+    talkers: int,
+    clips: int,
+    seconds: float,
+    seed: int,
+    voices: tuple[str, ...],
+    sample_rate: int,
+    cache_dir: Path,
+    source: Talkers,
 ) -> Path:
-    from importlib.metadata import version
+    """The folder of a bank of babble clips, rendered now unless the cache holds it.
 
-    texts = _texts()
+    :param talkers: voices mixed in each clip
+    :param clips: how many clips
+    :param seconds: length of each clip
+    :param seed: draws the voices, sentences and gaps of every clip
+    :param voices: the engine's voice names talkers are drawn from
+    :param sample_rate: rate of the clips
+    :param cache_dir: the augment cache; the bank goes under babble/<key of all of the above>
+    :param source: the engine and sentences (`Talkers`)
+    """
+    texts = list(source.texts())
     params = {
         "talkers": talkers,
         "clips": clips,
@@ -74,21 +107,19 @@ def bank(
         "sample_rate": sample_rate,
         "texts": len(texts),
         "texts_hash": bank_key("texts", {"t": texts}),
-        "espeakng_loader": version("espeakng-loader"),
-    }  # another engine build may render other samples
+        **source.build,
+    }
     folder = cache_dir / "babble" / bank_key("babble", params)
     if (folder / "index.json").exists():
         return folder
-    from synth.engines import create_engine
-
-    engine = create_engine("espeak")
+    engine = source.open_engine()
     try:
         arrays, index = [], []
         samples = int(seconds * sample_rate)
         for c in range(clips):
             rng = np.random.default_rng([seed, c])
             chosen = [voices[int(i)] for i in rng.choice(len(voices), size=talkers, replace=len(voices) < talkers)]
-            mix = sum(_talker(engine, rng, v, texts, samples, sample_rate) for v in chosen)
+            mix = sum(_talker(engine, source.prosody, texts, rng, v, samples, sample_rate) for v in chosen)
             mix = mix / np.sqrt(np.mean(np.square(mix)))
             arrays.append(mix.astype(np.float32))
             index.append({"clip": f"babble-{folder.name[:8]}-{c:02d}", "voices": chosen})
@@ -99,4 +130,5 @@ def bank(
 
 
 def load(folder: str) -> tuple[list[np.ndarray], list[dict]]:
+    """(clips, their index entries {"clip", "voices"}) of a bank folder made by `bank`."""
     return require_bank(folder, "babble")

@@ -17,13 +17,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import soxr
 
+from augment.babble import Talkers
 from augment.cache import cache_root
-from augment.device import Device, prepare_profiles
+from augment.device import prepare_profiles
 from augment.errors import AugmentConfigError
-from augment.filters import LinearFilter, run_cascade
+from augment.filters import run_cascade
 from augment.params import check_keys, db
 from augment.raw import check_targets
-from augment.step import Context, StepSpec, prepare_step
+from augment.step import Context, StepSpec, prepare_steps
 
 TOP_KEYS = {"steps", "devices", "paired", "cache_dir"}
 PEAK_LIMIT = 0.99  # the renderer clips at full scale; keep clear of it (and of QC's 0.999 clip test)
@@ -31,6 +32,8 @@ PEAK_LIMIT = 0.99  # the renderer clips at full scale; keep clear of it (and of 
 
 @dataclass
 class AugmentResult:
+    """What a chain did to one item: the audio, the label of every step applied, the device picked."""
+
     audio: np.ndarray  # float32 mono at the input's rate, same length as the input
     applied: list[dict] = field(default_factory=list)  # [{"name", "params"}] in the order applied
     device: str | None = None  # the device profile's name, or None
@@ -47,7 +50,11 @@ def step_rng(seed: int, path: str) -> np.random.Generator:
     leaves every other step's draws unchanged (useful when sweeping a single step).
 
     The stream's PCG64 state is a BLAKE2b hash of (seed, path), set on a generator kept per path and
-    thread: a fresh default_rng per step costs ~14 µs in SeedSequence set-up, nine times per item."""
+    thread: a fresh default_rng per step costs ~14 µs in SeedSequence set-up, nine times per item.
+
+    :param seed: the item's seed
+    :param path: the step's config path, e.g. "steps.room"
+    """
     streams = getattr(_STREAMS, "by_path", None)
     if streams is None:
         streams = _STREAMS.by_path = {}
@@ -66,11 +73,24 @@ def step_rng(seed: int, path: str) -> np.random.Generator:
 
 
 class Chain:
+    """The built steps of a prepared augment config, in a worker (built once per process).
+
+    :param specs: the prepared steps, in order
+    :param sample_rate: the rate of the audio it will be given
+    """
+
     def __init__(self, specs: list[StepSpec], sample_rate: int):
         self.sample_rate = sample_rate
         self.steps = [(spec, spec.build()) for spec in specs]
 
     def apply(self, audio: np.ndarray, sample_rate: int, seed: int) -> AugmentResult:
+        """Augment one item: a pure function of (audio, sample_rate, seed) and the config.
+
+        :param audio: float32 mono, at the chain's rate
+        :param sample_rate: must be the rate the chain was prepared for
+        :param seed: the item's seed; each step draws from its own stream of it
+        :returns: the same length at the same rate, with every step's drawn values
+        """
         if sample_rate != self.sample_rate:
             raise ValueError(f"this chain was prepared for {self.sample_rate} Hz audio; got {sample_rate} Hz")
         x = np.asarray(audio, dtype=np.float32).reshape(-1).copy()
@@ -87,14 +107,15 @@ class Chain:
             rng = step_rng(seed, spec.path)
             if not force and rng.random() >= spec.p:
                 continue  # a skipped step does nothing: filters on either side of it still run as one
-            if isinstance(step, LinearFilter):
+            if step.LINEAR:
                 sos, delay, params = step.design(rate, rng)
                 filters.append((sos, delay))
                 result.applied.append({"name": spec.name, "params": params})
                 continue
             self._flush(filters, result)
-            if isinstance(step, Device):
-                name, sub = step.pick(rng)
+            picked = step.pick(rng)
+            if picked is not None:  # a device: its profile's steps, then back to the rate it was given
+                name, sub = picked
                 result.device = name
                 result.applied.append({"name": spec.name, "params": {"profile": name}})
                 rate_before = rate
@@ -145,13 +166,9 @@ class Chain:
     def check(self, audio: np.ndarray) -> None:
         """Run every step (device: every profile it may pick) once on `audio`: start-up smoke test."""
         for spec, step in self.steps:
-            picks = step.profiles if isinstance(step, Device) else [None]
-            for pick in picks:
+            for steps in list(step.variants().values()) or [[(spec, step)]]:
                 result = AugmentResult(audio.copy())
-                if pick is None:
-                    rate = self._run([(spec, step)], self.sample_rate, 0, result, force=True)
-                else:
-                    rate = self._run(step.profiles[pick], self.sample_rate, 0, result, force=True)
+                rate = self._run(steps, self.sample_rate, 0, result, force=True)
                 self._finish(result, rate, len(audio))
 
 
@@ -162,15 +179,19 @@ def _fit(audio: np.ndarray, length: int) -> np.ndarray:
 
 @dataclass(frozen=True)
 class PreparedAugment:
+    """What `prepare` hands the workers: small and picklable; `build()` makes the Chain."""
+
     specs: tuple[StepSpec, ...]
     sample_rate: int
     paired: bool = False
 
     @property
     def is_empty(self) -> bool:
+        """True when no step is configured."""
         return not self.specs
 
     def build(self) -> Chain:
+        """The chain, its steps built (once per worker: some scan folders or load banks)."""
         return Chain(list(self.specs), self.sample_rate)
 
 
@@ -182,8 +203,16 @@ def _test_signal(sample_rate: int) -> np.ndarray:
     return (0.3 * tone / np.max(np.abs(tone)) * envelope).astype(np.float32)
 
 
-def prepare(augment_cfg: dict | None, sample_rate: int, seed: int) -> PreparedAugment:
-    """Validate the augment config, build its banks (cached on disk), return what workers need."""
+def prepare(augment_cfg: dict | None, sample_rate: int, seed: int, talkers: Talkers | None = None) -> PreparedAugment:
+    """Validate the augment config, build its banks (cached on disk), return what workers need.
+
+    :param augment_cfg: the ``augment`` config node as plain containers (steps, devices, paired, cache_dir)
+    :param sample_rate: the rate of the audio the chain will be given
+    :param seed: the run's seed (banks without their own seed draw from it)
+    :param talkers: the engine and sentences babble noise renders its talkers with; needed only
+        when a noise step gives babble a weight (synth/talkers.py makes the run's)
+    :raises AugmentConfigError: naming the key at fault and what would be valid
+    """
     cfg = augment_cfg or {}
     check_keys(cfg, "augment", TOP_KEYS)
     check_targets(cfg, "augment")  # before anything is imported from a target or instantiated
@@ -198,9 +227,13 @@ def prepare(augment_cfg: dict | None, sample_rate: int, seed: int) -> PreparedAu
     if not isinstance(sample_rate, int) or sample_rate < 8000:
         raise AugmentConfigError(f"output.sample_rate: augmentation needs at least 8000 Hz; got {sample_rate!r}")
     ctx = Context(
-        sample_rate=sample_rate, cache_dir=cache_root(cfg.get("cache_dir")), run_seed=int(seed), devices=devices
+        sample_rate=sample_rate,
+        cache_dir=cache_root(cfg.get("cache_dir")),
+        run_seed=int(seed),
+        devices=devices,
+        talkers=talkers,
     )
-    specs = tuple(prepare_step(name, step_cfg, f"augment.steps.{name}", ctx) for name, step_cfg in steps.items())
+    specs = prepare_steps(steps, "augment.steps", ctx)
     if devices and not any(spec.factory == "augment.device.Device" for spec in specs):
         prepare_profiles(devices, list(devices), ctx)  # unused devices are still checked: typos surface now
     prepared = PreparedAugment(specs, sample_rate, bool(cfg.get("paired", False)))

@@ -28,8 +28,11 @@ class Resample(Step):
             not rate.choices and rate.low != rate.high
         ):
             raise AugmentConfigError(f"{key}.rate: a rate in Hz or {{choose: [rates]}}; got a range")
-        ctx.sample_rate = int(rate.bounds[0])  # later steps must fit the lowest rate this may pick
         return {"rate": dataclasses.replace(rate, choices=tuple(int(v) for v in rate.choices))}
+
+    @classmethod
+    def output_rate(cls, kwargs, sample_rate):
+        return int(kwargs["rate"].bounds[0])  # later steps must fit the lowest rate this may pick
 
     def __init__(self, rate: Spec):
         self.rate = rate

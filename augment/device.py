@@ -13,18 +13,22 @@ import numpy as np
 
 from augment.errors import AugmentConfigError
 from augment.params import weights
-from augment.step import Context, Step, StepSpec, prepare_step
+from augment.step import Context, Step, StepSpec, prepare_steps
 
 
 def prepare_profiles(devices: dict, names: list[str], ctx: Context) -> dict[str, tuple[StepSpec, ...]]:
+    """Prepare the named device profiles, each a chain of its own starting at `ctx`'s rate.
+
+    :param devices: augment.devices: name -> {step name: settings}
+    :param names: the profiles to prepare
+    :param ctx: the context where the device step sits
+    """
     profiles = {}
     for name in names:
         steps = devices[name]
         key = f"augment.devices.{name}"
         if not isinstance(steps, dict) or not steps:
             raise AugmentConfigError(f"{key}: a device is a non-empty mapping of step name -> settings; got {steps!r}")
-        sub = dataclasses.replace(ctx, in_device=True)  # its own rate as it goes: resample steps change it
-        specs = []
         for step_name, step_cfg in steps.items():
             if (
                 isinstance(step_cfg, dict)
@@ -32,12 +36,18 @@ def prepare_profiles(devices: dict, names: list[str], ctx: Context) -> dict[str,
                 and "_target_" not in step_cfg
             ):
                 raise AugmentConfigError(f"{key}.{step_name}: a device cannot contain another device step")
-            specs.append(prepare_step(step_name, step_cfg, f"{key}.{step_name}", sub))
+        # its own rate as it goes: resample steps change it
+        specs = prepare_steps(steps, key, dataclasses.replace(ctx, in_device=True))
         profiles[name] = tuple(specs)
     return profiles
 
 
 class Device(Step):
+    """One device profile per item, drawn from `choose` (weights); the chain runs the profile's steps.
+
+    :param choose: a device name, a list of names (equal weights) or {name: weight}, from augment.devices
+    """
+
     KEYS = frozenset({"choose"})
 
     @classmethod
@@ -62,7 +72,11 @@ class Device(Step):
         total = sum(weights.values())
         self.probabilities = np.array([weights[name] / total for name in self.names])
 
+    def variants(self) -> dict[str, list]:
+        return self.profiles
+
     def pick(self, rng: np.random.Generator) -> tuple[str, list]:
+        """This item's profile, drawn by weight from `rng`: (its name, its built steps)."""
         name = (
             self.names[int(rng.choice(len(self.names), p=self.probabilities))] if len(self.names) > 1 else self.names[0]
         )

@@ -56,6 +56,8 @@ class LinearFilter(Step):
     filters as one cascade (one pass over the audio instead of one per step: sosfilt's cost is mostly
     per sample, not per section); on its own, apply() runs it."""
 
+    LINEAR = True
+
     def design(self, sample_rate: int, rng: np.random.Generator) -> tuple[np.ndarray, float, dict]:
         """(sections, group delay in samples at REFERENCE_HZ, the label's params)."""
         raise NotImplementedError

@@ -84,6 +84,11 @@ class Noise(Step):
                 raise AugmentConfigError(
                     f"{bkey}.voices: a list of eSpeak NG voice names such as 'en-us+f3'; got {voices!r}"
                 )
+            if ctx.talkers is None:
+                raise AugmentConfigError(
+                    f"{key}.kinds: babble needs an engine to render its talkers, and the caller handed none "
+                    "(augment.prepare(..., talkers=...); a run passes synth/talkers.py's)"
+                )
             try:
                 folder_path = babble.bank(
                     talkers=int(number(babble_cfg, "talkers", bkey, lo=1, hi=32, default=4)),
@@ -93,6 +98,7 @@ class Noise(Step):
                     voices=tuple(voices),
                     sample_rate=ctx.sample_rate,
                     cache_dir=ctx.cache_dir,
+                    source=ctx.talkers,
                 )
             except AugmentConfigError:
                 raise

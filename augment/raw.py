@@ -1,9 +1,10 @@
 """Config safety (the `_target_` allowlist) and raw audiomentations transforms as steps.
 
 `hydra.utils.instantiate` runs whatever a `_target_` names, so every target anywhere in the augment
-config is checked before anything is instantiated, against the one allowlist in synth/config_guard.py
-(an audiomentations transform class or one of our steps), and an augment step only as a step's own
-target, not nested inside another transform's arguments.
+config is checked before anything is instantiated, against augment's allowlist (augment/targets.py:
+an audiomentations transform class or one of our steps, which synth/config_guard.py's allowlist
+includes), and an augment step only as a step's own target, not nested inside another transform's
+arguments.
 """
 
 from __future__ import annotations
@@ -17,34 +18,23 @@ from augment.audio_files import find_audio
 from augment.errors import AugmentConfigError
 from augment.params import plain
 from augment.step import Step
-
-STEP_PREFIXES = ("audiomentations.", "augment.")
-
-
-def _check_target(target: Any, key: str, nested: bool) -> None:
-    from synth.config_guard import ConfigRefused, augment_step_targets, check_target
-
-    try:
-        check_target(target, key)  # the one allowlist of everything a config may instantiate
-    except ConfigRefused as exc:
-        raise AugmentConfigError(str(exc)) from exc
-    if not target.startswith(STEP_PREFIXES):
-        raise AugmentConfigError(f"{key}: _target_ {target!r} is a Hydra plugin or callback, not an augmentation step")
-    if nested and target in augment_step_targets():
-        raise AugmentConfigError(
-            f"{key}: _target_ {target!r} is an augment step; it is usable only as a step's own _target_, not nested"
-        )
+from augment.targets import check_augment_target
 
 
 def check_targets(node: Any, key: str, nested: bool = False) -> None:
     """Walk the whole augment config; refuse any target outside the allowlist, and Hydra's other
-    special keys (_args_, _partial_, _recursive_, _convert_), which would change what gets called."""
+    special keys (_args_, _partial_, _recursive_, _convert_), which would change what gets called.
+
+    :param node: the config (or a part of it)
+    :param key: its dotted path, for messages
+    :param nested: True inside a transform's own arguments (an augment step may not go there)
+    """
     if isinstance(node, dict):
         for name in node:
             if isinstance(name, str) and name.startswith("_") and name != "_target_":
                 raise AugmentConfigError(f"{key}.{name}: Hydra special keys other than _target_ are not accepted here")
         if "_target_" in node:
-            _check_target(node["_target_"], f"{key}._target_", nested)
+            check_augment_target(node["_target_"], f"{key}._target_", nested)
         for name, value in node.items():
             if name != "_target_":
                 check_targets(value, f"{key}.{name}", nested or "_target_" in node)

@@ -11,54 +11,116 @@ A step's life:
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import numpy as np
 
+from augment.babble import Talkers
 from augment.errors import AugmentConfigError
 from augment.params import check_keys, number
+from seams import Registry
 
-# Built-in step types by their short `type` name (a step's key is its type unless it says otherwise).
-BUILTIN = {
-    "room": "augment.room.Room",
-    "noise": "augment.noise.Noise",
-    "device": "augment.device.Device",
-    "resample": "augment.codec.Resample",
-    "codec": "augment.codec.Codec",
-    "bandpass": "augment.filters.BandPass",
-    "eq": "augment.filters.Equalizer",
-    "gain": "augment.dynamics.Gain",
-    "agc": "augment.dynamics.AGC",
-    "limiter": "augment.dynamics.Limiter",
-    "clipping": "augment.dynamics.Clipping",
-    "probe": "augment.probe.BuildProbe",
-}
+# Step types by their short `type` name (a step's key is its type unless it says otherwise); a
+# test or plugin adds its own with STEPS.register(name, "module:Class").
+STEPS = Registry(
+    "step type",
+    {
+        "room": "augment.room:Room",
+        "noise": "augment.noise:Noise",
+        "device": "augment.device:Device",
+        "resample": "augment.codec:Resample",
+        "codec": "augment.codec:Codec",
+        "bandpass": "augment.filters:BandPass",
+        "eq": "augment.filters:Equalizer",
+        "gain": "augment.dynamics:Gain",
+        "agc": "augment.dynamics:AGC",
+        "limiter": "augment.dynamics:Limiter",
+        "clipping": "augment.dynamics:Clipping",
+    },
+    AugmentConfigError,
+)
 COMMON_KEYS = {"p", "type", "_target_"}
 STEP_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-@dataclass
+@dataclass(frozen=True)
 class Context:
-    """What a step's prepare() may use. `sample_rate` is the rate at this point of the chain."""
+    """What a step's prepare() may use. `sample_rate` is the lowest rate the audio may have at this
+    point of the chain (each step says what it hands on: `Step.output_rate`)."""
 
     sample_rate: int
     cache_dir: Path
     run_seed: int
     devices: dict = field(default_factory=dict)  # augment.devices, for the device step
     in_device: bool = False
+    talkers: Talkers | None = None  # what babble renders its talkers with (handed to augment.prepare)
 
 
 class Step:
+    """One augmentation step, the way audiomentations builds a transform: validated once, drawn per item.
+
+    A step may also declare, for the chain:
+      LINEAR = True    it is a linear filter: it implements design(), and the chain runs
+                       consecutive linear steps as one cascade (one pass over the audio)
+      output_rate()    the lowest rate it may hand on (a resampler): what later steps are prepared for
+      pick()           it runs one of several sub-chains per item (a device profile); the chain runs
+                       the pick and then returns to this step's input rate
+    """
+
     KEYS: frozenset = frozenset()  # config keys this step accepts besides p/type/_target_
+    LINEAR: ClassVar[bool] = False
 
     @classmethod
     def prepare(cls, cfg: dict, key: str, ctx: Context) -> dict:
+        """Validate this step's config and build what it needs on disk, once, in the parent.
+
+        :param cfg: the step's settings, without p/type/_target_
+        :param key: its dotted config path, for messages (e.g. ``augment.steps.room``)
+        :param ctx: the rate at this point of the chain, the cache folder, the run seed
+        :returns: the keyword arguments of ``__init__``: small and picklable (workers receive them)
+        :raises AugmentConfigError: naming the key at fault and what would be valid
+        """
+        return {}
+
+    @classmethod
+    def output_rate(cls, kwargs: dict, sample_rate: int) -> int:
+        """The lowest rate this step may hand on.
+
+        :param kwargs: what its prepare() returned
+        :param sample_rate: the rate it is given
+        """
+        return sample_rate
+
+    def design(self, sample_rate: int, rng: np.random.Generator) -> tuple[np.ndarray, float, dict]:
+        """LINEAR steps: (second-order sections, group delay in samples, the label's params).
+
+        :param sample_rate: the rate the filter runs at
+        :param rng: this step's stream for this item
+        """
+        raise NotImplementedError
+
+    def pick(self, rng: np.random.Generator) -> tuple[str, list] | None:
+        """A step that runs a sub-chain: (the pick's name, its [(StepSpec, Step)]); None for others."""
+        return None
+
+    def variants(self) -> dict[str, list]:
+        """Every sub-chain pick() may return, by name (the start-up check runs each); {} for others."""
         return {}
 
     def apply(self, audio: np.ndarray, sample_rate: int, rng: np.random.Generator) -> tuple[np.ndarray, int, dict]:
+        """Draw this item's values from `rng` and apply them; deterministic given the stream.
+
+        :param audio: float32 mono
+        :param sample_rate: its rate
+        :param rng: this step's own stream for this item (chain.step_rng)
+        :returns: (audio, its rate afterwards, the label's params: every value drawn; None if the
+            step found nothing to do, which leaves it out of the label)
+        """
         raise NotImplementedError
 
     def apply_tracked(
@@ -99,7 +161,8 @@ class StepSpec:
     factory: str  # dotted class path of a Step, or "raw" for an audiomentations transform
     kwargs: dict
 
-    def build(self):
+    def build(self) -> Step:
+        """The step itself, built from `kwargs` (in a worker, once per process)."""
         if self.factory == "raw":
             from augment.raw import RawTransform
 
@@ -107,14 +170,40 @@ class StepSpec:
         module, _, cls = self.factory.rpartition(".")
         return getattr(importlib.import_module(module), cls)(**self.kwargs)
 
+    def output_rate(self, sample_rate: int) -> int:
+        """The lowest rate this step may hand on (raw audiomentations transforms keep the rate)."""
+        return sample_rate if self.factory == "raw" else step_class(self.factory).output_rate(self.kwargs, sample_rate)
+
 
 def step_class(dotted: str) -> type[Step]:
+    """The Step class at the dotted path `dotted` (a StepSpec's factory)."""
     module, _, cls = dotted.rpartition(".")
     return getattr(importlib.import_module(module), cls)
 
 
+def prepare_steps(steps: dict, key: str, ctx: Context) -> tuple[StepSpec, ...]:
+    """Prepare named steps in order, each for the rate the steps before it hand on.
+
+    :param steps: step name -> its config (already allowlist-checked)
+    :param key: the dotted path of the mapping, e.g. ``augment.steps``
+    :param ctx: the context at the first step
+    """
+    specs, rate = [], ctx.sample_rate
+    for name, cfg in steps.items():
+        spec = prepare_step(name, cfg, f"{key}.{name}", dataclasses.replace(ctx, sample_rate=rate))
+        rate = spec.output_rate(rate)
+        specs.append(spec)
+    return tuple(specs)
+
+
 def prepare_step(name: str, cfg: dict, key: str, ctx: Context) -> StepSpec:
-    """Validate one step's config (already allowlist-checked) and prepare it."""
+    """Validate one step's config (already allowlist-checked) and prepare it.
+
+    :param name: the step's key (its type too, unless it gives `type` or `_target_`)
+    :param cfg: its config: p, type or _target_, and its own keys
+    :param key: its dotted config path, for messages
+    :param ctx: the context at this point of the chain
+    """
     if not STEP_NAME.match(str(name)):
         raise AugmentConfigError(f"{key}: step names are lowercase [a-z0-9_], starting with a letter")
     if not isinstance(cfg, dict):
@@ -130,18 +219,18 @@ def prepare_step(name: str, cfg: dict, key: str, ctx: Context) -> StepSpec:
         return StepSpec(name, path, p, "raw", prepare_raw(cfg, key, ctx))
     if target is not None:
         dotted = str(target)
-        if dotted not in BUILTIN.values():
+        if STEPS.name_of(dotted) is None:
             raise AugmentConfigError(
-                f"{key}._target_: {dotted!r} is not an augment step; known: {sorted(BUILTIN.values())}"
+                f"{key}._target_: {dotted!r} is not an augment step; known: {sorted(STEPS.dotted_paths())}"
             )
     else:
         kind = cfg.get("type", name)
-        if kind not in BUILTIN:
+        if kind not in STEPS:
             raise AugmentConfigError(
-                f"{key}: unknown step type {kind!r}; give type: one of {sorted(BUILTIN)}, or _target_: an "
-                "audiomentations.* transform"
+                f"{key}: unknown step type {kind!r}{STEPS.suggestion(kind)}; give type: one of {sorted(STEPS)}, "
+                "or _target_: an audiomentations.* transform"
             )
-        dotted = BUILTIN[kind]
+        dotted = STEPS.target(kind).replace(":", ".")
     cls = step_class(dotted)
     check_keys(cfg, key, COMMON_KEYS | set(cls.KEYS))
     body = {k: v for k, v in cfg.items() if k not in COMMON_KEYS}

@@ -21,7 +21,7 @@ import sys
 # command -> (module, function): imported only when used, so a missing optional extra
 # breaks only its own command.
 COMMANDS = {
-    "voices": ("voices.__main__", "main"),
+    "voices": ("synth.voice_selection", "voices_command"),
     "export": ("synth.exporters", "main"),
     "verify": ("synth.verify", "main"),
     "report": ("synth.report", "main"),

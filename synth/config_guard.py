@@ -59,34 +59,12 @@ def hydra_plugin_targets() -> frozenset[str]:
     return frozenset(_name(cls) for kind in (Launcher, Sweeper) for cls in plugins.discover(kind))
 
 
-def augment_step_targets() -> frozenset[str]:
-    from augment.step import BUILTIN
-
-    return frozenset(BUILTIN.values())
-
-
-def _audiomentations_transform(target: str) -> bool:
-    """True if `target` resolves to a transform class defined in audiomentations (a path such as
-    audiomentations.core.utils.os.system resolves too, but to a function of another module)."""
-    from audiomentations.core.composition import BaseCompose
-    from audiomentations.core.transforms_interface import BaseTransform
-    from hydra.utils import get_object
-
-    try:
-        obj = get_object(target)  # imports modules along the path: all under audiomentations.
-    except Exception:  # ImportError, AttributeError, ValueError depending on where the path breaks
-        return False
-    return (
-        inspect.isclass(obj)
-        and obj.__module__.startswith("audiomentations")
-        and issubclass(obj, (BaseTransform, BaseCompose))
-    )
-
-
 def allowed_targets_text() -> str:
+    from augment.targets import step_targets
+
     return (
         "audiomentations.* transform classes, augment steps "
-        f"({', '.join(sorted(augment_step_targets()))}), Hydra's installed launchers and sweepers "
+        f"({', '.join(sorted(step_targets()))}), Hydra's installed launchers and sweepers "
         f"({', '.join(sorted(hydra_plugin_targets()))}) and callbacks ({', '.join(HYDRA_CALLBACKS)})"
     )
 
@@ -98,10 +76,10 @@ def check_target(target: Any, key: str) -> None:
     :param key: its dotted key path, for the message
     :raises ConfigRefused: naming `key` and what may be instantiated
     """
+    from augment.targets import allowed as augment_allows  # augment's own part of the allowlist
+
     if isinstance(target, str):
-        if target in augment_step_targets() or target in hydra_plugin_targets() or target in HYDRA_CALLBACKS:
-            return
-        if target.startswith("audiomentations.") and _audiomentations_transform(target):
+        if augment_allows(target) or target in hydra_plugin_targets() or target in HYDRA_CALLBACKS:
             return
     raise ConfigRefused(
         f"{key}: _target_ {target!r} is not allowed; a config may instantiate only {allowed_targets_text()}"

@@ -128,6 +128,8 @@ def _record(cls):
 
 @_record
 class Speaker(_Record):
+    """Who speaks: the catalog voice (or pseudo-speaker) that rendered the row, and its licence."""
+
     REQUIRED: ClassVar = ("id", "engine", "voice", "accent", "gender", "locale", "license")
     OPTIONAL: ClassVar = frozenset({"base_voice", "perturbation"})
 
@@ -152,6 +154,8 @@ class Speaker(_Record):
 
 @_record
 class Prosody(_Record):
+    """The prosody as the engine applied it, relative to the voice's own (1.0 = its default)."""
+
     REQUIRED: ClassVar = ("rate", "pitch", "volume")
 
     rate: float
@@ -163,6 +167,8 @@ class Prosody(_Record):
 
 @_record
 class Word(_Record):
+    """One word of the transcript and where it is heard, in seconds from the file's start."""
+
     REQUIRED: ClassVar = ("word", "start", "end")
     OPTIONAL: ClassVar = frozenset({"estimated", "source"})
 
@@ -182,6 +188,8 @@ class Word(_Record):
 
 @_record
 class AppliedStep(_Record):
+    """One augmentation step as applied: its name and every value drawn for this file."""
+
     REQUIRED: ClassVar = ("name",)
 
     name: str
@@ -192,6 +200,8 @@ class AppliedStep(_Record):
 
 @_record
 class QC(_Record):
+    """The quality checks' measurements of the file and whether it passed (synth/qc.py)."""
+
     OPTIONAL: ClassVar = frozenset(
         {
             "rms_dbfs",
@@ -228,6 +238,8 @@ class Prompt(_Record):
 
 @_record
 class Pair(_Record):
+    """augment.paired: which half of a clean/augmented pair a row is, and the stem they share."""
+
     REQUIRED: ClassVar = ("stem", "role")
 
     stem: str  # the work item's id, shared by its clean and augmented rows
@@ -323,7 +335,11 @@ class Utterance(_Record):
 
     @classmethod
     def parse(cls, data: Any, where: str = "row") -> Utterance:
-        """from_dict after `validate`: ManifestError naming every field at fault."""
+        """from_dict after `validate`: ManifestError naming every field at fault.
+
+        :param data: one row as read from JSON
+        :param where: what to call it in the message (e.g. "manifest.jsonl line 12")
+        """
         problems = validate(data)
         if problems:
             raise ManifestError(f"{where}: " + "; ".join(problems))
@@ -420,6 +436,8 @@ def validate(row: Any) -> list[str]:
 
 @dataclass(frozen=True)
 class Line:
+    """One line of a JSONL file as `read_lines` finds it."""
+
     number: int  # 1-based
     row: dict | None  # the JSON object, or None when the line is not one
     error: str | None  # why it is not (TORN for a torn last line)
@@ -455,7 +473,11 @@ def read_lines(path: str | os.PathLike) -> Iterator[Line]:
 
 def read_jsonl(path: str | os.PathLike, strict: bool = False) -> Iterator[dict]:
     """The JSON objects of a JSONL file. Lenient (label files, appended while a run goes on): a missing
-    file holds none, unreadable lines are skipped. Strict (exports): ManifestError at the first bad line."""
+    file holds none, unreadable lines are skipped. Strict (exports): ManifestError at the first bad line.
+
+    :param path: a .jsonl file, or .jsonl.gz
+    :param strict: raise on a missing file or a bad line instead of skipping it
+    """
     path = Path(path)
     if not strict and not path.exists():
         return
@@ -468,7 +490,11 @@ def read_jsonl(path: str | os.PathLike, strict: bool = False) -> Iterator[dict]:
 
 def read_manifest(path: str | os.PathLike, strict: bool = False) -> Iterator[Utterance]:
     """The rows of a manifest as Utterances. A torn or unreadable line is skipped (strict: raises); a
-    whole row that breaks the contract raises ManifestError naming its line and field."""
+    whole row that breaks the contract raises ManifestError naming its line and field.
+
+    :param path: a manifest.jsonl (or .jsonl.gz)
+    :param strict: raise on a missing file or an unreadable line instead of skipping it
+    """
     path = Path(path)
     if not strict and not path.exists():
         return
@@ -495,6 +521,10 @@ class Scan:
 
 
 def scan(path: str | os.PathLike) -> Scan:
+    """Read a label file the way a resume does: rows up to a torn tail, and where the whole lines end.
+
+    :param path: the label file (a missing one is an empty Scan)
+    """
     result = Scan([], 0, [])
     if not Path(path).exists():
         return result
@@ -534,7 +564,11 @@ def dumps(row: Utterance | dict) -> str:
 
 
 def append_line(path: str | os.PathLike, row: Utterance | dict) -> None:
-    """One write per line with O_APPEND: a kill leaves at most one torn line, cut on resume."""
+    """One write per line with O_APPEND: a kill leaves at most one torn line, cut on resume.
+
+    :param path: the label file (created if missing; a symlink is refused)
+    :param row: an Utterance or a plain row dict (written as `dumps` gives it)
+    """
     data = dumps(row).encode("utf-8")
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NOFOLLOW, 0o644)  # never through a link
     try:
@@ -544,7 +578,11 @@ def append_line(path: str | os.PathLike, row: Utterance | dict) -> None:
 
 
 def rewrite(path: str | os.PathLike, rows: Iterable[Utterance | dict]) -> None:
-    """Replace a label file in one step (write a hidden sibling, then rename it over)."""
+    """Replace a label file in one step (write a hidden sibling, then rename it over).
+
+    :param path: the label file
+    :param rows: its new rows, in order
+    """
     path = Path(path)
     tmp = path.with_name(f".{path.name}.tmp")
     with open(tmp, "w", encoding="utf-8") as handle:
@@ -553,7 +591,11 @@ def rewrite(path: str | os.PathLike, rows: Iterable[Utterance | dict]) -> None:
 
 
 def truncate(path: str | os.PathLike, size: int) -> None:
-    """Cut a label file back to `size` bytes (Scan.whole_bytes): drops a torn last line."""
+    """Cut a label file back to `size` bytes (Scan.whole_bytes): drops a torn last line.
+
+    :param path: the label file (a symlink is refused)
+    :param size: the byte length to keep
+    """
     path = Path(path)
     if path.exists() and path.stat().st_size != size:
         fd = os.open(path, os.O_WRONLY | os.O_NOFOLLOW)  # a link fails (ELOOP): its target is not cut

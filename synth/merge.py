@@ -25,7 +25,7 @@ from synth.corpus import CONFIG, MANIFEST, RECORDED, REJECTS, Corpus, CorpusErro
 from synth.folder_lock import folder_lock
 from synth.manifest import read_jsonl, read_manifest
 from synth.plan import PLANNING_STAGES, WorkItem, is_final, rejection_key
-from synth.run import build_parts, finish, plan_positions
+from synth.run import build_planning, finish, plan_positions
 from synth.safe_paths import refuse_symlinks
 
 SHARD_DIR = re.compile(r"^shard-(\d{3})-of-(\d{3})$")
@@ -83,9 +83,10 @@ def merge(root: str | os.PathLike) -> dict:
         "output": {**shard_config["output"], "dir": str(root)},
     }
     cfg = OmegaConf.create(config)
-    parts = build_parts(cfg)
-    positions = plan_positions(parts.plan_factory())
-    expected = {task.id for task in parts.plan_factory() if isinstance(task, WorkItem)}
+    # the plan alone: a merge renders nothing, so it builds no executor and no augmentation banks
+    planning = build_planning(cfg)
+    positions = plan_positions(planning.plan_factory())
+    expected = {task.id for task in planning.plan_factory() if isinstance(task, WorkItem)}
     rows, rejects, seen_rejects = [], [], set()
     for shard in shards:
         rows += [(u, shard) for u in read_manifest(shard / MANIFEST)]  # each written back byte for byte

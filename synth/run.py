@@ -217,8 +217,9 @@ def _with_augmentation(settings: RenderSettings, cfg: DictConfig) -> RenderSetti
     if not augment_cfg.get("steps"):
         return settings
     import augment
+    from synth.talkers import espeak_talkers
 
-    prepared = augment.prepare(augment_cfg, settings.sample_rate, int(cfg.seed))
+    prepared = augment.prepare(augment_cfg, settings.sample_rate, int(cfg.seed), espeak_talkers())
     if prepared.is_empty and not prepared.paired:
         return settings
     key = json.dumps(augment_cfg, sort_keys=True, default=str)
@@ -418,7 +419,8 @@ def run_versions(parts: RunParts, cfg: DictConfig) -> dict:
 
 def _stamp(build_of: dict[str, str], row: dict) -> dict:
     """A rendered row as the manifest holds it: the build that made it, then its digest."""
-    return manifest.seal({**row, "build": build_of.get(row["speaker"]["engine"])})
+    engine = manifest.Utterance.from_dict(row).speaker.engine
+    return manifest.seal({**row, "build": build_of.get(engine)})
 
 
 def _counting(plan: Iterator, what: str, progress: bool) -> Iterator:

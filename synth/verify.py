@@ -21,7 +21,7 @@ import soundfile as sf
 
 from synth.audio_io import sha256_file
 from synth.corpus import MANIFEST, REJECTS, SUMMARY
-from synth.exporters import EXPORTERS
+from synth.exporters import EXPORTERS, exporter
 from synth.exporters.agreement import Expected, cap
 from synth.exporters.common import audio_path
 from synth.manifest import ManifestError, Utterance, read_jsonl, read_lines, seal_intact, validate
@@ -120,7 +120,7 @@ def _check_exports(root: Path, expected: dict[str, Expected]) -> tuple[list[str]
             problems.append(f"exports/{folder.name}: not a known export format ({', '.join(sorted(EXPORTERS))})")
             continue
         try:
-            problems += cap(EXPORTERS[folder.name].check(root, folder, expected))
+            problems += cap(exporter(folder.name).check(root, folder, expected))
         except (OSError, ValueError, KeyError, TypeError) as exc:  # a damaged file, not a bug in the corpus
             problems.append(f"exports/{folder.name}: unreadable ({type(exc).__name__}: {exc})")
         checked.append(folder.name)

@@ -137,3 +137,11 @@ def run_voices(voices_cfg: Mapping, engine_options: Mapping[str, Mapping]) -> li
             for v in expanded
         ]
     return voices
+
+
+def voices_command(argv: list[str] | None = None) -> int:
+    """``speechforge voices`` and ``python -m voices``: the catalog listing (voices/listing.py),
+    handed `availability`, this machine's answer to which voices render here."""
+    from voices.listing import main
+
+    return main(argv, availability)

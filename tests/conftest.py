@@ -167,3 +167,13 @@ def fresh_process_digest(engine: str, text: str, voice: str, seed: int, **prosod
     return subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
     ).stdout.strip()
+
+
+@pytest.fixture
+def probe_step():
+    """The `probe` step type (tests/augment_probe.py), registered for one test."""
+    from augment.step import STEPS
+
+    STEPS.register("probe", "tests.augment_probe:BuildProbe")
+    yield
+    STEPS.unregister("probe")

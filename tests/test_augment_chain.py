@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 import augment
+from synth.talkers import espeak_talkers
 from tests.test_augment_support import PROFILES, RATE, cache_dir, only, prepare, profile_cfg, small, speech  # noqa: F401
 
 
@@ -93,7 +94,7 @@ def test_prepared_is_small_and_gives_the_same_bytes_in_another_process(cache_dir
         assert pool.apply(_apply_in_child, (payload,)) == here
 
 
-def test_chain_is_built_by_build_only(tmp_path, cache_dir, speech):
+def test_chain_is_built_by_build_only(tmp_path, cache_dir, speech, probe_step):
     """Transforms that scan folders in __init__ (AddBackgroundNoise) run it when a chain is built,
     never per item; the probe step logs each build's process id."""
     import soundfile as sf
@@ -168,7 +169,7 @@ def test_corpus_rate_8k_works_with_device_profiles(cache_dir, speech):
     from synth.audio_io import resample
 
     cfg = small("default", cache_dir)
-    chain = augment.prepare(cfg, 8000, 1).build()
+    chain = augment.prepare(cfg, 8000, 1, espeak_talkers()).build()
     x = resample(speech[0], RATE, 8000)
     for seed in range(6):
         result = chain.apply(x, 8000, seed)

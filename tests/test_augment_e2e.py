@@ -63,7 +63,7 @@ def test_same_seed_same_bytes_one_and_two_workers(compose_cfg, tmp_path, small_p
     assert any(r["augment"] for r in read_manifest(tmp_path / "one"))
 
 
-def test_chain_built_once_per_worker(compose_cfg, tmp_path, small_prompts, cache_dir):
+def test_chain_built_once_per_worker(compose_cfg, tmp_path, small_prompts, cache_dir, probe_step):
     log = tmp_path / "builds.log"
     generate(
         compose_cfg(

@@ -14,6 +14,7 @@ from omegaconf import OmegaConf
 import augment
 from synth.audio_io import resample
 from synth.cli import config_dir
+from synth.talkers import espeak_talkers
 
 RATE = 16000
 PROFILES = ["default", "smart_speaker", "phone", "laptop", "headset", "car"]
@@ -74,7 +75,7 @@ def only(steps: dict, devices: dict | None = None, cache=None, **top) -> dict:
 
 
 def prepare(cfg: dict) -> augment.PreparedAugment:
-    return augment.prepare(cfg, RATE, 1234)
+    return augment.prepare(cfg, RATE, 1234, espeak_talkers())
 
 
 def snr_db(clean: np.ndarray, result) -> float:

@@ -198,7 +198,7 @@ def test_rows_failing_qc_are_left_out(corpus, tmp_path):
 
 
 def test_bad_requests_name_what_is_valid(corpus):
-    with pytest.raises(ValueError, match=r"unknown export format 'csv'; valid: hf, kaldi, lhotse, nemo, webdataset"):
+    with pytest.raises(ValueError, match=r"unknown export format 'csv'; known: hf, kaldi, lhotse, nemo, webdataset"):
         export_corpus(corpus, ["csv"])
     with pytest.raises(ValueError, match=r"unknown option 'shards' for export 'webdataset'; valid: shard_size"):
         export_corpus(corpus, ["webdataset"], {"webdataset": {"shards": 3}})

@@ -68,7 +68,7 @@ def test_every_module_is_installed(installed, tmp_path):
     """pyproject lists packages explicitly (conf/ is mapped into synth.conf); a forgotten one fails here."""
     modules = sorted(
         ".".join(p.relative_to(REPO).with_suffix("").parts)
-        for top in ("synth", "voices", "augment")
+        for top in ("synth", "voices", "augment", "seams")
         for p in (REPO / top).rglob("*.py")
         if p.name != "__main__.py" and "zygote" not in p.name
     )

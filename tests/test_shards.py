@@ -1,6 +1,7 @@
 """Sharded runs merged, and Hydra multirun sweeps: the same corpus as one machine, own folders."""
 
 import json
+import shutil
 
 from synth.merge import merge
 from synth.run import generate
@@ -24,6 +25,28 @@ def test_three_shards_merge_into_the_single_machine_corpus(compose_cfg, tmp_path
     assert corpus_fingerprint(tmp_path / "sharded") == corpus_fingerprint(tmp_path / "single")
     merge(tmp_path / "sharded")  # merging again gives the same corpus
     assert corpus_fingerprint(tmp_path / "sharded") == corpus_fingerprint(tmp_path / "single")
+
+
+def test_merge_reads_the_plan_without_building_augmentation(compose_cfg, tmp_path, small_prompts):
+    """A merge renders nothing: with the augment cache gone (shards made on other machines), it
+    builds no RIR bank and no chain, and still joins the augmented rows."""
+    cache = tmp_path / "cache"
+    common = [
+        f"prompts.path={small_prompts}",
+        "voices.per_prompt=1",
+        "augment=car",
+        f"augment.cache_dir={cache}",
+        "augment.steps.room.bank_size=4",
+        "shard.count=2",
+        f"output.dir={tmp_path / 'sharded'}",
+    ]
+    for index in (0, 1):
+        generate(compose_cfg(*common, f"shard.index={index}"))
+    shutil.rmtree(cache)
+    summary = merge(tmp_path / "sharded")
+    rows = check_corpus(tmp_path / "sharded")
+    assert summary["utterances"] == len(rows) == 8 and all(r["augment"] for r in rows)
+    assert not cache.exists()
 
 
 def test_merge_refuses_missing_shards(compose_cfg, tmp_path, small_prompts):

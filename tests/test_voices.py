@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from synth.voice_selection import voices_command as voices_cli
 from voices import (
     CatalogError,
     Voice,
@@ -23,7 +24,6 @@ from voices import (
     load_catalog,
     select_voices,
 )
-from voices.__main__ import main as voices_cli
 
 ACCENTS = {
     "en-us",

@@ -7,6 +7,8 @@ from typing import Protocol
 
 import numpy as np
 
+from seams import Registry
+
 
 class EngineError(RuntimeError):
     """An engine could not start, or could not render one item (the item is then rejected)."""
@@ -55,6 +57,8 @@ class WordEvent:
 
 @dataclass(frozen=True)
 class Synthesis:
+    """What `Engine.synthesize` returns: the samples and what the engine knows about them."""
+
     audio: np.ndarray  # float32 mono in [-1, 1]
     sample_rate: int
     prosody: Prosody  # as applied (after the engine's own rounding/clamping)
@@ -63,48 +67,71 @@ class Synthesis:
 
 
 class Engine(Protocol):
-    name: str
+    """A TTS backend. Built by `create_engine(name, **options)`, once per worker process, and kept.
+
+    A module implementing one may also define ``voice_available(engine_voice, **options) ->
+    (bool, why not)``, asked at start-up without loading a model (see `voice_available` below).
+    """
+
+    name: str  # the registry name (a catalog's `engine` field)
 
     def synthesize(self, text: str, voice_name: str, prosody: Prosody, seed: int = 0) -> Synthesis:
-        """Render `text`; the same arguments must give the same samples, in any process, at any time."""
+        """Render `text`; the same arguments must give the same samples, in any process, at any time.
 
-    def close(self) -> None: ...
+        :param text: the spoken form (normalized: digits, abbreviations and symbols written out)
+        :param voice_name: the engine's own voice name (a catalog's `engine_voice`)
+        :param prosody: rate, pitch and volume relative to the voice's defaults
+        :param seed: for engines that sample (e.g. a sampled duration); others ignore it
+        :returns: the audio at the engine's native rate, the prosody as applied, word onsets if known
+        :raises EngineError: the item cannot be rendered (EngineCrash: the process, not the text, failed)
+        """
+
+    def close(self) -> None:
+        """Stop helper processes and free models; the engine is not used afterwards."""
 
 
 # Engine name (the catalogs' `engine` field) -> "module:class". Modules import lazily, so an optional
 # backend costs nothing unless a catalog uses it.
-ENGINES = {
-    "espeak": "synth.engines.espeak:EspeakEngine",
-    "mbrola": "synth.engines.mbrola:MbrolaEngine",
-    "piper": "synth.engines.piper:PiperEngine",
-    "coqui": "synth.engines.coqui:CoquiEngine",
-    "rhvoice": "synth.engines.rhvoice:RHVoiceEngine",
-    "flite": "synth.engines.flite:FliteEngine",
-    "festival": "synth.engines.festival:FestivalEngine",
-    "pico": "synth.engines.pico:PicoEngine",
-    "kokoro": "synth.engines.kokoro:KokoroEngine",
-    "hibari": "synth.engines.hibari:HibariEngine",
-}
+ENGINES = Registry(
+    "engine",
+    {
+        "espeak": "synth.engines.espeak:EspeakEngine",
+        "mbrola": "synth.engines.mbrola:MbrolaEngine",
+        "piper": "synth.engines.piper:PiperEngine",
+        "coqui": "synth.engines.coqui:CoquiEngine",
+        "rhvoice": "synth.engines.rhvoice:RHVoiceEngine",
+        "flite": "synth.engines.flite:FliteEngine",
+        "festival": "synth.engines.festival:FestivalEngine",
+        "pico": "synth.engines.pico:PicoEngine",
+        "kokoro": "synth.engines.kokoro:KokoroEngine",
+        "hibari": "synth.engines.hibari:HibariEngine",
+    },
+    EngineError,
+)
 
 
 def create_engine(name: str, **options) -> Engine:
-    """Build an engine by its catalog name; imports lazily so optional backends cost nothing unused."""
-    if name not in ENGINES:
-        raise EngineError(f"unknown engine {name!r}; known: {', '.join(ENGINES)}")
-    import importlib
+    """Build an engine by its catalog name; imports lazily so optional backends cost nothing unused.
 
-    module, _, cls = ENGINES[name].partition(":")
-    return getattr(importlib.import_module(module), cls)(**options)
+    :param name: a name in ENGINES (a voice catalog's `engine` field)
+    :param options: ``engines.<name>.*`` from the config, and ``timeout_s``
+    :raises EngineError: for an unknown name (with did-you-mean), or what the engine refuses
+    """
+    return ENGINES.load(name)(**options)
 
 
 def voice_available(name: str, engine_voice: str, **options) -> tuple[bool, str]:
-    """Whether this machine has what `engine_voice` needs (without loading a model), and if not, why."""
-    if name not in ENGINES:
-        return False, f"unknown engine {name!r}; known: {', '.join(ENGINES)}"
-    import importlib
+    """Whether this machine has what `engine_voice` needs (without loading a model), and if not, why.
 
+    :param name: the engine's registry name
+    :param engine_voice: the engine's own voice name
+    :param options: ``engines.<name>.*``, as the answer may depend on them (a voices folder)
+    :returns: (True, "") or (False, the reason)
+    """
+    if name not in ENGINES:
+        return False, ENGINES.unknown(name)
     try:
-        module = importlib.import_module(ENGINES[name].partition(":")[0])
+        module = ENGINES.module(name)
     except ImportError as exc:
         return False, f"engine {name!r} cannot be imported: {exc}"
     check = getattr(module, "voice_available", None)

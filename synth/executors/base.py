@@ -3,7 +3,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol
 
-EXECUTORS = ("joblib", "dask", "serial")
+from seams import Registry
+
+# Executor name (the `executor` config group) -> "module:class", imported only when chosen (dask is an extra).
+EXECUTORS = Registry(
+    "executor",
+    {
+        "joblib": "synth.executors.joblib_executor:JoblibExecutor",
+        "dask": "synth.executors.dask_executor:DaskExecutor",
+        "serial": "synth.executors.serial:SerialExecutor",
+    },
+)
 
 
 class WorkerLost(RuntimeError):
@@ -15,23 +25,28 @@ class ExecutorError(RuntimeError):
 
 
 class Executor(Protocol):
+    """Maps a function over a lazy stream of tasks in worker processes. A class in EXECUTORS is
+    built as ``cls(n_jobs, **options)`` (options: the `executor` config group's other keys)."""
+
     def map(self, fn: Callable[..., Any], tasks: Iterable[Any], *args: Any) -> Iterator[Any]:
-        """fn(task, *args) for each task, yielded in task order, consuming `tasks` lazily."""
+        """fn(task, *args) for each task, yielded in task order, consuming `tasks` lazily.
+
+        :param fn: a picklable module-level function (it runs in the workers)
+        :param tasks: the stream; read only as fast as workers take tasks, so a million-task plan
+            is never held in memory
+        :param args: passed to every call (sent to each worker once where the executor can)
+        :raises WorkerLost: a worker died with tasks in flight (the run restarts them)
+        """
 
 
 def create_executor(name: str, n_jobs: int, **options: Any) -> Executor:
+    """The executor `name` with `n_jobs` workers.
+
+    :param name: a name in EXECUTORS
+    :param n_jobs: worker processes (serial runs everything in this process whatever it says)
+    :param options: the executor's own settings, e.g. joblib's batch_size or dask's address
+    :raises ValueError: n_jobs < 1, or an unknown name (with did-you-mean)
+    """
     if n_jobs < 1:
         raise ValueError(f"n_jobs must be a positive number of workers; got {n_jobs}")
-    if name == "joblib":
-        from synth.executors.joblib_executor import JoblibExecutor
-
-        return JoblibExecutor(n_jobs, **options)
-    if name == "dask":
-        from synth.executors.dask_executor import DaskExecutor
-
-        return DaskExecutor(n_jobs, **options)
-    if name == "serial":
-        from synth.executors.serial import SerialExecutor
-
-        return SerialExecutor()
-    raise ValueError(f"unknown executor {name!r}; valid: {', '.join(EXECUTORS)}")
+    return EXECUTORS.load(name)(n_jobs, **options)

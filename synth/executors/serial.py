@@ -2,6 +2,9 @@
 
 
 class SerialExecutor:
+    def __init__(self, n_jobs: int = 1, **options):
+        """One process whatever `n_jobs` says; no option applies (built like the others by create_executor)."""
+
     def map(self, fn, tasks, *args):
         for task in tasks:
             yield fn(task, *args)

@@ -58,6 +58,13 @@ def link(target: Path, link_path: Path, final_dir: Path) -> None:
 
 
 def write(root: Path, out: Path, options: dict) -> None:
+    """Write metadata.jsonl per split and relative symlinks to the audio into `out` (an empty folder
+    that then replaces exports/hf).
+
+    :param root: the corpus folder
+    :param out: the folder to fill
+    :param options: OPTIONS, checked, with the request's values
+    """
     final = root / "exports" / NAME
     with JsonlPerSplit(lambda split: out / split / METADATA) as metadata:
         for row in export_rows(root):
@@ -69,6 +76,13 @@ def write(root: Path, out: Path, options: dict) -> None:
 
 
 def check(root: Path, out: Path, expected: dict[str, Expected]) -> list[str]:
+    """What in the export `out` disagrees with the manifest (`verify` asks); [] when it agrees.
+
+    :param root: the corpus folder
+    :param out: this format's export folder
+    :param expected: manifest row id -> what the export must say of it (None: a row too broken to
+        compare; verify reports it itself)
+    """
     problems, counts = [], split_counts(expected)
     for split, folder in SPLIT_DIRS.items():
         metadata = out / folder / METADATA

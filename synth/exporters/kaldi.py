@@ -71,6 +71,12 @@ def _check_speaker_prefixes(speakers: set[str]) -> None:
 
 
 def write(root: Path, out: Path, options: dict) -> None:
+    """Write the Kaldi data dirs (one per split) into `out` (an empty folder that then replaces exports/kaldi).
+
+    :param root: the corpus folder
+    :param out: the folder to fill
+    :param options: OPTIONS, checked, with the request's values
+    """
     files = defaultdict(lambda: defaultdict(list))  # split -> file -> lines
     spk_utts = defaultdict(lambda: defaultdict(list))
     genders = defaultdict(dict)
@@ -143,6 +149,13 @@ def check_data_dir(folder: Path) -> tuple[dict[str, dict[str, str]], list[str]]:
 
 
 def check(root: Path, out: Path, expected: dict[str, Expected]) -> list[str]:
+    """What in the export `out` disagrees with the manifest (`verify` asks); [] when it agrees.
+
+    :param root: the corpus folder
+    :param out: this format's export folder
+    :param expected: manifest row id -> what the export must say of it (None: a row too broken to
+        compare; verify reports it itself)
+    """
     problems, counts = [], split_counts(expected)
     for split in SPLITS:
         folder = out / split

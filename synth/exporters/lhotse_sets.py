@@ -78,6 +78,13 @@ def _open(path: Path):
 
 
 def write(root: Path, out: Path, options: dict) -> None:
+    """Write the gzipped Recording and Supervision manifests per split into `out` (an empty folder
+    that then replaces exports/lhotse).
+
+    :param root: the corpus folder
+    :param out: the folder to fill
+    :param options: OPTIONS, checked, with the request's values
+    """
     handles = {}
     corpus = root.resolve()
     try:
@@ -102,6 +109,13 @@ def _read(path: Path) -> list[dict]:
 
 
 def check(root: Path, out: Path, expected: dict[str, Expected]) -> list[str]:
+    """What in the export `out` disagrees with the manifest (`verify` asks); [] when it agrees.
+
+    :param root: the corpus folder
+    :param out: this format's export folder
+    :param expected: manifest row id -> what the export must say of it (None: a row too broken to
+        compare; verify reports it itself)
+    """
     problems, counts = [], split_counts(expected)
     for split in SPLITS:
         paths = {kind: out / file_name(kind, split) for kind in ("recordings", "supervisions")}

@@ -35,6 +35,12 @@ def manifest_entry(row: Utterance, path: str) -> dict:
 
 
 def write(root: Path, out: Path, options: dict) -> None:
+    """Write one NeMo manifest per split into `out` (an empty folder that then replaces exports/nemo).
+
+    :param root: the corpus folder
+    :param out: the folder to fill
+    :param options: OPTIONS, checked, with the request's values
+    """
     final = root / "exports" / NAME
     with JsonlPerSplit(lambda split: out / f"{split}.jsonl") as manifests:
         for row in export_rows(root):
@@ -44,6 +50,13 @@ def write(root: Path, out: Path, options: dict) -> None:
 
 
 def check(root: Path, out: Path, expected: dict[str, Expected]) -> list[str]:
+    """What in the export `out` disagrees with the manifest (`verify` asks); [] when it agrees.
+
+    :param root: the corpus folder
+    :param out: this format's export folder
+    :param expected: manifest row id -> what the export must say of it (None: a row too broken to
+        compare; verify reports it itself)
+    """
     problems, counts = [], split_counts(expected)
     for split in SPLITS:
         manifest = out / f"{split}.jsonl"

@@ -49,11 +49,18 @@ class _SplitWriter:
 
 
 def validate(options: dict) -> None:
+    """Refuse option values their type allows but the format does not (a shard of no samples)."""
     if options["shard_size"] < 1:
         raise ExportError(f"export option webdataset.shard_size must be >= 1; got {options['shard_size']}")
 
 
 def write(root: Path, out: Path, options: dict) -> None:
+    """Write the tar shards and shards.json into `out` (an empty folder that then replaces exports/webdataset).
+
+    :param root: the corpus folder
+    :param out: the folder to fill
+    :param options: OPTIONS, checked, with the request's values
+    """
     validate(options)
     shard_size = options["shard_size"]
     writers: dict[str, _SplitWriter] = {}
@@ -92,6 +99,13 @@ def _samples(path: Path):
 
 
 def check(root: Path, out: Path, expected: dict[str, Expected]) -> list[str]:
+    """What in the export `out` disagrees with the manifest (`verify` asks); [] when it agrees.
+
+    :param root: the corpus folder
+    :param out: this format's export folder
+    :param expected: manifest row id -> what the export must say of it (None: a row too broken to
+        compare; verify reports it itself)
+    """
     problems, counts = [], split_counts(expected)
     try:
         index = json.loads((out / INDEX).read_text())

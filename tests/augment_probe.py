@@ -1,7 +1,8 @@
-"""A diagnostic step: appends this process id to a file whenever a chain containing it is built.
+"""A test's own step: appends this process id to a file whenever a chain containing it is built.
 
-Lets a test (or a user) check that chains are built once per worker, not per item. Audio passes
-through unchanged.
+Lets a test check that chains are built once per worker, not per item. Audio passes through
+unchanged. Not in the production registry: the `probe_step` fixture (tests/conftest.py) registers
+it for the test that asks, the way a plugin would add a step.
 """
 
 from __future__ import annotations
