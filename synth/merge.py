@@ -104,7 +104,6 @@ def merge(root: str | os.PathLike) -> dict:
             f"{root}: {len(unfinished)} items are not finished in any shard (e.g. {sorted(unfinished)[0]}); resume "
             "the shards first"
         )
-    corpus = Corpus.open(root, config, "overwrite")  # a corpus merged before is replaced
     rows.sort(key=lambda pair: positions[("item", pair[0].item_id)])
     rejects.sort(key=lambda r: positions.get(rejection_key(r), len(positions)))
     with folder_lock(root):  # two merges at once would write each row twice
