@@ -25,7 +25,7 @@ EVENT_WORD, EVENT_END = 1, 5
 DEFAULT_RATE_WPM, DEFAULT_VOLUME = 175, 100
 RATE_LIMITS, VOLUME_LIMITS = (80, 450), (0, 200)
 # How each utterance starts from the same library state (espeak_zygote.py): restore its writable
-# segments (the default), or fork a child per utterance (the same bytes, more than twice the CPU).
+# segments (the default), or fork a child per utterance (the same bytes, ~1.7x the CPU).
 ISOLATIONS = ("restore", "fork")
 
 

@@ -13,7 +13,7 @@ reuse (a text decoder, the voice's variant): restoring the state from before it 
 library pointers to memory it has freed since.
 
 isolation="fork" keeps the older way, a child forked per utterance from that same warmed-up
-state: the same bytes (the test compares the two), at more than twice the CPU per utterance
+state: the same bytes (the test compares the two), at ~1.7x the CPU per utterance
 (benchmarks/engine_floor.py).
 
 Selecting a voice loads its dictionary (about 3.5 ms, more than rendering a short sentence), so
