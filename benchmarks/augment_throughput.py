@@ -1,6 +1,6 @@
 """Augmentation cost: audio seconds per CPU second, engine alone vs engine + the default augment chain.
 
-Both modes render the same built-in prompts with the shipped eSpeak NG engine (fork per item,
+Both modes render the same built-in prompts with the shipped eSpeak NG engine (state restored per item,
 as in a run) and resample to the corpus rate, as the renderer does; the second also applies the
 chain of an augment profile (default: `augment=default`) to every item, seeded per item.
 The chain is prepared (banks built or loaded from the cache) and built before timing starts,

@@ -7,7 +7,7 @@ n_jobs=1, with `augment=none` and with `augment=default`. Start-up (imports, mod
 card) is removed by differencing runs over N/2 and N prompts, in both the engine-alone and the
 pipeline measurement, so the figures are steady-state costs per utterance.
 
-    python benchmarks/engine_throughput.py [--prompts N] [--engines rhvoice,flite,...]
+    python benchmarks/engine_throughput.py [--prompts N] [--engines rhvoice,flite,...] [generate.py overrides ...]
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ def marginal(pairs: dict) -> float:
     return (audio_all - audio_half) / (cpu_all - cpu_half)
 
 
-def measure(catalog: str, voice, written: list[str], spoken: list[str]) -> dict:
+def measure(catalog: str, voice, written: list[str], spoken: list[str], extra: tuple = ()) -> dict:
     half = len(written) // 2
     engine = marginal({"half": engine_alone(voice, spoken[:half]), "all": engine_alone(voice, spoken)})
     out = {"engine": engine}
@@ -82,6 +82,7 @@ def measure(catalog: str, voice, written: list[str], spoken: list[str]) -> dict:
                         "voices.prosody.rate=[1.0,1.0]",
                         "voices.prosody.pitch=[1.0,1.0]",
                         "output.report=false",
+                        *extra,
                     ]
                 )
                 runs[name] = (run["audio_s"], run["cpu_s"])
@@ -93,6 +94,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--prompts", type=int, default=40)
     parser.add_argument("--engines", default=",".join(VOICES))
+    parser.add_argument("overrides", nargs="*", help="more generate.py overrides for the pipeline runs")
     args = parser.parse_args()
 
     from synth.engines.base import voice_available
@@ -110,7 +112,8 @@ def main() -> None:
             written.append(p.text)
     lines = [
         f"first {len(written)} built-in prompts, one voice per engine, n_jobs=1, marginal cost "
-        f"({len(written) // 2} vs {len(written)} prompts); audio s per CPU s, whole process tree",
+        f"({len(written) // 2} vs {len(written)} prompts); audio s per CPU s, whole process tree"
+        + (f"; pipeline overrides: {' '.join(args.overrides)}" if args.overrides else ""),
         "",
         "| engine | voice | engine alone | pipeline, augment=none | overhead | pipeline, augment=default | overhead |",
         "|---|---|---|---|---|---|---|",
@@ -127,7 +130,7 @@ def main() -> None:
         if not ok:
             lines.append(f"| {name} | {voice.id} | not available: {why} | | | | |")
             continue
-        r = measure(catalog, voice, written, spoken)
+        r = measure(catalog, voice, written, spoken, tuple(args.overrides))
         lines.append(
             f"| {name} | {voice.id} | {r['engine']:.1f} | {r['none']:.1f} | {r['engine'] / r['none'] - 1:+.1%} | "
             f"{r['default']:.1f} | {r['engine'] / r['default'] - 1:+.1%} |"

@@ -1,6 +1,6 @@
 """Throughput, scaling and time to first file, side by side in one run (issue: benchmarks).
 
-1. engine floor: the shipped eSpeak NG engine alone (fork per item), built-in prompts, one process;
+1. engine floor: the shipped eSpeak NG engine alone (state restored per item), built-in prompts, one process;
 2. full pipeline: `generate.py augment=default n_jobs=1` (render + room + noise + device + QC +
    resample + FLAC + manifest + card), whole process tree, as a ratio to the floor: per whole run
    (start-up included) and at steady state (the marginal cost: runs with 2 and 4 voices per
@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import append_results, builtin_spoken_texts, cpu_seconds  # noqa: E402
 from benchmarks.default_run import one_run  # noqa: E402
-from benchmarks.engine_floor import fork_per_item  # noqa: E402
+from benchmarks.engine_floor import shipped  # noqa: E402
 
 
 def naive(texts: list[str]) -> tuple[float, float]:
@@ -126,7 +126,7 @@ def piper_only(args) -> None:
 
 def pipeline_vs_floor(texts: list[str], more_voices: int) -> dict:
     """One interleaved repeat: engine floor, a whole default-augmented run, and its marginal cost."""
-    audio, cpu = fork_per_item(texts)
+    audio, cpu = shipped(texts)
     run = one_run(["augment=default", "n_jobs=1"], split=True)
     more = one_run(["augment=default", f"voices.per_prompt={more_voices}", "n_jobs=1"], split=True)
     engine = more["children_cpu_s"] - run["children_cpu_s"]
@@ -154,7 +154,7 @@ def floor_only(args) -> None:
         "",
         "| measure | value | target |",
         "|---|---|---|",
-        f"| engine floor, eSpeak NG shipped (fork per item), audio s per CPU s | {floor:.0f} | |",
+        f"| engine floor, eSpeak NG shipped (state restored per item), audio s per CPU s | {floor:.0f} | |",
         f"| full default pipeline (augment=default, n_jobs=1, whole process tree), audio s per CPU s | {full:.0f} | |",
         f"| full pipeline / engine floor (whole run) | {full / floor:.2f} | >= 0.4 |",
         f"| full pipeline at steady state (marginal: {args.more_voices} vs 2 voices per prompt), audio s per CPU s | "
@@ -198,7 +198,7 @@ def main() -> None:
     floor, full, marginal, base, wall = [], [], [], [], {"n_jobs=1": [], "n_jobs=2": [], "dask, 2 workers": []}
     first = []
     for _ in range(args.repeats):
-        audio, cpu = fork_per_item(texts)
+        audio, cpu = shipped(texts)
         floor.append(audio / cpu)
         audio, cpu = naive(texts[: args.naive_prompts])
         base.append(audio / cpu)
@@ -232,7 +232,7 @@ def main() -> None:
         "",
         "| measure | value | target |",
         "|---|---|---|",
-        f"| engine floor, eSpeak NG shipped (fork per item), audio s per CPU s | {med(floor):.0f} | |",
+        f"| engine floor, eSpeak NG shipped (state restored per item), audio s per CPU s | {med(floor):.0f} | |",
         "| full default pipeline (augment=default, n_jobs=1, whole process tree), audio s per CPU s | "
         f"{med(full):.0f} | |",
         f"| full pipeline / engine floor (whole run) | {med(full) / med(floor):.2f} | >= 0.4 |",

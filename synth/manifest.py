@@ -52,6 +52,9 @@ def _order_of(data: dict) -> tuple:
     return _KEY_ORDERS.setdefault(keys, keys)
 
 
+_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 class _Record:
     """from_dict/to_dict for the dataclasses below: their fields in documented order, unknown keys in
     `custom`, and `keys_read` (the order of a dict read from disk) to write it back unchanged."""
@@ -62,7 +65,11 @@ class _Record:
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
-        return tuple(f.name for f in dataclasses.fields(cls) if f.name not in ("custom", "keys_read"))
+        names = _NAMES.get(cls)
+        if names is None:  # computed once per class: dataclasses.fields() is slow, and every row asks ~50 times
+            fields = dataclasses.fields(cls)
+            names = _NAMES[cls] = tuple(f.name for f in fields if f.name not in ("custom", "keys_read"))
+        return names
 
     @classmethod
     def from_dict(cls, data: Any, where: str = ""):

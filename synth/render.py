@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from augment.file_snr import file_snr_db
 from synth import asr_check, audio_io, qc
 from synth.engines.base import Engine, EngineError, create_engine, is_crash
 from synth.manifest import QC, AppliedStep, Pair, Prompt, Prosody, Speaker, Utterance, Word
@@ -132,6 +131,8 @@ def _render(item: WorkItem, settings: RenderSettings) -> list[dict] | Rejection:
     }
     if settings.augment is None:
         return [_write(item.id, clean, common, settings)]
+    from augment.file_snr import file_snr_db  # here: the augment package imports scipy.signal (0.7 CPU s)
+
     result = _chain(settings).apply(clean, settings.sample_rate, item.seed)
     # The row's `qc` measures the file as delivered; the render's own QC moves to `qc_clean`. The
     # verdict is the render's, the delivered file's and the augmentation labels' reasons together.

@@ -377,8 +377,13 @@ def _generate(cfg: DictConfig, parts: RunParts) -> dict:
             any_build=if_build_differs == "continue",
         )
         corpus.done, reorder = outcome.done, outcome.out_of_order
-    # the bar's total: one more streaming pass over the plan (no audio), with its own progress
-    total = sum(1 for _ in _pending(_counting(parts.plan_factory(), "planning", progress), corpus.done, parts.shard))
+    # the bar's total (and the resume line's count): one more streaming pass over the plan (no audio, but
+    # every prompt normalized again), with its own progress; a run with neither has no use for it
+    total = None
+    if progress or corpus.resuming:
+        total = sum(
+            1 for _ in _pending(_counting(parts.plan_factory(), "planning", progress), corpus.done, parts.shard)
+        )
     if corpus.resuming:  # one line: what was kept, what was found wrong, and how much is left in all
         log.info("resuming %s: %s; %d items left to render", corpus.root.resolve(), outcome.describe(), total)
     started = time.perf_counter()

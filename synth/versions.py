@@ -40,6 +40,12 @@ ENGINES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "pico": ((), ("libttspico-utils", "libttspico0*")),
 }
 
+# How an engine's own code shapes its bytes, where that changed without a package version changing:
+# a resume must not mix rows from before and after (synth/engines/espeak_zygote.py, 2026-12-02).
+ENGINE_SCHEMES: dict[str, dict[str, str]] = {
+    "espeak": {"state": "restored per utterance after a warm-up sentence"},
+}
+
 
 def _pip(names) -> dict[str, str]:
     found = {}
@@ -98,7 +104,7 @@ def collect(engines, augment: bool = False, pseudo_speakers: bool = False, align
     per_engine = {}
     for engine in sorted(set(engines)):
         pip_names, debian = ENGINES.get(engine, ((), ()))
-        per_engine[engine] = {**_pip(pip_names), **_dpkg(tuple(debian))}
+        per_engine[engine] = {**_pip(pip_names), **_dpkg(tuple(debian)), **ENGINE_SCHEMES.get(engine, {})}
     return {"libraries": libraries, "engines": per_engine}
 
 

@@ -1,8 +1,8 @@
 """eSpeak NG in-process (ctypes on the library bundled by `espeakng-loader`), deterministic per item.
 
-Each engine owns a lean helper process (espeak_zygote.py) that initializes the library once and
-forks a child per utterance; see that file for why. The cost of that choice is measured by
-benchmarks/engine_floor.py.
+Each engine owns a lean helper process (espeak_zygote.py) with one process per voice, which puts
+the library's state back as it was after selecting the voice before every utterance; see that file
+for why. The cost of that choice is measured by benchmarks/engine_floor.py.
 """
 
 from __future__ import annotations
@@ -24,6 +24,9 @@ EVENT_WORD, EVENT_END = 1, 5
 # eSpeak NG's own defaults: the values a Prosody factor of 1.0 maps to.
 DEFAULT_RATE_WPM, DEFAULT_VOLUME = 175, 100
 RATE_LIMITS, VOLUME_LIMITS = (80, 450), (0, 200)
+# How each utterance starts from the same library state (espeak_zygote.py): restore its writable
+# segments (the default), or fork a child per utterance (the same bytes, ~1.7x the CPU).
+ISOLATIONS = ("restore", "fork")
 
 
 def _clamp(value: float, limits: tuple[int, int]) -> int:
@@ -52,11 +55,13 @@ def espeak_parameters(prosody: Prosody) -> tuple[dict, Prosody]:
 class EspeakEngine:
     name = "espeak"
 
-    def __init__(self, timeout_s: float = 60.0, max_voice_servers: int = 64):
+    def __init__(self, timeout_s: float = 60.0, max_voice_servers: int = 64, isolation: str = "restore"):
         import espeakng_loader
 
         if max_voice_servers < 1:
             raise EngineError(f"engines.espeak.max_voice_servers must be at least 1; got {max_voice_servers}")
+        if isolation not in ISOLATIONS:
+            raise EngineError(f"engines.espeak.isolation must be one of {', '.join(ISOLATIONS)}; got {isolation!r}")
         self.timeout_s = timeout_s
         self._lock = threading.Lock()  # one request in flight per helper process
         self._command = [
@@ -66,6 +71,7 @@ class EspeakEngine:
             espeakng_loader.get_library_path(),
             espeakng_loader.get_data_path(),
             str(max_voice_servers),
+            isolation,
         ]
         self._proc = None
         self._start()

@@ -1,26 +1,33 @@
-"""A lean process that owns one freshly initialized eSpeak NG and forks a child per utterance.
+"""A lean process that owns one freshly initialized eSpeak NG per voice and renders each utterance
+from the same library state.
 
 Why a process of its own: eSpeak NG keeps wave-generator state in function-level statics that
 espeak_Initialize/Terminate never reset, so in one process the bytes of an utterance depend on
-everything rendered before it. A child forked from a process that has initialized the library but
-rendered nothing starts from the same state every time, so each utterance is a pure function of
-its request.
+everything rendered before it. Its mutable state lives in the library's writable segments (.data
+and .bss; measured: rendering after restoring them gives the same bytes whatever came before, see
+tests/test_espeak_restore.py), so each voice server keeps a copy of those segments as they are
+once the voice is selected and a fixed warm-up sentence rendered, and copies it back before every
+utterance (112 KB, a few microseconds). Each utterance is then a pure function of its request and
+its voice. The warm-up is there because the first render of a voice allocates what later ones
+reuse (a text decoder, the voice's variant): restoring the state from before it would hand the
+library pointers to memory it has freed since.
+
+isolation="fork" keeps the older way, a child forked per utterance from that same warmed-up
+state: the same bytes (the test compares the two), at ~1.7x the CPU per utterance
+(benchmarks/engine_floor.py).
 
 Selecting a voice loads its dictionary (about 3.5 ms, more than rendering a short sentence), so
 the helper keeps one "voice server" per voice: a child that has initialized the library and
-selected that voice, nothing else, and forks the per-utterance children. Its state is a pure
-function of the voice, so an utterance's bytes still depend on nothing but its request.
-eSpeak NG also seeds its noise generator (breathy voices) from the clock at start-up;
-the child reseeds it, and libc's rand(), from the item's seed. This file is run as a script with
-`python -S` (no site, no numpy): the smaller the
-parent, the cheaper each fork.
+selected that voice. eSpeak NG also seeds its noise generator (breathy voices) from the clock at
+start-up; each render reseeds it, and libc's rand(), from the item's seed. This file is run as a
+script with `python -S` (no site, no numpy): the smaller the process, the cheaper its start.
 
 Protocol on stdin/stdout, both directions framed as <uint32 length><payload>:
   request   JSON {"text", "voice", "rate", "pitch", "volume", "seed", "timeout"}
   response  JSON header {"ok", "error", "sample_rate", "events": [[type, text_pos, length, ms, sample], ...],
             "pcm_bytes"} followed by a second frame of raw little-endian int16 PCM.
-The header is written by this parent only after the child has exited cleanly, so a child that
-crashes or hangs can never leave a torn answer on the pipe.
+The helper relays an answer only once it has all of it, and kills a voice server that runs past
+the request's timeout, so a render that crashes or hangs can never leave a torn answer on the pipe.
 """
 
 import ctypes
@@ -38,6 +45,7 @@ ESPEAK_CHARS_UTF8 = 1
 POS_CHARACTER = 1
 PARAM_RATE, PARAM_VOLUME, PARAM_PITCH = 1, 2, 3
 EVENT_LIST_TERMINATED = 0
+LIBC = ctypes.CDLL(None)
 
 
 class Event(ctypes.Structure):
@@ -69,8 +77,11 @@ def write_frame(stream, payload):
     stream.write(payload)
 
 
-def render_in_child(lib, request, out_fd):
-    """Runs in the forked child: synthesize one request and write header + PCM to out_fd."""
+WARM_UP = {"text": "Warm up.", "seed": 0, "rate": 175, "pitch": 50, "volume": 100}
+
+
+def render_now(lib, request):
+    """Synthesize one request in this process: (header JSON bytes, PCM bytes)."""
     chunks, events = [], []
 
     def on_synth(wav, n_samples, event_ptr):
@@ -87,7 +98,7 @@ def render_in_child(lib, request, out_fd):
     lib.espeak_SetSynthCallback(callback)
     seed = int(request["seed"]) & 0x7FFFFFFF
     lib.espeak_ng_SetRandSeed(seed)
-    ctypes.CDLL(None).srand(seed)
+    LIBC.srand(seed)
     lib.espeak_SetParameter(PARAM_RATE, int(request["rate"]), 0)
     lib.espeak_SetParameter(PARAM_PITCH, int(request["pitch"]), 0)
     lib.espeak_SetParameter(PARAM_VOLUME, int(request["volume"]), 0)
@@ -97,7 +108,59 @@ def render_in_child(lib, request, out_fd):
         raise RuntimeError(f"espeak_Synth returned error {status}")
     lib.espeak_Synchronize()
     pcm = b"".join(chunks)
-    header = json.dumps({"ok": True, "events": events, "pcm_bytes": len(pcm)}).encode()
+    return json.dumps({"ok": True, "events": events, "pcm_bytes": len(pcm)}).encode(), pcm
+
+
+def writable_segments(path):
+    """(start, end) offsets from the load address of the ELF file's writable segments, less the
+    part the loader makes read-only after relocation (GNU_RELRO)."""
+    with open(path, "rb") as handle:
+        elf = handle.read(1 << 16)
+    if elf[:5] != b"\x7fELF\x02" or elf[5] != 1:
+        raise RuntimeError(f"{path} is not a 64-bit little-endian ELF file")
+    (phoff,) = struct.unpack_from("<Q", elf, 0x20)
+    phentsize, phnum = struct.unpack_from("<HH", elf, 0x36)
+    writable, relro = [], None
+    for i in range(phnum):
+        kind, flags, _, vaddr, _, _, memsz, _ = struct.unpack_from("<IIQQQQQQ", elf, phoff + i * phentsize)
+        if kind == 1 and flags & 2:  # PT_LOAD, PF_W
+            writable.append((vaddr, vaddr + memsz))
+        elif kind == 0x6474E552:  # PT_GNU_RELRO
+            relro = (vaddr, vaddr + memsz)
+    if relro:
+        writable = [(max(start, relro[1]) if relro[0] <= start < relro[1] else start, end) for start, end in writable]
+    return [(start, end) for start, end in writable if end > start]
+
+
+def load_address(path):
+    """Where the library `path` is mapped in this process (its mapping at file offset 0)."""
+    real = os.path.realpath(path)
+    with open("/proc/self/maps") as maps:
+        for line in maps:
+            fields = line.split(None, 5)
+            if len(fields) == 6 and int(fields[2], 16) == 0 and os.path.realpath(fields[5].strip()) == real:
+                return int(fields[0].split("-")[0], 16)
+    raise RuntimeError(f"{path} is not mapped in this process")
+
+
+class LibraryState:
+    """A copy of the library's writable segments, put back with restore()."""
+
+    def __init__(self, lib_path):
+        base = load_address(lib_path)
+        self.copies = [
+            (base + start, ctypes.create_string_buffer(ctypes.string_at(base + start, end - start), end - start))
+            for start, end in writable_segments(lib_path)
+        ]
+
+    def restore(self):
+        for address, copy in self.copies:
+            ctypes.memmove(address, copy, len(copy))
+
+
+def render_in_child(lib, request, out_fd):
+    """Runs in the forked child: synthesize one request and write header + PCM to out_fd."""
+    header, pcm = render_now(lib, request)
     with os.fdopen(out_fd, "wb") as out:
         write_frame(out, header)
         out.write(pcm)
@@ -129,7 +192,7 @@ def read_child(fd, pid, timeout):
 
 
 def render_forked(lib, request, stdout):
-    """Fork a child to render `request` from this process's pristine state; relay its answer."""
+    """Fork a child to render `request` from this process's state; relay its answer."""
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -159,26 +222,59 @@ def render_forked(lib, request, stdout):
     stdout.flush()
 
 
-def voice_server(lib, voice, stdin, stdout):
-    """Runs in a child of the helper: select `voice` once, then fork a renderer per request."""
+def render_restored(lib, state, request, stdout):
+    """Put the library's state back as it was after the warm-up, then render `request` here."""
+    state.restore()
+    try:
+        header, pcm = render_now(lib, request)
+    except Exception as exc:
+        header, pcm = json.dumps({"ok": False, "error": f"{type(exc).__name__}: {exc}"}).encode(), b""
+    write_frame(stdout, header)
+    write_frame(stdout, pcm)
+    stdout.flush()
+
+
+def voice_server(lib, lib_path, voice, isolation, stdin, stdout):
+    """Runs in a child of the helper: select `voice`, render the warm-up, keep that state, then
+    render every request from it."""
     if lib.espeak_SetVoiceByName(voice.encode()) != 0:
         write_frame(stdout, json.dumps({"ok": False, "error": f"eSpeak NG has no voice {voice!r}"}).encode())
         stdout.flush()
         return
+    render_now(lib, WARM_UP)
+    state = LibraryState(lib_path) if isolation == "restore" else None
     write_frame(stdout, json.dumps({"ok": True}).encode())
     stdout.flush()
     while True:
         payload = read_frame(stdin)
         if payload is None:
             return
-        render_forked(lib, json.loads(payload), stdout)
+        if state is None:
+            render_forked(lib, json.loads(payload), stdout)
+        else:
+            render_restored(lib, state, json.loads(payload), stdout)
+
+
+def read_exactly(fd, size, deadline):
+    """`size` bytes from `fd`, or None at end of file; TimeoutError past `deadline` (monotonic)."""
+    parts, left = [], size
+    while left:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+            raise TimeoutError
+        data = os.read(fd, min(left, 1 << 20))
+        if not data:
+            return None
+        parts.append(data)
+        left -= len(data)
+    return b"".join(parts)
 
 
 class VoiceServers:
     """The helper's voice servers, least recently used first; at most `limit` are kept alive."""
 
-    def __init__(self, lib, limit):
-        self.lib, self.limit, self.servers = lib, limit, {}
+    def __init__(self, lib, lib_path, limit, isolation):
+        self.lib, self.lib_path, self.limit, self.isolation, self.servers = lib, lib_path, limit, isolation, {}
 
     def get(self, voice):
         server = self.servers.pop(voice, None)
@@ -191,6 +287,39 @@ class VoiceServers:
             self._stop(self.servers.pop(next(iter(self.servers))))
         return server
 
+    def render(self, voice, payload, timeout):
+        """(header, pcm) of `payload` from the voice server of `voice`; one that crashes or runs past
+        `timeout` s is reaped and forgotten (the next request for its voice starts another)."""
+        server = self.get(voice)
+        if isinstance(server, str):
+            return json.dumps({"ok": False, "error": server}).encode(), b""
+        pid, to_server, from_server = server
+        deadline = time.monotonic() + timeout
+        try:
+            to_server.write(struct.pack("<I", len(payload)) + payload)
+            to_server.flush()
+            header = self._frame(from_server, deadline)
+            pcm = self._frame(from_server, deadline) if header is not None else None
+        except TimeoutError:
+            os.kill(pid, signal.SIGKILL)
+            self._forget(voice)
+            return json.dumps({"ok": False, "error": f"timed out after {timeout:g} s"}).encode(), b""
+        except OSError:  # BrokenPipeError: it died before reading the request
+            header = pcm = None
+        if header is None or pcm is None:
+            status = self._forget(voice)
+            if os.WIFSIGNALED(status):
+                error = f"renderer killed by signal {os.WTERMSIG(status)}"
+            else:
+                error = f"voice server for {voice!r} exited (status {os.WEXITSTATUS(status)})"
+            return json.dumps({"ok": False, "error": error}).encode(), b""
+        return header, pcm
+
+    @staticmethod
+    def _frame(stream, deadline):
+        head = read_exactly(stream.fileno(), 4, deadline)
+        return None if head is None else read_exactly(stream.fileno(), struct.unpack("<I", head)[0], deadline)
+
     def _start(self, voice):
         from_parent, to_server = os.pipe()  # (read end, write end)
         from_server, to_parent = os.pipe()
@@ -202,13 +331,25 @@ class VoiceServers:
                 other[1].close()
                 other[2].close()
             try:
-                voice_server(self.lib, voice, os.fdopen(from_parent, "rb"), os.fdopen(to_parent, "wb"))
+                voice_server(
+                    self.lib,
+                    self.lib_path,
+                    voice,
+                    self.isolation,
+                    os.fdopen(from_parent, "rb"),
+                    os.fdopen(to_parent, "wb"),
+                )
             finally:
                 os._exit(0)
         os.close(from_parent)
         os.close(to_parent)
-        server = (pid, os.fdopen(to_server, "wb"), os.fdopen(from_server, "rb"))
-        hello = read_frame(server[2])
+        # unbuffered reads: the answer is read with select, which sees the pipe, not a buffer
+        server = (pid, os.fdopen(to_server, "wb"), os.fdopen(from_server, "rb", buffering=0))
+        try:
+            hello = self._frame(server[2], time.monotonic() + 60)
+        except TimeoutError:
+            os.kill(pid, signal.SIGKILL)
+            hello = None
         answer = json.loads(hello) if hello else {"ok": False, "error": "voice server died at start"}
         if not answer.get("ok"):
             self._stop(server)
@@ -219,6 +360,16 @@ class VoiceServers:
         while self.servers:
             self._stop(self.servers.popitem()[1])
 
+    def _forget(self, voice):
+        """Close the pipes of `voice`'s server and reap it; its wait status."""
+        pid, to_server, from_server = self.servers.pop(voice)
+        for stream in (to_server, from_server):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        return os.waitpid(pid, 0)[1]
+
     def _stop(self, server):
         pid, to_server, from_server = server
         to_server.close()
@@ -226,7 +377,7 @@ class VoiceServers:
         os.waitpid(pid, 0)
 
 
-def serve(lib_path, data_path, max_voices=64):
+def serve(lib_path, data_path, max_voices=64, isolation="restore"):
     lib = ctypes.CDLL(lib_path)
     lib.espeak_SetSynthCallback.argtypes = [CALLBACK]
     lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
@@ -244,29 +395,16 @@ def serve(lib_path, data_path, max_voices=64):
         return
     write_frame(stdout, json.dumps({"ok": True, "sample_rate": sample_rate, "pid": os.getpid()}).encode())
     stdout.flush()
-    servers = VoiceServers(lib, max_voices)
+    servers = VoiceServers(lib, lib_path, max_voices, isolation)
     while True:
         payload = read_frame(stdin)
         if payload is None:  # the worker went away: so do we, and our voice servers with us
             servers.stop_all()
             return
-        voice = json.loads(payload)["voice"]
-        server = servers.get(voice)
-        if isinstance(server, str):
-            write_frame(stdout, json.dumps({"ok": False, "error": server}).encode())
-            write_frame(stdout, b"")
-            stdout.flush()
-            continue
-        _, to_server, from_server = server
-        try:
-            write_frame(to_server, payload)
-            to_server.flush()
-            header, pcm = read_frame(from_server), read_frame(from_server)
-        except (BrokenPipeError, OSError):
-            header = pcm = None
-        if header is None or pcm is None:
-            servers.servers.pop(voice, None)
-            header, pcm = json.dumps({"ok": False, "error": f"voice server for {voice!r} exited"}).encode(), b""
+        request = json.loads(payload)
+        timeout = float(request.get("timeout", 60))
+        # with a child per render, the voice server enforces the timeout itself; this is the backstop
+        header, pcm = servers.render(request["voice"], payload, timeout if isolation == "restore" else timeout + 5)
         write_frame(stdout, header)
         write_frame(stdout, pcm)
         stdout.flush()
@@ -277,6 +415,11 @@ if __name__ == "__main__":
     # (synth/interrupt.py) and closes it. Ignoring it here spares a traceback from every helper.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        serve(sys.argv[1], sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 64)
+        serve(
+            sys.argv[1],
+            sys.argv[2],
+            int(sys.argv[3]) if len(sys.argv) > 3 else 64,
+            sys.argv[4] if len(sys.argv) > 4 else "restore",
+        )
     except BrokenPipeError:  # the worker died mid-answer: nobody is left to tell
         os._exit(0)

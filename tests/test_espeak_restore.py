@@ -1,0 +1,63 @@
+"""eSpeak NG's state restore against a child forked per utterance (synth/engines/espeak_zygote.py).
+
+Restoring the library's writable segments before each utterance must give exactly the bytes (and
+word events) of rendering it in a fresh child of the same warmed-up voice process, whatever was
+rendered before it. benchmarks/espeak_restore_history.py runs the same check over thousands of
+renders (benchmarks/RESULTS.md)."""
+
+import pytest
+
+from benchmarks.espeak_restore_history import history_check
+from synth.engines import Prosody, create_engine
+from synth.engines.espeak_zygote import writable_segments
+
+
+def test_random_histories_give_the_bytes_of_a_fork_per_utterance():
+    outcome = history_check(160, seed=7)
+    assert len({r[1] for r in outcome["requests"]}) > 30  # many voices, so many voice servers and evictions
+    assert outcome["differing"] == {"restore": [], "restore, 2 voice servers, other order": []}
+
+
+def test_without_the_restore_history_changes_the_bytes():
+    """The check can fail: the same library, rendering in place with no restore, is history-dependent."""
+    import ctypes
+
+    import espeakng_loader
+
+    from synth.engines.espeak_zygote import AUDIO_OUTPUT_SYNCHRONOUS, CALLBACK, WARM_UP, render_now
+
+    lib = ctypes.CDLL(espeakng_loader.get_library_path())
+    lib.espeak_SetSynthCallback.argtypes = [CALLBACK]
+    lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
+    lib.espeak_ng_SetRandSeed.argtypes = [ctypes.c_long]
+    lib.espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, espeakng_loader.get_data_path().encode(), 0x8000)
+    lib.espeak_SetVoiceByName(b"en-us+f3")
+    request = {**WARM_UP, "text": "Set a timer for fifteen minutes."}
+    first = render_now(lib, request)[1]
+    render_now(lib, {**WARM_UP, "text": "What is the weather like in Edinburgh tomorrow?", "rate": 300})
+    assert render_now(lib, request)[1] != first
+    lib.espeak_Terminate()
+
+
+def test_writable_segments_are_the_library_data():
+    import espeakng_loader
+
+    segments = writable_segments(espeakng_loader.get_library_path())
+    assert segments and all(end > start for start, end in segments)
+    assert 16_000 < sum(end - start for start, end in segments) < 4_000_000  # .data + .bss, not the code
+
+
+def test_unknown_isolation_is_refused():
+    with pytest.raises(Exception, match="isolation must be one of restore, fork"):
+        create_engine("espeak", isolation="thread")
+
+
+def test_hung_render_in_a_voice_server_is_killed_and_the_voice_comes_back():
+    eng = create_engine("espeak", timeout_s=0.0001)
+    try:
+        with pytest.raises(Exception, match="timed out"):
+            eng.synthesize("Set a timer. " * 200, "en-us", Prosody())
+        eng.timeout_s = 60
+        assert len(eng.synthesize("Still here.", "en-us", Prosody()).audio) > 0
+    finally:
+        eng.close()
