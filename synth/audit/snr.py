@@ -80,7 +80,7 @@ def file_snr(delivered: np.ndarray, reference: np.ndarray, sample_rate: int, var
     (parameters as for `speech_part`)."""
     speech = speech_part(delivered, reference, sample_rate, varying_gain)
     rest = np.asarray(delivered, dtype=np.float64) - speech
-    power, noise = float(np.dot(speech, speech)), float(np.dot(rest, rest))
+    power, noise = float(np.einsum("i,i->", speech, speech)), float(np.einsum("i,i->", rest, rest))
     if power <= 0 or noise <= 0:
         return None
     return 10 * np.log10(power / noise)

@@ -223,9 +223,15 @@ class MbrolaEngine:
         fixed, _ = parse_wav(self._run_mbrola(voice, pho)[0])
         # espeak-ng scales MBROLA's samples by its amplitude (not linearly in -a): take the scale from the
         # same phonemes rendered both ways (the same gaps in both), so the repaired item is as loud as its
-        # volume label says. Energies, not a sample-by-sample fit: the two may be a sample apart.
-        power = float(np.dot(plain, plain))
-        gain = math.sqrt(float(np.dot(espeak_audio, espeak_audio)) / power) if power > 0 else 1.0
+        # volume label says. Energies, not a sample-by-sample fit: the two may be a sample apart. einsum in
+        # float64, not np.dot: OpenBLAS's dot sums in an order that depends on its thread count, so the gain
+        # (and every byte of a repaired item) could differ between machines and worker counts.
+        power = float(np.einsum("i,i->", plain, plain, dtype=np.float64))
+        gain = (
+            math.sqrt(float(np.einsum("i,i->", espeak_audio, espeak_audio, dtype=np.float64)) / power)
+            if power > 0
+            else 1.0
+        )
         return (np.clip(np.round(fixed * gain * 32768.0), -32768, 32767) / 32768.0).astype(np.float32)
 
     def close(self) -> None:
