@@ -24,7 +24,9 @@ SILENT_PHONES = frozenset({"P", "T", "K", "B", "D", "G", "CH", "JH", "SIL"})
 MIN_PHONE_S = 0.03  # the acoustic model's minimum: three 10 ms frames
 SQUEEZED_SHARE = 0.75  # a word with this share of its phones at the minimum has no room in the audio
 LOUD_DB = -35.0  # a 10 ms frame this close to the loudest one is sound, not a pause
-PAUSE_SOUND_S = 0.03  # this much sound in an aligner's pause: it heard speech as a pause
+# This much sound in an aligner's pause: it heard speech as a pause. Measured: the pauses beside eSpeak NG's
+# squeezed words held 70 and 230 ms of it; those beside MBROLA mb-us3's missing "on" and "off" 20 and 0 ms.
+PAUSE_SOUND_S = 0.05
 FRAME_S = 0.01
 INSIDE_WORD_S = 0.08  # longer than eSpeak NG's stop closures, which are exact zeros too (31-54 ms seen at rate 0.8-1.2)
 
