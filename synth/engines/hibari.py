@@ -25,7 +25,7 @@ The package's own ``Hibari.__call__`` is not used as is, for these reasons:
 - Speed: the model divides its durations by ``speed`` and rounds them to whole units of at least
   one, so short phonemes barely shrink (speed 1.25 gives a duration ratio of about 1.16). The
   durations are known before rendering: a graph cut from the model gives the undivided durations
-  (no audio), and the speed is found by bisection whose heard ratio is nearest the requested rate;
+  (no audio), the speed whose heard ratio is nearest the requested rate is found by bisection, and
   the recorded rate is the heard ratio of the render (speech frames at speed 1 over speech frames
   now, raised to AUDIBLE_GAMMA; kokoro_frames.heard_rate). Recording the whole output's ratio (pads
   included) had a log-log slope of 0.82 against the heard span for rates 0.9-1.1. F0 does not change
