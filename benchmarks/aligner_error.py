@@ -9,7 +9,8 @@ aligner's estimated words are counted, since that is what a user of its times ge
 p90; the share of words the aligner measured (not estimated); and the aligner's CPU seconds per
 audio second (one thread, this process only: pocketsphinx runs in-process). Piper's own times
 ran 52 ms late until its words were started at their word-break id (synth/engines/piper_words.py),
-Kokoro's ~85 ms late until the lead of its sound over its frames was measured (kokoro.phoneme_onsets);
+Kokoro's ~85 ms and hibari's ~80 ms late until the lead of their sound over their frames was measured
+(kokoro_frames.phoneme_onsets);
 eSpeak NG stays the primary reference.
 On it, every word is also forced through each fallback pronunciation route ("espeak", "letters";
 see synth/align.py) to measure what a word outside the CMU dictionary gets.
@@ -44,6 +45,7 @@ REFERENCES = [
     ("Flite slt", "flite", "slt", ("auto",)),
     ("Kokoro jm_kumo", "kokoro", "jm_kumo", ("auto",)),
     ("Kokoro jf_nezumi", "kokoro", "jf_nezumi", ("auto",)),
+    ("hibari heart", "hibari", "heart", ("auto",)),
 ]
 
 

