@@ -45,7 +45,9 @@ def renders():
 def checker(renders, tmp_path_factory):
     # The in-domain LM (qc.asr.lm=corpus): the run's own transcripts; the audio must still pick one.
     lm = write_language_model([t for t, _, _ in renders], tmp_path_factory.mktemp("lm") / "plan.arpa")
-    return AsrChecker(max_wer=0.5, lm_path=lm)
+    # A label of another prompt scores WER >= 1.0 on this set; the true labels up to 0.55 (measured: pocketsphinx
+    # mishears some of eSpeak NG's formant digits, e.g. "five five five zero"): the threshold sits between the two.
+    return AsrChecker(max_wer=0.75, lm_path=lm)
 
 
 def test_word_error_rate_known_values():
