@@ -51,7 +51,7 @@ def plan_requests(prompts: Path) -> list[tuple[str, str, dict]]:
 
     from synth.engines.espeak import espeak_parameters
     from synth.plan import WorkItem
-    from synth.run import build_planning
+    from synth.run_parts import build_planning
 
     with initialize_config_dir(str(Path(__file__).resolve().parent.parent / "conf"), version_base=None):
         cfg = compose("config", [f"prompts.path={prompts}", "voices.per_prompt=1"])

@@ -39,7 +39,8 @@ def run(cfg: DictConfig) -> None:
     from synth.interrupt import EXIT_INTERRUPTED, interrupted_message
     from synth.normalize import NormalizationError
     from synth.prompts import PromptFileError
-    from synth.run import ConfigError, generate, shard_dir
+    from synth.run import ConfigError, generate
+    from synth.run_parts import shard_dir
     from synth.templates import TemplateError
 
     _own_folder_per_sweep_point(cfg)

@@ -2,7 +2,7 @@
 
     python -m synth.merge OUTPUT_DIR      (or: speechforge merge OUTPUT_DIR)
 
-Shards live in OUTPUT_DIR/shard-III-of-NNN (see run.shard_dir). The merged corpus is written to
+Shards live in OUTPUT_DIR/shard-III-of-NNN (see run_parts.shard_dir). The merged corpus is written to
 OUTPUT_DIR itself: rows in plan order, audio hard-linked (copied across file systems), the shards
 left as they are. The plan is recomputed from the shards' config, so the prompt file must still be
 where the config says.
@@ -25,7 +25,8 @@ from synth.corpus import CONFIG, MANIFEST, RECORDED, REJECTS, Corpus, CorpusErro
 from synth.folder_lock import folder_lock
 from synth.manifest import read_jsonl, read_manifest
 from synth.plan import PLANNING_STAGES, WorkItem, is_final, rejection_key
-from synth.run import build_planning, finish, plan_positions
+from synth.run import finish, plan_positions
+from synth.run_parts import build_planning
 from synth.safe_paths import refuse_symlinks
 
 SHARD_DIR = re.compile(r"^shard-(\d{3})-of-(\d{3})$")

@@ -38,7 +38,7 @@ def check_against_plan(root: Path, rows: dict[str, tuple[int, dict]], rejects: l
         rows: the first row of each id in the manifest, with its line number.
         rejects: the rows of rejects.jsonl.
     """
-    from synth.run import ConfigError, build_planning
+    from synth.run_parts import ConfigError, build_planning
 
     path = root / CONFIG
     if not path.is_file():

@@ -153,7 +153,7 @@ def test_resume_reads_ids_and_keeps_rows_byte_identical(corpus, tmp_path):
     from synth import versions
     from synth.corpus import RECORDED
     from synth.resume import resume
-    from synth.run import build_planning
+    from synth.run_parts import build_planning
     from synth.verify_plan import row_shape
 
     config = yaml.safe_load((copy / "config.yaml").read_text())

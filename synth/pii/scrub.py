@@ -263,12 +263,12 @@ LIBRARIES = {
 
 
 def require_libraries() -> None:
-    """Raise synth.run.ConfigError naming the missing packages if the scrubber's libraries are absent."""
+    """Raise synth.run_parts.ConfigError naming the missing packages if the scrubber's libraries are absent."""
     import importlib.util
 
     missing = [package for module, package in LIBRARIES.items() if importlib.util.find_spec(module) is None]
     if missing:
-        from synth.run import ConfigError
+        from synth.run_parts import ConfigError
 
         raise ConfigError(
             f"prompts.scrub_pii=true needs {', '.join(missing)}, not installed; "
