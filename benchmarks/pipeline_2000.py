@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import os
 import statistics
 import sys
 import tempfile
@@ -113,6 +114,7 @@ def main() -> None:
     parser.add_argument("--no-scaling", action="store_true", help="skip the n_jobs=2 and dask runs")
     parser.add_argument("--no-record", action="store_true")
     args = parser.parse_args()
+    load_at_start = os.getloadavg()[0]  # the wall-clock figures mean little on a busy machine: say how busy
     med = statistics.median
     with tempfile.TemporaryDirectory() as tmp:
         prompts = Path(tmp) / "prompts.txt"
@@ -138,7 +140,7 @@ def main() -> None:
     lines = [
         f"{len(requests)} items ({args.prompts} prompts: built-in, then template expansions; voices.per_prompt=1 of "
         f"the default 48-voice catalog); {args.repeats} interleaved repeats, medians; CPU of the whole process tree; "
-        "one run, loaded 2-core machine (5 helpers)",
+        f"one run, {os.cpu_count()} cores, load average {load_at_start:.1f} when it started",
         "",
         "| measure | value | target |",
         "|---|---|---|",
@@ -161,7 +163,7 @@ def main() -> None:
             ]
 
         lines += [
-            "| wall s, n_jobs=1 / n_jobs=2 / dask 2 workers (augment=none, no card; loaded machine) | "
+            "| wall s, n_jobs=1 / n_jobs=2 / dask 2 workers (augment=none, no card) | "
             f"{m('jobs1', 'wall_s'):.1f} / {m('jobs2', 'wall_s'):.1f} / {m('dask2', 'wall_s'):.1f} | |",
             f"| speed-up 1 -> 2 workers, wall (joblib; dask) | {m('jobs1', 'wall_s') / m('jobs2', 'wall_s'):.2f}; "
             f"{m('jobs1', 'wall_s') / m('dask2', 'wall_s'):.2f} | >= 1.8 |",
