@@ -8,27 +8,17 @@ import pytest
 from synth.normalize import NormalizationError, to_spoken
 from synth.normalize_spell import cardinal
 
-# Issue 18: each must be read as here (or refused with a reason, see below).
+# Issue 18's numeric misreadings, beyond the list in tests/test_normalize.py (ISSUE_18_READINGS, which holds
+# the issue's own examples): the contexts that make "911" the emergency number, and bare codes and phone numbers.
 ISSUE_CASES = [
     ("Call 911.", "call nine one one"),
     ("the 911 call was logged", "the nine one one call was logged"),
     ("911 dispatchers answered", "nine one one dispatchers answered"),
     ("He counted 911 votes.", "he counted nine hundred and eleven votes"),  # no emergency context: a count
-    ("The code is 0063.", "the code is zero zero six three"),
     ("0063", "zero zero six three"),
-    ("ZIP code 90210", "zip code nine zero two one zero"),
     ("(123)-123-5678", "one two three one two three five six seven eight"),
     ("Call (123) 123-5678 today.", "call one two three one two three five six seven eight today"),
-    ("2-5lb", "two to five pounds"),
-    ("9am-5pm", "nine a m to five p m"),
-    ("15.01.2020", "the fifteenth of january twenty twenty"),
-    ("SEPT. 15", "september fifteenth"),
-    ("250 g of flour", "two hundred and fifty grams of flour"),
-    ("8,849 m high", "eight thousand eight hundred and forty nine meters high"),
-    ("10 dB", "ten decibels"),
-    ("50 Mbps", "fifty megabits per second"),
-    ("c. 1850", "circa eighteen fifty"),
-    ("x = y - 3", "x equals y minus three"),
+    ("c. 1850", "circa eighteen fifty"),  # at the start of the text, where "c." could open a sentence
 ]
 
 
