@@ -18,6 +18,57 @@ def cpu_seconds() -> float:
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
+def bare_espeak(requests: list[tuple[str, str, dict | None]]) -> tuple[float, float]:
+    """(audio s, CPU s) of plain in-process eSpeak NG calls: the engine's own speed, not deterministic.
+
+    :param requests: (spoken text, engine voice, eSpeak NG parameters rate/pitch/volume or None for the
+        library's defaults); rendered grouped by voice, one voice selection per voice
+    """
+    import ctypes
+
+    import espeakng_loader
+
+    from synth.engines.espeak_zygote import (
+        AUDIO_OUTPUT_SYNCHRONOUS,
+        CALLBACK,
+        ESPEAK_CHARS_UTF8,
+        PARAM_PITCH,
+        PARAM_RATE,
+        PARAM_VOLUME,
+        POS_CHARACTER,
+    )
+
+    lib = ctypes.CDLL(espeakng_loader.get_library_path())
+    lib.espeak_SetSynthCallback.argtypes = [CALLBACK]
+    lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
+    by_voice: dict[str, list] = {}
+    for text, voice, params in requests:
+        by_voice.setdefault(voice, []).append((text, params))
+    samples = [0]
+
+    def on_synth(wav, n, events):
+        samples[0] += max(n, 0)
+        return 0
+
+    callback = CALLBACK(on_synth)
+    start = cpu_seconds()
+    rate = lib.espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, espeakng_loader.get_data_path().encode(), 0x8000)
+    lib.espeak_SetSynthCallback(callback)
+    for voice, items in by_voice.items():
+        lib.espeak_SetVoiceByName(voice.encode())
+        for text, params in items:
+            if params is not None:
+                lib.espeak_SetParameter(PARAM_RATE, params["rate"], 0)
+                lib.espeak_SetParameter(PARAM_PITCH, params["pitch"], 0)
+                lib.espeak_SetParameter(PARAM_VOLUME, params["volume"], 0)
+            data = text.encode() + b"\0"
+            lib.espeak_Synth(data, len(data), 0, POS_CHARACTER, 0, ESPEAK_CHARS_UTF8, None, None)
+            lib.espeak_Synchronize()
+    used = cpu_seconds() - start
+    lib.espeak_Terminate()
+    return samples[0] / rate, used
+
+
 def builtin_spoken_texts() -> list[str]:
     from synth.normalize import builtin_spoken_texts as spoken
 

@@ -11,45 +11,21 @@ This script measures the three on the built-in prompts, in one run, and appends 
 from __future__ import annotations
 
 import argparse
-import ctypes
 import statistics
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import append_results, builtin_spoken_texts, cpu_seconds  # noqa: E402
+from benchmarks.common import append_results, bare_espeak, builtin_spoken_texts, cpu_seconds  # noqa: E402
 from synth.engines import Prosody, create_engine  # noqa: E402
-from synth.engines.espeak_zygote import AUDIO_OUTPUT_SYNCHRONOUS, CALLBACK, ESPEAK_CHARS_UTF8, POS_CHARACTER  # noqa: E402
 
 VOICE = "en-us+f3"
 
 
 def in_process(texts: list[str]) -> tuple[float, float]:
     """Audio seconds and CPU seconds for plain repeated calls into one initialized library."""
-    import espeakng_loader
-
-    lib = ctypes.CDLL(espeakng_loader.get_library_path())
-    lib.espeak_SetSynthCallback.argtypes = [CALLBACK]
-    lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
-    rate = lib.espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, espeakng_loader.get_data_path().encode(), 0x8000)
-    samples = [0]
-
-    def on_synth(wav, n, events):
-        samples[0] += max(n, 0)
-        return 0
-
-    callback = CALLBACK(on_synth)
-    lib.espeak_SetSynthCallback(callback)
-    lib.espeak_SetVoiceByName(VOICE.encode())
-    start = cpu_seconds()
-    for text in texts:
-        data = text.encode() + b"\0"
-        lib.espeak_Synth(data, len(data), 0, POS_CHARACTER, 0, ESPEAK_CHARS_UTF8, None, None)
-        lib.espeak_Synchronize()
-    used = cpu_seconds() - start
-    lib.espeak_Terminate()
-    return samples[0] / rate, used
+    return bare_espeak([(text, VOICE, None) for text in texts])
 
 
 def shipped(texts: list[str], isolation: str = "restore") -> tuple[float, float]:

@@ -18,7 +18,6 @@ Medians of --repeats interleaved runs; appended to RESULTS.md.
 from __future__ import annotations
 
 import argparse
-import ctypes
 import os
 import statistics
 import sys
@@ -27,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import append_results, cpu_seconds  # noqa: E402
+from benchmarks.common import append_results, bare_espeak  # noqa: E402
 from benchmarks.default_run import one_run  # noqa: E402
 
 
@@ -63,50 +62,6 @@ def plan_requests(prompts: Path) -> list[tuple[str, str, dict]]:
     return out
 
 
-def engine_alone(requests) -> tuple[float, float]:
-    """(audio s, CPU s) of bare in-process eSpeak NG calls, one voice selection per voice."""
-    import espeakng_loader
-
-    from synth.engines.espeak_zygote import (
-        AUDIO_OUTPUT_SYNCHRONOUS,
-        CALLBACK,
-        ESPEAK_CHARS_UTF8,
-        PARAM_PITCH,
-        PARAM_RATE,
-        PARAM_VOLUME,
-        POS_CHARACTER,
-    )
-
-    lib = ctypes.CDLL(espeakng_loader.get_library_path())
-    lib.espeak_SetSynthCallback.argtypes = [CALLBACK]
-    lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
-    by_voice: dict[str, list] = {}
-    for text, voice, params in requests:
-        by_voice.setdefault(voice, []).append((text, params))
-    samples = [0]
-
-    def on_synth(wav, n, events):
-        samples[0] += max(n, 0)
-        return 0
-
-    callback = CALLBACK(on_synth)
-    start = cpu_seconds()
-    rate = lib.espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, espeakng_loader.get_data_path().encode(), 0x8000)
-    lib.espeak_SetSynthCallback(callback)
-    for voice, items in by_voice.items():
-        lib.espeak_SetVoiceByName(voice.encode())
-        for text, params in items:
-            lib.espeak_SetParameter(PARAM_RATE, params["rate"], 0)
-            lib.espeak_SetParameter(PARAM_PITCH, params["pitch"], 0)
-            lib.espeak_SetParameter(PARAM_VOLUME, params["volume"], 0)
-            data = text.encode() + b"\0"
-            lib.espeak_Synth(data, len(data), 0, POS_CHARACTER, 0, ESPEAK_CHARS_UTF8, None, None)
-            lib.espeak_Synchronize()
-    used = cpu_seconds() - start
-    lib.espeak_Terminate()
-    return samples[0] / rate, used
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--prompts", type=int, default=2000)
@@ -124,7 +79,7 @@ def main() -> None:
         one_run([*common, "augment=default", "n_jobs=1", "output.report=false"])  # RIR/babble banks cached
         runs = {k: [] for k in ("engine", "none", "default", "jobs1", "jobs2", "dask2")}
         for _ in range(args.repeats):  # interleaved: the machine's drift hits every figure alike
-            audio, cpu = engine_alone(requests)
+            audio, cpu = bare_espeak(requests)
             runs["engine"].append(audio / cpu)
             for profile in ("none", "default"):
                 runs[profile].append(one_run([*common, f"augment={profile}", "n_jobs=1"])["per_cpu_s"])
