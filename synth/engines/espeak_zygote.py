@@ -77,6 +77,11 @@ def write_frame(stream, payload):
     stream.write(payload)
 
 
+def failure(error):
+    """(header, pcm) of a request that did not render: the header says why, there is no audio."""
+    return json.dumps({"ok": False, "error": error}).encode(), b""
+
+
 WARM_UP = {"text": "Warm up.", "seed": 0, "rate": 175, "pitch": 50, "volume": 100}
 
 
@@ -213,8 +218,8 @@ def render_forked(lib, request, stdout):
     finally:
         os.close(read_fd)
     if error is not None:
-        write_frame(stdout, json.dumps({"ok": False, "error": error}).encode())
-        write_frame(stdout, b"")
+        for frame in failure(error):
+            write_frame(stdout, frame)
     else:
         header_len = struct.unpack("<I", answer[:4])[0]
         write_frame(stdout, answer[4 : 4 + header_len])
@@ -228,7 +233,7 @@ def render_restored(lib, state, request, stdout):
     try:
         header, pcm = render_now(lib, request)
     except Exception as exc:
-        header, pcm = json.dumps({"ok": False, "error": f"{type(exc).__name__}: {exc}"}).encode(), b""
+        header, pcm = failure(f"{type(exc).__name__}: {exc}")
     write_frame(stdout, header)
     write_frame(stdout, pcm)
     stdout.flush()
@@ -292,7 +297,7 @@ class VoiceServers:
         `timeout` s is reaped and forgotten (the next request for its voice starts another)."""
         server = self.get(voice)
         if isinstance(server, str):
-            return json.dumps({"ok": False, "error": server}).encode(), b""
+            return failure(server)
         pid, to_server, from_server = server
         deadline = time.monotonic() + timeout
         try:
@@ -303,7 +308,7 @@ class VoiceServers:
         except TimeoutError:
             os.kill(pid, signal.SIGKILL)
             self._forget(voice)
-            return json.dumps({"ok": False, "error": f"timed out after {timeout:g} s"}).encode(), b""
+            return failure(f"timed out after {timeout:g} s")
         except OSError:  # BrokenPipeError: it died before reading the request
             header = pcm = None
         if header is None or pcm is None:
@@ -312,7 +317,7 @@ class VoiceServers:
                 error = f"renderer killed by signal {os.WTERMSIG(status)}"
             else:
                 error = f"voice server for {voice!r} exited (status {os.WEXITSTATUS(status)})"
-            return json.dumps({"ok": False, "error": error}).encode(), b""
+            return failure(error)
         return header, pcm
 
     @staticmethod
