@@ -2,11 +2,19 @@
 
 The file is tab-separated: `class<TAB>written<TAB>spoken` with a header row naming those columns (the peer
 set shared/peer/nemo_tn_en.tsv), or plain `written<TAB>spoken` lines (one class, "all"). Several acceptable
-answers in `spoken` are separated by " || ". A case counts when the normalizer's transcript equals one of them
+answers in `spoken` are separated by " || ". Fields are read as the peer scorer (shared/peer/score_tn.py) reads
+them: CSV-quoted where they start with a quote. A case counts when the normalizer's transcript equals one of them
 after the strict or the lenient folding (synth/normalize_score.py); a rejected prompt counts as a miss in both,
 and is counted in its own column.
 
-    python benchmarks/normalization.py CASES.tsv [--backend builtin|nemo] [--misses N] [--hyps FILE] [--record]
+What is scored is synth.normalize_text.normalize_text, the library call: markup and phonetic notation pass
+through verbatim, as NeMo's normalizer leaves them, and text with nothing to say reads as "" (the corpus
+generator rejects such prompts instead). Letters are written in the `--letters` style: `joined` ("PM", the
+references' convention, the default) or `spaced` ("p m", the corpus default); the lenient folding does not
+tell them apart.
+
+    python benchmarks/normalization.py CASES.tsv [--backend builtin|nemo] [--letters joined|spaced]
+        [--misses N] [--hyps FILE] [--record]
 
 --hyps writes one line per case (the transcript, or "REJECT <reason>"), the input of shared/peer/score_tn.py.
 """
@@ -31,7 +39,7 @@ from synth.normalize_score import lenient, strict  # noqa: E402
 def read_cases(path: Path) -> list[tuple[str, str, list[str]]]:
     """(class, written, acceptable spoken forms) for each case of ``path``."""
     with open(path, encoding="utf-8", newline="") as handle:
-        rows = list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+        rows = list(csv.reader(handle, delimiter="\t"))
     if rows and rows[0][:3] == ["class", "written", "spoken"]:
         return [(r[0], r[1], r[2].split(" || ")) for r in rows[1:] if len(r) >= 3]
     return [("all", r[0], r[1].split(" || ")) for r in rows if len(r) >= 2]
@@ -82,21 +90,23 @@ def main() -> int:
     parser.add_argument("cases", type=Path)
     parser.add_argument("--backend", default="builtin", help="builtin (default) or nemo")
     parser.add_argument("--cache-dir", default=None, help="nemo: grammar and per-text cache folder")
+    parser.add_argument("--letters", default="joined", choices=("joined", "spaced"), help="letter style scored")
     parser.add_argument("--misses", type=int, default=0, help="print this many misses")
     parser.add_argument("--hyps", type=Path, help="write one hypothesis line per case here")
     parser.add_argument("--record", action="store_true", help="append the table to benchmarks/RESULTS.md")
     args = parser.parse_args()
 
     from synth.normalize_backends import make_normalizer
+    from synth.normalize_text import normalize_text
 
     normalizer = make_normalizer(args.backend, cache_dir=args.cache_dir)
     cases = read_cases(args.cases)
-    per, misses, times, hyps = score(cases, lambda text: normalizer(text).transcript)
+    per, misses, times, hyps = score(cases, lambda text: normalize_text(text, normalizer, args.letters))
     lines = table(per)
     ms = sorted(t * 1000 for t in times)
     lines.append("")
     lines.append(
-        f"time per case ({args.backend}): median {statistics.median(ms):.3f} ms, "
+        f"letters: {args.letters}; time per case ({args.backend}): median {statistics.median(ms):.3f} ms, "
         f"90th percentile {ms[int(0.9 * (len(ms) - 1))]:.3f} ms, {len(ms)} cases"
     )
     print("\n".join(lines))
@@ -107,7 +117,7 @@ def main() -> int:
     if args.record:
         append_results(
             f"Normalization accuracy ({args.backend}) on {args.cases.name}",
-            f"benchmarks/normalization.py {args.cases} --backend {args.backend}",
+            f"benchmarks/normalization.py {args.cases} --backend {args.backend} --letters {args.letters}",
             lines,
         )
     return 0

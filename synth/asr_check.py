@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from synth.audio_io import resample, to_pcm16
+from synth.letter_runs import spell_out
 from synth.manifest import read_manifest
 
 ASR_RATE = 16000  # the shipped acoustic model's rate
@@ -210,14 +211,17 @@ def corpus_wer(root: Path, sample: int | None = 200, seed: int = 0, lm: str = "d
         pool = [pool[i] for i in sorted(np.random.default_rng(seed).choice(len(pool), sample, replace=False))]
     with tempfile.TemporaryDirectory() as tmp:
         lm_path = (
-            write_language_model((r.transcript for r in rows), Path(tmp) / "corpus.arpa") if lm == "corpus" else None
+            write_language_model((spell_out(r.transcript) for r in rows), Path(tmp) / "corpus.arpa")
+            if lm == "corpus"
+            else None
         )
         checker = AsrChecker(max_wer=None, lm_path=lm_path)
         totals = defaultdict(lambda: [0, 0, 0, 0])  # errors, words, items, oov words
         for row in pool:
             audio, rate = sf.read(root / row.audio_filepath, dtype="float32")
-            errors, words = word_errors(row.transcript, checker.transcribe(audio, rate))
-            oov = len(checker.out_of_vocabulary(row.transcript))
+            spelled = spell_out(row.transcript)  # normalize.letters=joined: "PM" is the letter names p, m
+            errors, words = word_errors(spelled, checker.transcribe(audio, rate))
+            oov = len(checker.out_of_vocabulary(spelled))
             speaker = row.speaker
             for key in ("all", f"engine={speaker.engine}", f"accent={speaker.accent}", f"voice={speaker.id}"):
                 for i, value in enumerate((errors, words, 1, oov)):

@@ -199,6 +199,14 @@ KEYS: tuple[Key, ...] = (
         nullable=True,
     ),
     Key(
+        "normalize.letters",
+        "str",
+        "how the transcript writes an initialism (7 pm, USA): `spaced`, one word per letter name (`seven p m`: one "
+        "label word per word the engine says), or `joined`, one upper-case word (`seven PM`, NeMo's convention); "
+        "word times then span the whole initialism",
+        ("spaced", "joined"),
+    ),
+    Key(
         "normalize.date_order",
         "str",
         "numeric dates the prompt cannot settle (3/5/2024): `auto` (slash: month first; dots, dashes: day first), "

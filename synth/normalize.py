@@ -23,20 +23,45 @@ from synth.normalize_codes import expand_codes
 from synth.normalize_letters import check_letters, check_markup, check_notation, split_mixed_case
 from synth.normalize_names import roman_one
 from synth.normalize_numbers import LETTER_MARK, STATES, cardinal, expand_numbers, ordinal
-from synth.normalize_spell import NormalizationError
+from synth.normalize_spell import LETTER_JOIN, EmptyPrompt, NormalizationError
 from synth.normalize_web import expand_web
 from synth.normalize_weekdays import expand_weekdays
 
-__all__ = ["SpokenForm", "NormalizationError", "to_spoken", "spoken_words"]
+__all__ = ["SpokenForm", "NormalizationError", "EmptyPrompt", "to_spoken", "spoken_words", "LETTER_STYLES"]
 
 SENTENCE_PUNCT = ",.?!;:"
 _STRIP = SENTENCE_PUNCT + '"'
 
 
+# How a transcript writes the letters of one initialism ("7 pm", "USA"): one word per letter name, lowercase
+# ("p m", the default: one label word per engine word), or one capitalised word ("PM", NeMo's and most
+# written-form recognizers' convention; upper case marks it as spelled, so synth.letter_runs can undo it).
+LETTER_STYLES = ("spaced", "joined")
+
+
 @dataclass(frozen=True)
 class SpokenForm:
     spoken: str  # fed to the TTS engine
-    transcript: str  # ASR label: lowercase words, one per spoken token
+    transcript: str  # ASR label: lowercase words, one per spoken token (letters="joined": one per initialism)
+    # Per spoken token: whether it is a letter name continuing the one before it in one written initialism.
+    joins: tuple[bool, ...] = ()
+    letters: str = "spaced"  # the LETTER_STYLES entry ``transcript`` is written in
+
+    @property
+    def aligned(self) -> str:
+        """The transcript with one word per spoken token (the ``spaced`` style), what engines' word events,
+        the forced aligner and the ASR check line up with."""
+        return " ".join(spoken_words(self.spoken))
+
+    def with_letters(self, style: str) -> SpokenForm:
+        """This reading with its transcript in letter style ``style`` (one of LETTER_STYLES)."""
+        from synth.letter_runs import join_letters
+
+        if style not in LETTER_STYLES:
+            raise ValueError(f"normalize.letters must be one of {', '.join(LETTER_STYLES)}; got {style!r}")
+        words = spoken_words(self.spoken)
+        transcript = " ".join(join_letters(words, self.joins) if style == "joined" else words)
+        return SpokenForm(self.spoken, transcript, self.joins, style)
 
 
 def spoken_words(spoken: str) -> list[str]:
@@ -298,6 +323,7 @@ _LETTER_A_AFTER = {
     "grades",
 }
 _VOWELS = set("aeiouyAEIOUY")
+_MARKS = LETTER_MARK + LETTER_JOIN  # a letter name one pass spelled: later passes must not re-read it
 # eSpeak says these vowelless words as words; any other vowelless token it spells.
 _VOWELLESS_WORDS = re.compile(r"h+m+|psst|tsk|cwm", re.I)
 
@@ -332,7 +358,7 @@ def _is_shouted(cores: list[str]) -> bool:
 
 def _say_word(core: str, prev: str | None, nxt: str | None, has_punct: bool, shouted: bool) -> list[tuple[str, bool]]:
     """Spoken pieces for one written word, each flagged True when it is a letter name."""
-    if core.startswith(LETTER_MARK):
+    if core[:1] in _MARKS:
         return [(core[1:], True)]
     parts = split_mixed_case(core)
     if parts:  # "iOS" -> letters I O S, "eBay" -> letter E + "Bay": as eSpeak NG says them
@@ -360,7 +386,7 @@ def _say_word(core: str, prev: str | None, nxt: str | None, has_punct: bool, sho
                 or nxt is None
                 or (prev or "").lower() in _LETTER_A_BEFORE
                 or nxt.lower() in _LETTER_A_AFTER
-                or len(nxt.lstrip(LETTER_MARK)) == 1
+                or len(nxt.lstrip(_MARKS)) == 1
             )
             return [("A", True)] if letter else [("a", False)]
         return [(core, core.isupper() and core != "I")]
@@ -399,8 +425,8 @@ def _collapse_punct(run: str) -> str:
     return ","
 
 
-def _words(text: str) -> list[tuple[str, str, bool]]:
-    """Split into (word, attached punctuation, is letter name) triples."""
+def _words(text: str) -> list[tuple[str, str, bool, bool]]:
+    """Split into (word, attached punctuation, is letter name, continues the letter name before it) tuples."""
     items: list[list[str]] = []  # [core, punct]
     for tok in re.findall(r"[,.?!;:]+|[^\s,.?!;:]+", text):
         if tok[0] in SENTENCE_PUNCT:
@@ -412,7 +438,7 @@ def _words(text: str) -> list[tuple[str, str, bool]]:
             items.append([core, ""])
     cores = [c for c, _ in items]
     shouted = _is_shouted(cores)
-    out: list[tuple[str, str, bool]] = []
+    out: list[tuple[str, str, bool, bool]] = []
     for i, (core, punct) in enumerate(items):
         prev = cores[i - 1] if i and not items[i - 1][1] else None
         nxt = cores[i + 1] if i + 1 < len(cores) and not punct else None
@@ -421,7 +447,11 @@ def _words(text: str) -> list[tuple[str, str, bool]]:
         pieces = [(w, False) for w in one] if one else _say_word(core, prev, nxt, bool(punct), shouted)
         for j, (word, is_letter) in enumerate(pieces):
             last = j == len(pieces) - 1
-            out.append((word, _collapse_punct(punct) if last and punct else "", is_letter))
+            # One written word's letters ("USA", "https") form one initialism, as do the letters one pass
+            # spelled together ("p.m." -> LETTER_MARK P, LETTER_JOIN M); punctuation between them ends it.
+            after_letter = bool(out) and out[-1][2] and not out[-1][1]
+            joins = is_letter and after_letter and (j > 0 or core.startswith(LETTER_JOIN))
+            out.append((word, _collapse_punct(punct) if last and punct else "", is_letter, joins))
     return out
 
 
@@ -457,10 +487,10 @@ def to_spoken(text: str, date_order: str = "auto") -> SpokenForm:
         t = pattern.sub(repl, t)
     words = _words(t)
     if not words:
-        raise NormalizationError("empty after normalization")
-    check_letters([w for w, _, _ in words])
+        raise EmptyPrompt("empty after normalization: the text has nothing to say")
+    check_letters([w for w, *_ in words])
     tokens = []
-    for i, (word, punct, is_letter) in enumerate(words):
+    for i, (word, punct, is_letter, _) in enumerate(words):
         _check_word(word)
         if word == "A" and is_letter and not punct and i + 1 < len(words):
             # eSpeak reads a capital "A" followed by a word as the article "uh";
@@ -470,7 +500,7 @@ def to_spoken(text: str, date_order: str = "auto") -> SpokenForm:
     if tokens[-1][-1] in ",;:":
         tokens[-1] = tokens[-1].rstrip(",;:")
     spoken = " ".join(tokens)
-    return SpokenForm(spoken=spoken, transcript=" ".join(spoken_words(spoken)))
+    return SpokenForm(spoken, " ".join(spoken_words(spoken)), tuple(j for *_, j in words))
 
 
 def builtin_spoken_forms() -> list[SpokenForm]:

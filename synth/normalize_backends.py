@@ -135,22 +135,33 @@ class PromptNormalizer:
     :param cross_check: also read each prompt with the other backend (``normalize.cross_check``).
     :param cache_dir: NeMo's grammar and per-text cache (``normalize.cache_dir``; None: the default).
     :param date_order: see :mod:`synth.normalize_dates` (``normalize.date_order``).
+    :param letters: the transcript's letter style, synth.normalize.LETTER_STYLES (``normalize.letters``).
     """
 
-    def __init__(self, backend: str = "builtin", cross_check: bool = False, cache_dir=None, date_order: str = "auto"):
+    def __init__(
+        self,
+        backend: str = "builtin",
+        cross_check: bool = False,
+        cache_dir=None,
+        date_order: str = "auto",
+        letters: str = "spaced",
+    ):
+        from synth.normalize import LETTER_STYLES
         from synth.normalize_dates import DATE_ORDERS
 
         if date_order not in DATE_ORDERS:
             raise ValueError(f"normalize.date_order must be one of {', '.join(DATE_ORDERS)}; got {date_order!r}")
-        self.backend, self.date_order, self.cross_check = backend, date_order, bool(cross_check)
+        if letters not in LETTER_STYLES:
+            raise ValueError(f"normalize.letters must be one of {', '.join(LETTER_STYLES)}; got {letters!r}")
+        self.backend, self.date_order, self.cross_check, self.letters = backend, date_order, bool(cross_check), letters
         self._primary = make_normalizer(backend, cache_dir)
         self._other_name = "nemo" if backend == "builtin" else "builtin"
         self._other = make_normalizer(self._other_name, cache_dir) if cross_check else None
 
     def __call__(self, text: str) -> tuple[SpokenForm, dict | None]:
         """(the spoken form, the row's ``normalize`` record or None when the default alone ran)."""
-        form = self._primary(text, self.date_order)
+        form = self._primary(text, self.date_order).with_letters(self.letters)
         if self._other is None:
             return form, None if self.backend == "builtin" else {"backend": self.backend}
-        other = lambda t: self._other(t, self.date_order)  # noqa: E731
+        other = lambda t: self._other(t, self.date_order).with_letters(self.letters)  # noqa: E731
         return form, {"backend": self.backend, "cross_check": cross_check(text, form, other, self._other_name)}

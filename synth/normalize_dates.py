@@ -58,12 +58,15 @@ def _said_year(year_text: str) -> str:
     return "oh " + cardinal(y) if y < 10 else cardinal(y)
 
 
-def _date(month: int, day: int, year_text: str | None, *, day_first: bool = False, text="", start=0) -> str | None:
-    """The spoken date, or None when it is not a calendar date (February 30)."""
+def _date(
+    month: int, day: int, year_text: str | None, *, day_first: bool = False, text="", start=0, calendar=True
+) -> str | None:
+    """The spoken date, or None when it is not a calendar date (February 30) and ``calendar`` asks for one."""
     try:  # 2000 is a leap year, so "February 29" without a year stays valid
         datetime.date(int(year_text) if year_text and len(year_text) == 4 else 2000, month, day)
     except ValueError:
-        return None
+        if calendar:
+            return None
     if day_first:
         # "the" is part of the reading ("on 5 March" -> "on the fifth of March"), unless it was written.
         the = "" if re.search(r"\bthe\s+$", text[:start], re.I) else "the "
@@ -207,8 +210,12 @@ _CLOCK = r"[0-9]{1,2}(?:[:.][0-9]{2})?"
 
 
 def _ymd(m: re.Match) -> str:
+    # A four-digit year first settles the form, so it reads as written even where the calendar lacks the day
+    # ("1998/2/30"): read as digits instead, it would say no date at all.
     y, _sep, mo, d = m.groups()
-    return _date(int(mo), int(d), y) or m.group(0)
+    if not (1 <= int(mo) <= 12 and 1 <= int(d) <= 31):
+        return m.group(0)
+    return _date(int(mo), int(d), y, calendar=False)
 
 
 DATE_RULES: list[tuple[re.Pattern, object]] = [

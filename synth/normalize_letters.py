@@ -32,6 +32,7 @@ DATA = Path(__file__).with_name("data") / "espeak_spelled_letters.txt"
 __all__ = [
     "check_markup",
     "check_notation",
+    "verbatim_spans",
     "check_letters",
     "split_mixed_case",
     "measure_spelled_letters",
@@ -124,8 +125,8 @@ _BRACKETED = re.compile(r"\[([^\[\]]+)\]|/([^/\s][^/]*[^/\s])/")
 _IPA = re.compile("[\u0250-\u02af\u02c8\u02cc\u02d0\u02d1\u0278\u03b8\u00f0\u014b]")
 
 
-def check_notation(text: str) -> None:
-    """NormalizationError naming the first phonetic transcription (ARPAbet or IPA) in ``text``, if it has one."""
+def _notation(text: str):
+    """(match, "ARPAbet" or "IPA") for each phonetic transcription in ``text``."""
     for m in _BRACKETED.finditer(text):
         inner = m.group(1) or m.group(2)
         phones = inner.split()
@@ -133,10 +134,27 @@ def check_notation(text: str) -> None:
             p[-1] in "012" for p in phones
         )
         if (m.group(1) and arpabet) or _IPA.search(inner):
-            raise NormalizationError(
-                f"phonetic notation {m.group(0)!r} ({'ARPAbet' if arpabet else 'IPA'}) is not text to speak: it "
-                "says how words sound, not which words they are (write the words)"
-            )
+            yield m, "ARPAbet" if arpabet else "IPA"
+
+
+def check_notation(text: str) -> None:
+    """NormalizationError naming the first phonetic transcription (ARPAbet or IPA) in ``text``, if it has one."""
+    for m, kind in _notation(text):
+        raise NormalizationError(
+            f"phonetic notation {m.group(0)!r} ({kind}) is not text to speak: it "
+            "says how words sound, not which words they are (write the words)"
+        )
+
+
+def verbatim_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each markup tag and phonetic transcription in ``text``, in order, not overlapping."""
+    found = sorted([m.span() for m in _MARKUP.finditer(text)] + [m.span() for m, _ in _notation(text)])
+    spans: list[tuple[int, int]] = []
+    for start, end in found:
+        if spans and start < spans[-1][1]:
+            continue
+        spans.append((start, end))
+    return spans
 
 
 def check_letters(words: list[str]) -> None:

@@ -335,6 +335,15 @@ def fraction_words(whole: str | None, num: str, den: str) -> str:
     return f"{number(whole, with_and=False) + ' and ' if whole else ''}{said}"
 
 
+_INCH_NUMBER = r"([0-9]+(?:\.[0-9]+)?)"
+
+
+def _inches(m: re.Match) -> str:
+    if m.string.count('"', 0, m.start()) % 2:  # the quote closes one opened before: '"12"' is a quoted twelve
+        return m.group(0)
+    return f" {number(m.group(1))} {'inch' if m.group(1) == '1' else 'inches'} "
+
+
 def _split_year(m: re.Match) -> str:
     first, second = m.groups()
     if int(second) != (int(first) + 1) % 100:
@@ -541,6 +550,8 @@ _RULES: list = [
             f"{cardinal(int(m.group(2)))} {'inch' if m.group(2) == '1' else 'inches'} "
         ),
     ),
+    # '12" pipe': a double quote right after a number that no quote before it opened is the inch mark.
+    (re.compile(rf'(?<![\w.]){_INCH_NUMBER}"(?![\w"])'), _inches),
     (re.compile(rf"{_FREE}(-?{NUM})\s?[°º]\s?(?:([CF])(?![A-Za-z]))?"), degrees),
     # "3x faster", "2x as long": a multiplier before a comparison is "times"; otherwise "2x", "4.4x" say the
     # letter, as the peer set reads them ("two x speed").

@@ -21,16 +21,24 @@ class NormalizationError(ValueError):
         self.reason = reason
 
 
+class EmptyPrompt(NormalizationError):
+    """The text reads as nothing at all (empty, only punctuation or a lone dash)."""
+
+
 # Letter names produced here ("P M" of "7 pm") must not be re-read by later
 # passes: a lone capital "A" would otherwise be taken for the article. The
 # marker is a private-use character; input text is stripped of those (Unicode
 # category Co) before any pass runs, so it cannot come from the prompt.
 LETTER_MARK = "\ue000"
+# The mark of a letter name that continues the one before it: the letters of one written initialism ("pm",
+# "USA"), which a transcript in the joined letter style writes as one word ("PM"). Private use, as above.
+LETTER_JOIN = "\ue001"
 
 
 def letters(text: str) -> str:
-    """Spell ``text`` as marked capital letter names: "pm" -> "P M"."""
-    return " ".join(LETTER_MARK + c.upper() for c in text if c.isalpha())
+    """Spell ``text`` as marked capital letter names: "pm" -> "P M", the second marked as continuing the first."""
+    names = [c.upper() for c in text if c.isalpha()]
+    return " ".join((LETTER_JOIN if i else LETTER_MARK) + c for i, c in enumerate(names))
 
 
 def sentence_end_after(text: str, pos: int) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -169,6 +170,8 @@ def build_plan(
         except NormalizationError as exc:
             yield Rejection(entry.id, "normalize", str(exc), {"line": entry.line, "text": entry.text[:200]})
             continue
+        if spoken.letters == "joined":
+            entry = _slots_joined(entry, spoken)
         voices: Sequence[Voice] = assigner.voices_for(prompt_index)
         prompt_index += 1
         for voice in voices:
@@ -187,3 +190,22 @@ def build_plan(
                 normalize=normalized,
             )
             item_index += 1
+
+
+def _slots_joined(prompt: Prompt, form: SpokenForm) -> Prompt:
+    """``prompt`` with its slots' word spans (synth.templates counts them in words of one per spoken token)
+    moved to the words of ``form``'s joined transcript, so that they still name the slot's words."""
+    slots = prompt.fields.get("slots")
+    if not slots:
+        return prompt
+    from synth.letter_runs import joined_index
+
+    index = joined_index(len(form.spoken.split()), form.joins)
+    words = form.transcript.split()
+    moved = []
+    for slot in slots:
+        if "word_start" in slot:
+            start, end = index[slot["word_start"]], index[slot["word_end"]]
+            slot = {**slot, "word_start": start, "word_end": end, "spoken": " ".join(words[start:end])}
+        moved.append(slot)
+    return dataclasses.replace(prompt, fields={**prompt.fields, "slots": moved})

@@ -9,6 +9,7 @@ import numpy as np
 
 from synth import asr_check, audio_io, qc
 from synth.engines.base import Engine, EngineError, create_engine, is_crash
+from synth.letter_runs import join_word_times
 from synth.manifest import QC, AppliedStep, Pair, Prompt, Prosody, Speaker, Utterance, Word
 from synth.normalize import spoken_words
 from synth.plan import Rejection, WorkItem
@@ -106,7 +107,7 @@ def _render(item: WorkItem, settings: RenderSettings) -> list[dict] | Rejection:
     clean = audio_io.resample(audio, synthesis.sample_rate, settings.sample_rate)
     # QC of the render itself first: an item whose render fails is not worth augmenting.
     checks = qc.check(clean, settings.sample_rate, len(words), settings.qc)
-    asr = asr_check.check_item(settings.asr, item.seed, clean, settings.sample_rate, item.spoken.transcript)
+    asr = asr_check.check_item(settings.asr, item.seed, clean, settings.sample_rate, item.spoken.aligned)
     if asr is not None:  # flags for review; never fails QC on its own
         checks = qc.merge(checks, [], asr=asr)
     if not checks["passed"] and not settings.keep_failed_qc:
@@ -114,7 +115,9 @@ def _render(item: WorkItem, settings: RenderSettings) -> list[dict] | Rejection:
     if timed is None and settings.align_words:  # no times from the engine: a forced aligner's, marked as such
         from synth.align import align_words
 
-        timed = align_words(clean, settings.sample_rate, item.spoken.transcript)
+        timed = align_words(clean, settings.sample_rate, item.spoken.aligned)
+    if timed and item.spoken.letters == "joined":  # one entry per initialism, as the transcript writes it
+        timed = join_word_times(timed, item.spoken.transcript.split(), item.spoken.joins)
     # The labels every row of this item shares, as Utterance fields (a misspelt name is a TypeError, not a silent None).
     common = {
         "text": item.prompt.text,

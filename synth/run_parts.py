@@ -140,7 +140,8 @@ def build_parts(cfg: DictConfig) -> RunParts:
 
 
 def _normalizer(cfg: DictConfig):
-    """normalize.*: the backend that reads prompts, the cross-check, NeMo's cache folder, the date order.
+    """normalize.*: the backend that reads prompts, the cross-check, NeMo's cache folder, the date order and the
+    letter style.
     Unknown keys and backend names were refused by the key schema (synth/config_schema.py) already."""
     from synth.normalize import NormalizationError
     from synth.normalize_backends import PromptNormalizer
@@ -149,7 +150,11 @@ def _normalizer(cfg: DictConfig):
     backend = str(opts.get("backend") or "builtin")
     try:
         return PromptNormalizer(
-            backend, bool(opts.get("cross_check", False)), opts.get("cache_dir"), str(opts.get("date_order") or "auto")
+            backend,
+            bool(opts.get("cross_check", False)),
+            opts.get("cache_dir"),
+            str(opts.get("date_order") or "auto"),
+            str(opts.get("letters") or "spaced"),
         )
     except (ValueError, NormalizationError) as exc:
         raise ConfigError(str(exc)) from exc

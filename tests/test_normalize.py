@@ -74,7 +74,10 @@ TRANSCRIPT_CASES = {
         ("Jan. 1, 2000", "january first two thousand"),
         ("in March 2024", "in march twenty twenty four"),
         ("2024-02-29", "february twenty ninth twenty twenty four"),
-        ("2023-02-29", "two zero two three zero two two nine"),  # not a date: read as digits
+        # Year first settles the form: read as written, as a person would, though the calendar lacks the day.
+        ("2023-02-29", "february twenty ninth twenty twenty three"),
+        ("1998/2/30", "february thirtieth nineteen ninety eight"),
+        ("2023-13-02", "two zero two three one three zero two"),  # no month 13: not a date, a code
     ],
     "money": [
         ("$5", "five dollars"),

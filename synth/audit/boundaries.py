@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from synth.audit.alignment import Scored
+from synth.letter_runs import join_aligned
 from synth.manifest import Word
 
 
@@ -34,7 +35,10 @@ def compare(words: list[Word], alignment: Scored) -> Boundaries | None:
     """Per-word start and end errors; None when the two do not spell the same words."""
     aligned = alignment.spoken()
     if [w.word for w in words] != [a.word for a in aligned]:
-        return None
+        # normalize.letters=joined: the aligner's letter names, merged into the row's initialisms ("PM")
+        aligned = join_aligned(aligned, [w.word for w in words])
+        if aligned is None:
+            return None
     return Boundaries(
         [round(w.start - a.start, 4) for w, a in zip(words, aligned)],
         [round(w.end - a.end, 4) for w, a in zip(words, aligned)],

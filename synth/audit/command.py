@@ -20,6 +20,7 @@ from synth.audit.prosody import NeutralRenderer
 from synth.audit.reverb import RirBanks
 from synth.audit.rows import Listener, audit_row
 from synth.audit.tolerances import Tolerances
+from synth.letter_runs import spell_out
 from synth.manifest import Utterance, read_manifest
 
 
@@ -64,7 +65,7 @@ def audit_corpus(
         root=root,
         config=config,
         tolerances=tolerances,
-        pool=sorted({r.transcript for r in rows}),
+        pool=sorted({spell_out(r.transcript) for r in rows}),
         clean_of={r.pair.stem: r for r in rows if r.pair is not None and not r.augment},
         aligner=ScoringAligner(),
         recognizer=recognizer,

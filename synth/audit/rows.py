@@ -15,6 +15,7 @@ from synth.audit.alignment import ScoringAligner, against_impostors, impostors
 from synth.audit.files import check_file
 from synth.audit.tolerances import Tolerances
 from synth.engines.base import EngineError
+from synth.letter_runs import is_joined, spell_out
 from synth.manifest import Utterance
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,8 @@ def audit_row(row: Utterance, ctx: Listener) -> RowAudit:
 def _speech_labels(row, audio, pcm, rate, ctx: Listener, result: RowAudit) -> None:
     tol = ctx.tolerances
     aligned_pcm = ctx.aligner.pcm(audio, rate)
-    test = against_impostors(ctx.aligner, aligned_pcm, row.transcript, impostors(row.transcript, ctx.pool, row.id))
+    spelled = spell_out(row.transcript)  # normalize.letters=joined: the aligner hears "PM" as two letter names
+    test = against_impostors(ctx.aligner, aligned_pcm, spelled, impostors(spelled, ctx.pool, row.id))
     if test.label is None:
         result.failures.append(("transcript", "the forced aligner finds no path through the transcript in this audio"))
     else:
@@ -88,14 +90,17 @@ def _speech_labels(row, audio, pcm, rate, ctx: Listener, result: RowAudit) -> No
                 )
         if not row.augment:  # noise fills digital silence: gaps are looked for in clean audio only
             gaps = silence.zero_runs(pcm, rate, tol.gap_s)
-            engine_words = row.words if boundaries.independent(row.words) else None
+            # A joined initialism's span holds the pauses between its letter names ("A, M"): not a word's inside.
+            engine_words = (
+                [w for w in row.words if not is_joined(w.word)] if boundaries.independent(row.words) else None
+            )
             loud = silence.loud_frames(pcm, rate)
             missing = silence.missing_speech(gaps, test.label, tol.gap_phone_overlap_s, engine_words, loud)
             result.measures["gaps"] = len(missing)
             result.failures += [("transcript", reason) for reason in missing]
         _words(row, test.label, ctx, result)
     if ctx.recognizer is not None:
-        result.measures["wer"] = round(wer(row.transcript, ctx.recognizer.transcribe(audio, rate)), 4)
+        result.measures["wer"] = round(wer(spelled, ctx.recognizer.transcribe(audio, rate)), 4)
     if row.augment:
         result.unmeasured.append(("prosody", "measured on clean audio only (no clean pair: augment.paired=false)"))
     elif ctx.renderer is not None:
