@@ -12,7 +12,7 @@ capitalised inside a sentence ("World War I began", but "the part I like" and "P
 
 from __future__ import annotations
 
-from functools import lru_cache
+from synth.english_lexicon import words as dictionary
 
 _BEFORE_PRONOUN = frozenset(
     "may might can could will would shall should must do does did am is was were have has had dare need ought "
@@ -20,17 +20,10 @@ _BEFORE_PRONOUN = frozenset(
 )
 
 
-@lru_cache(maxsize=1)
-def _dictionary() -> frozenset[str]:
-    import english_words
-
-    return frozenset(english_words.get_english_words_set(["web2"], lower=False, alpha=True))
-
-
 def is_common_word(word: str) -> bool:
     """Whether capitalised ``word`` is an ordinary word written at a sentence start, not a name ("Suddenly",
     not "Sam"): the dictionary holds it in lowercase and not capitalised."""
-    words = _dictionary()
+    words = dictionary("web2")
     return word.lower() in _BEFORE_PRONOUN or (word not in words and word.lower() in words)
 
 

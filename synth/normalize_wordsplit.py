@@ -14,6 +14,7 @@ from __future__ import annotations
 from functools import lru_cache
 from math import log10
 
+from synth.english_lexicon import lowercase_words
 from synth.normalize_spell import letters
 
 # Two-letter pieces that count as words; every other word piece has three letters or more, since most
@@ -30,13 +31,12 @@ _MAX_LENGTH = 40
 @lru_cache(maxsize=1)
 def _vocabulary() -> tuple[dict[str, float], set[str]]:
     """(zipf frequency of every token wordfreq knows, dictionary words with their plurals)."""
-    import english_words
     import wordfreq
 
     zipf = {w: log10(f) + 9 for w, f in wordfreq.get_frequency_dict("en").items() if f > 0}
-    web2 = english_words.get_english_words_set(["web2"], lower=True, alpha=True)
+    web2 = lowercase_words("web2")
     # GCIDE adds newer words ("email", "online") and plurals, but also abbreviations: only its longer words.
-    gcide = {w for w in english_words.get_english_words_set(["gcide"], lower=True, alpha=True) if len(w) >= 4}
+    gcide = {w for w in lowercase_words("gcide") if len(w) >= 4}
     base = web2 | gcide
     words = {
         w

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import functools
 
+from synth.english_lexicon import words
+
 # Words that are never part of a name whatever the sources say: function words, pronouns, kin terms
 # said as names ("call mom"), time words and fillers that follow a name ("call Emre tonight"), number
 # words (a spoken phone number), and assistants and services people tell the assistant to call.
@@ -58,10 +60,7 @@ def _wordfreq():
 
 @functools.cache
 def _lowercase_dictionary() -> frozenset[str]:
-    from english_words import get_english_words_set
-
-    words = get_english_words_set(["web2", "gcide"], lower=False, alpha=True)
-    return frozenset(w for w in words if w.islower())
+    return frozenset(w for w in words("web2") | words("gcide") if w.islower())
 
 
 @functools.cache
