@@ -324,7 +324,8 @@ def test_builtin_domain_file_documents_the_format():
         assert word in head
 
 
-def test_templates_source_end_to_end_labels_match_the_manifest(compose_cfg, tmp_path):
+@pytest.mark.parametrize("letters", ["spaced", "joined"])
+def test_templates_source_end_to_end_labels_match_the_manifest(compose_cfg, tmp_path, letters):
     from synth.run import generate
 
     out = tmp_path / "c"
@@ -334,6 +335,7 @@ def test_templates_source_end_to_end_labels_match_the_manifest(compose_cfg, tmp_
             "prompts.per_intent=1",
             "++prompts.scrub_pii=true",
             "voices.per_prompt=1",
+            f"normalize.letters={letters}",
             f"output.dir={out}",
         )
     )
@@ -349,3 +351,5 @@ def test_templates_source_end_to_end_labels_match_the_manifest(compose_cfg, tmp_
             if row["words"] is not None:  # slot word spans index the word timings too
                 timed = [w["word"] for w in row["words"][slot["word_start"] : slot["word_end"]]]
                 assert timed == slot["spoken"].split()
+    joined_words = [w for row in rows for w in row["transcript"].split() if w.isupper()]
+    assert bool(joined_words) == (letters == "joined"), joined_words  # "PM", "AM" of the time slots
