@@ -15,21 +15,25 @@ speechforge audit CORPUS [--sample N]      re-measure every label; exit 1 when o
 
 from __future__ import annotations
 
-import importlib
 import sys
 
-# command -> (module, function): imported only when used, so a missing optional extra
-# breaks only its own command.
-COMMANDS = {
-    "voices": ("synth.voice_selection", "voices_command"),
-    "export": ("synth.exporters", "main"),
-    "verify": ("synth.verify", "main"),
-    "report": ("synth.report", "main"),
-    "merge": ("synth.merge", "main"),
-    "review": ("synth.review.__main__", "main"),
-    "asr-check": ("synth.asr_check", "main"),
-    "audit": ("synth.audit.command", "main"),
-}
+from seams import Registry
+
+# command -> "module:function": imported only when used, so a missing optional extra breaks only its own
+# command. "generate" is Hydra's own entry point and is handled apart.
+COMMANDS = Registry(
+    "command",
+    {
+        "voices": "synth.voice_selection:voices_command",
+        "export": "synth.exporters:main",
+        "verify": "synth.verify:main",
+        "report": "synth.report:main",
+        "merge": "synth.merge:main",
+        "review": "synth.review.__main__:main",
+        "asr-check": "synth.asr_check:main",
+        "audit": "synth.audit.command:main",
+    },
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -45,10 +49,9 @@ def main(argv: list[str] | None = None) -> int:
         generate_main()
         return 0
     if command not in COMMANDS:
-        print(f"speechforge: unknown command {command!r}; valid: generate, {', '.join(COMMANDS)}", file=sys.stderr)
+        print(f"speechforge: {COMMANDS.unknown(command)}, generate", file=sys.stderr)
         return 2
-    module, function = COMMANDS[command]
-    return int(getattr(importlib.import_module(module), function)(rest) or 0)
+    return int(COMMANDS.load(command)(rest) or 0)
 
 
 if __name__ == "__main__":

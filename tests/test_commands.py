@@ -15,7 +15,10 @@ def test_help_lists_commands():
 
 def test_unknown_command_names_the_valid_ones():
     out = speechforge("frobnicate")
-    assert out.returncode == 2 and "unknown command 'frobnicate'; valid: generate, voices" in out.stderr
+    assert out.returncode == 2 and "unknown command 'frobnicate'; known: voices," in out.stderr
+    assert "generate" in out.stderr
+    out = speechforge("audti")
+    assert out.returncode == 2 and "did you mean 'audit'?" in out.stderr
 
 
 def test_voices_command_filters():
