@@ -10,6 +10,7 @@ is lower case), so :func:`spell_out` recovers the one-word-per-letter form from 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 __all__ = ["is_joined", "groups", "join_letters", "spell_out", "join_word_times", "joined_index", "join_aligned"]
@@ -89,8 +90,6 @@ def join_aligned(aligned: list, words: list[str]) -> list | None:
     """Entries with ``.word``, ``.start`` and ``.end``, one per letter name (a forced aligner's, of
     :func:`spell_out`'s transcript), merged so that they line up with transcript ``words`` in either letter
     style; None when they do not spell those words."""
-    import dataclasses
-
     out, i = [], 0
     for word in words:
         spelled = spell_out(word).split()

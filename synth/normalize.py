@@ -17,6 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from synth.letter_runs import join_letters
 from synth.normalize_abbreviations import expand_abbreviations
 from synth.normalize_address import expand_addresses
 from synth.normalize_codes import expand_codes
@@ -55,8 +56,6 @@ class SpokenForm:
 
     def with_letters(self, style: str) -> SpokenForm:
         """This reading with its transcript in letter style ``style`` (one of LETTER_STYLES)."""
-        from synth.letter_runs import join_letters
-
         if style not in LETTER_STYLES:
             raise ValueError(f"normalize.letters must be one of {', '.join(LETTER_STYLES)}; got {style!r}")
         words = spoken_words(self.spoken)
