@@ -86,6 +86,7 @@ def test_card_counts_what_the_manifest_holds(corpus):
         "GPL-3.0-or-later (eSpeak NG)": [str(len({r["speaker"]["id"] for r in rows})), "espeak", "yes"]
     }
     assert "split:\n  dev: 0.2" in section(card, "Config")  # the run's config.yaml, verbatim
+    assert 'one word per letter name ("7 pm" -> "seven p m")' in card  # normalize.letters=spaced, the default
     assert sorted(p.name for p in (corpus / "report").glob("*.png")) == ["accent_counts.png", "duration_hist.png"]
     for png in (corpus / "report").glob("*.png"):
         assert_png(png)

@@ -57,6 +57,14 @@ def _front_matter(stats: CorpusStats, name: str) -> list[str]:
     return ["---", yaml.safe_dump(meta, sort_keys=False).strip(), "---", ""]
 
 
+# normalize.letters: how the transcripts write an initialism, which a user of the corpus must know to read them.
+_LETTER_STYLE = {
+    "spaced": 'Transcripts are lowercase words; an initialism is one word per letter name ("7 pm" -> "seven p m").',
+    "joined": 'Transcripts are lowercase words, except that an initialism is one upper-case word ("7 pm" -> '
+    '"seven PM"); its word time spans all its letters.',
+}
+
+
 def render_card(
     stats: CorpusStats,
     name: str,
@@ -74,7 +82,8 @@ def render_card(
         f"# {markdown.text(name)}",
         "",
         "Synthetic speech made by speechforge-corpus: text prompts rendered by TTS voices in several accents. "
-        "Every label is known by construction: the transcript is what the voice was given to say.",
+        "Every label is known by construction: the transcript is what the voice was given to say. "
+        + _LETTER_STYLE[((config or {}).get("normalize") or {}).get("letters") or "spaced"],
         "",
     ]
     out += ["## At a glance", ""]
