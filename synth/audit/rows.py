@@ -98,7 +98,7 @@ def _speech_labels(row, audio, pcm, rate, ctx: Listener, result: RowAudit) -> No
             missing = silence.missing_speech(gaps, test.label, tol.gap_phone_overlap_s, engine_words, loud)
             result.measures["gaps"] = len(missing)
             result.failures += [("transcript", reason) for reason in missing]
-        _words(row, test.label, ctx, result)
+        _words(row, test.label, pcm, rate, ctx, result)
     if ctx.recognizer is not None:
         result.measures["wer"] = round(wer(spelled, ctx.recognizer.transcribe(audio, rate)), 4)
     if row.augment:
@@ -107,14 +107,14 @@ def _speech_labels(row, audio, pcm, rate, ctx: Listener, result: RowAudit) -> No
         _prosody(row, audio, rate, ctx, result)
 
 
-def _words(row, label, ctx: Listener, result: RowAudit) -> None:
+def _words(row, label, pcm, rate, ctx: Listener, result: RowAudit) -> None:
     if not row.words:
         result.unmeasured.append(("words", "the row has no word times"))
         return
     if not boundaries.independent(row.words):
         result.unmeasured.append(("words", "the times came from this same forced aligner (source: aligner)"))
         return
-    found = boundaries.compare(row.words, label)
+    found = boundaries.compare(row.words, label, pcm, rate)
     if found is None:
         result.failures.append(("words", "the word times do not spell the transcript"))
         return

@@ -8,7 +8,11 @@ transcript) either puts a sound that is not a stop into the zeros, or has to squ
 them to its minimum length (3 frames per phone), i.e. finds no sound for it anywhere. Unless a
 pause the aligner placed beside that word holds sound: then the aligner took the word's sound for a
 pause (it does on eSpeak NG's formant voices: "times" squeezed beside a 43 ms stop closure while
-the 270 ms "pause" before it held the word at -5 to -25 dB) and the word is not missing.
+the 270 ms "pause" before it held the word at -5 to -25 dB) and the word is not missing. Nor is the
+first word when PAUSE_SOUND_S or more of sound lies between the file's start and the gap after it
+(the last word likewise, before the file's end): no other word is said there, so that sound is the
+word's (MBROLA mb-gr2 "what should I cook...": "what" squeezed into 0-90 ms, which holds 80 ms at -2
+to -14 dB, before the 62 ms of zeros that gr2's "sh" diphones begin with).
 """
 
 from __future__ import annotations
@@ -82,6 +86,18 @@ def _pause_beside_holds_sound(word, alignment: Scored, loud: np.ndarray) -> bool
     return False
 
 
+def _edge_word_holds_sound(word, words, gap: Gap, loud: np.ndarray) -> bool:
+    """Whether `word`, first before `gap` (or last after it), has PAUSE_SOUND_S of loud frames between the
+    file's edge and the gap: sound no other word can claim."""
+    if word is words[0] and word.end <= gap.start + 0.02:
+        first, last = 0, int(round(gap.start / FRAME_S))
+    elif word is words[-1] and word.start >= gap.end - 0.02:
+        first, last = int(round(gap.end / FRAME_S)), len(loud)
+    else:
+        return False
+    return np.count_nonzero(loud[first:last]) * FRAME_S >= PAUSE_SOUND_S - 1e-9
+
+
 def _overlap(a0: float, a1: float, b0: float, b1: float) -> float:
     return max(0.0, min(a1, b1) - max(a0, b0))
 
@@ -122,7 +138,10 @@ def missing_speech(
             for w in words
             if _squeezed(w)
             and (abs(w.start - gap.end) <= 0.02 or abs(w.end - gap.start) <= 0.02)
-            and not (loud is not None and _pause_beside_holds_sound(w, alignment, loud))
+            and not (
+                loud is not None
+                and (_pause_beside_holds_sound(w, alignment, loud) or _edge_word_holds_sound(w, words, gap, loud))
+            )
         ]
         if squeezed:
             reasons.append(f"{where}: {squeezed[0]!r} beside it has no sound of its own (aligned at minimum length)")

@@ -27,6 +27,22 @@ RATE_LIMITS, VOLUME_LIMITS = (80, 450), (0, 200)
 # How each utterance starts from the same library state (espeak_zygote.py): restore its writable
 # segments (the default), or fork a child per utterance (the same bytes, ~1.7x the CPU).
 ISOLATIONS = ("restore", "fork")
+# eSpeak NG reports the first word at sample 0, the start of its leading pause, whose 40 ms are 41-63 dB
+# below the loudest frame (measured: en-us, en-gb-x-rp+f2, en-gb-x-gbclan+m7 "turn on the kitchen
+# lights": the first 10 ms frame within 35 dB of the loudest is the fifth, every time). The first word
+# starts at that frame.
+ONSET_DB, ONSET_FRAME_S = -35.0, 0.01
+
+
+def sound_onset(audio: np.ndarray, sample_rate: int) -> int:
+    """The first sample of the first 10 ms frame within ONSET_DB of the loudest one (0 when silent)."""
+    hop = max(1, int(sample_rate * ONSET_FRAME_S))
+    n = len(audio) // hop
+    if n == 0:
+        return 0
+    energy = np.mean(np.asarray(audio[: n * hop], dtype=np.float64).reshape(n, hop) ** 2, axis=1)
+    loud = np.flatnonzero(energy >= energy.max() * 10 ** (ONSET_DB / 10)) if energy.max() > 0 else []
+    return int(loud[0]) * hop if len(loud) else 0
 
 
 def _clamp(value: float, limits: tuple[int, int]) -> int:
@@ -120,6 +136,10 @@ class EspeakEngine:
                 words.append(WordEvent(char_start=text_pos - 1, char_len=length, sample=sample))
             elif kind == EVENT_END:
                 boundaries.append(sample)
+        if words and words[0].sample == 0:  # the leading pause is not the first word (ONSET_DB)
+            onset = sound_onset(audio, self.sample_rate)
+            if onset < (words[1].sample if len(words) > 1 else len(audio)):
+                words[0] = WordEvent(char_start=words[0].char_start, char_len=words[0].char_len, sample=onset)
         return Synthesis(
             audio=audio, sample_rate=self.sample_rate, prosody=applied, word_events=words, boundaries=boundaries
         )

