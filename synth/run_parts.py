@@ -147,7 +147,10 @@ def build_parts(cfg: DictConfig) -> RunParts:
 def _first_engines(planning: Planning, n_jobs: int) -> tuple[str, ...]:
     """The engines of the plan's first items, which the workers start ahead (a run of a mixed
     catalog that never reaches some engine should not load its model in every worker)."""
-    first = itertools.islice(planning.plan_factory(), 4 * n_jobs)
+    try:
+        first = list(itertools.islice(planning.plan_factory(), 4 * n_jobs))
+    except Exception:  # noqa: BLE001 - a bad prompt source: check_prompt_source says so, naming the key
+        return ()
     return tuple(dict.fromkeys(t.voice.engine for t in first if isinstance(t, WorkItem)))
 
 
