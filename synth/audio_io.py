@@ -31,9 +31,21 @@ def to_pcm16(audio: np.ndarray) -> np.ndarray:
     return np.clip(np.round(audio * 32767.0), -32768, 32767).astype(np.int16)
 
 
-def encode(pcm16: np.ndarray, sample_rate: int, audio_format: str) -> bytes:
+FLAC_LEVELS = range(9)  # libFLAC's presets 0-8; libsndfile's default is 5
+
+
+def check_flac_level(level: int) -> int:
+    if isinstance(level, bool) or not isinstance(level, int) or level not in FLAC_LEVELS:
+        raise ValueError(f"output.flac_level must be a whole number from 0 to 8 (FLAC's presets); got {level!r}")
+    return level
+
+
+def encode(pcm16: np.ndarray, sample_rate: int, audio_format: str, flac_level: int = 5) -> bytes:
+    """The file's bytes. FLAC: `flac_level` changes the bytes and size, never the decoded samples."""
     buffer = io.BytesIO()
-    sf.write(buffer, pcm16, sample_rate, format=AUDIO_FORMATS[audio_format], subtype="PCM_16")
+    # libsndfile takes the level as 0.0-1.0 and rounds level * 8 to libFLAC's preset
+    level = flac_level / 8 if audio_format == "flac" else None
+    sf.write(buffer, pcm16, sample_rate, format=AUDIO_FORMATS[audio_format], subtype="PCM_16", compression_level=level)
     return buffer.getvalue()
 
 

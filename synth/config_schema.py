@@ -162,6 +162,12 @@ KEYS: tuple[Key, ...] = (
     ),
     Key("output.dir", "str", "where the corpus goes (relative to the directory you run from)"),
     Key("output.audio_format", "str", "audio files: FLAC or 16-bit WAV", ("flac", "wav")),
+    Key(
+        "output.flac_level",
+        "int",
+        "FLAC compression level, 0 (fastest) to 8 (smallest): the decoded samples are the same at every level, "
+        "the file bytes are not (benchmarks/RESULTS.md: time and size per level)",
+    ),
     Key("output.sample_rate", "int", "Hz; resampled with soxr (HQ)"),
     Key("output.formats", "list", "exports written at the end: any of hf, nemo, kaldi, lhotse, webdataset"),
     Key("output.report", "bool", "write the dataset card (report/README.md + plots)"),

@@ -61,14 +61,13 @@ def check(audio: np.ndarray, sample_rate: int, n_words: int, t: QCThresholds) ->
     """The row's `qc` object: passed, reasons, and the measurements behind them."""
     reasons = []
     duration = len(audio) / sample_rate
-    finite = bool(np.all(np.isfinite(audio)))
-    rms = (
-        float(np.sqrt(np.einsum("i,i->", audio, audio, dtype=np.float64) / len(audio)))
-        if len(audio) and finite
-        else 0.0
-    )
+    # One float64 pass gives the energy and says whether every sample is finite: a NaN or an Inf
+    # makes the sum NaN or Inf, and finite float32 squares cannot overflow a float64 sum.
+    energy = float(np.einsum("i,i->", audio, audio, dtype=np.float64)) if len(audio) else 0.0
+    finite = math.isfinite(energy)
+    rms = float(np.sqrt(energy / len(audio))) if len(audio) and finite else 0.0
     rms_dbfs = 20 * np.log10(rms) if rms > 0 else -np.inf
-    clipped = float(np.mean(np.abs(audio) >= 0.999)) if len(audio) and finite else 0.0
+    clipped = _clipped_ratio(audio) if len(audio) and finite else 0.0
     wps = n_words / duration if duration > 0 else float("inf")
     if not finite:
         reasons.append("non-finite samples (NaN or Inf)")
@@ -94,6 +93,13 @@ def check(audio: np.ndarray, sample_rate: int, n_words: int, t: QCThresholds) ->
         "words_per_second": round(wps, 3) if np.isfinite(wps) else None,
         **edges,
     }
+
+
+def _clipped_ratio(audio: np.ndarray) -> float:
+    """The fraction of samples at full scale; most renders have none, which max/min say without a copy."""
+    if audio.max() < 0.999 and audio.min() > -0.999:
+        return 0.0
+    return float(np.count_nonzero(np.abs(audio) >= 0.999) / len(audio))
 
 
 def _edges(speech: np.ndarray, duration: float, t: QCThresholds, reasons: list) -> dict:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import atexit
+import os
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from synth import asr_check, audio_io, qc
 from synth.engines.base import Engine, EngineError, create_engine, is_crash
+from synth.interrupt import ignore_interrupt_in_worker
 from synth.letter_runs import join_word_times
 from synth.manifest import QC, AppliedStep, Pair, Prompt, Prosody, Speaker, Utterance, Word
 from synth.normalize import spoken_words
@@ -22,6 +24,7 @@ class RenderSettings:
     out_dir: str
     sample_rate: int = 16000
     audio_format: str = "flac"
+    flac_level: int = 5  # output.flac_level: bytes and size of FLAC files, not their samples
     engine_timeout_s: float = 60.0
     engine_retries: int = 2
     engine_options: tuple = ()  # ((engine name, ((key, value), ...)), ...): hashable, picklable
@@ -55,6 +58,30 @@ def _chain(settings: RenderSettings):
     if settings.augment_key not in _CHAINS:
         _CHAINS[settings.augment_key] = settings.augment.build()
     return _CHAINS[settings.augment_key]
+
+
+def render_task(task: WorkItem | Rejection, settings: RenderSettings) -> list[dict] | Rejection | OutputFailure:
+    """What a worker runs for each task (synth/run.py maps it). It lives here, not in synth.run, so
+    that a worker imports only what rendering needs. Rejections from planning pass through, so all
+    results keep plan order."""
+    ignore_interrupt_in_worker()
+    return task if isinstance(task, Rejection) else render(task, settings)
+
+
+def warm_worker(settings: RenderSettings, engines: tuple[str, ...], augment: bool) -> int:
+    """Run once in each worker while the parent is still starting (executor.start): the imports, the
+    engines' own start (eSpeak NG's helper process, a model's load) and, for an augmented run, the
+    augment package's imports (scipy.signal), so the first items do not wait for them. Its pid."""
+    ignore_interrupt_in_worker()
+    for name in engines:
+        try:
+            _engine(name, settings)
+        except Exception:  # noqa: BLE001 - the first item for this engine says what is wrong, with its id
+            pass
+    if augment:
+        import augment.chain  # noqa: F401
+        import augment.file_snr  # noqa: F401
+    return os.getpid()
 
 
 @atexit.register
@@ -189,7 +216,7 @@ def _write(row_id: str, audio, labels: dict, settings: RenderSettings) -> dict:
     """Encode and write `audio`, then return its manifest row: `labels` (Utterance fields shared by the
     item's rows, words as timed on the item's audio) plus what this file alone decides."""
     pcm = audio_io.to_pcm16(audio)
-    data = audio_io.encode(pcm, settings.sample_rate, settings.audio_format)
+    data = audio_io.encode(pcm, settings.sample_rate, settings.audio_format, settings.flac_level)
     relpath = f"audio/{labels['speaker'].id}/{row_id}.{settings.audio_format}"
     write_under(settings.out_dir, relpath, data)  # never through a link inside the corpus
     duration = len(pcm) / settings.sample_rate

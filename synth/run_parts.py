@@ -6,6 +6,7 @@ raised here, before anything is written; synth/run.py runs the parts.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import json
 import logging
 from collections.abc import Iterator
@@ -23,7 +24,7 @@ from synth.plan import ProsodyRanges, Rejection, SplitRule, WorkItem, build_plan
 from synth.preflight import check_prompt_source
 from synth.prompts import read_prompts
 from synth.qc import QCThresholds
-from synth.render import RenderSettings
+from synth.render import RenderSettings, warm_worker
 from synth.voice_selection import run_voices
 from voices.assign import VoiceAssigner
 
@@ -105,6 +106,7 @@ def build_parts(cfg: DictConfig) -> RunParts:
             out_dir=str(shard_dir(cfg.output.dir, shard).resolve()),
             sample_rate=int(cfg.output.sample_rate),
             audio_format=audio_io.check_audio_format(str(cfg.output.audio_format)),
+            flac_level=audio_io.check_flac_level(cfg.output.get("flac_level", 5)),
             engine_timeout_s=float(cfg.engine.timeout_s),
             engine_retries=int(cfg.engine.get("retries", 2)),
             engine_options=tuple(
@@ -124,6 +126,9 @@ def build_parts(cfg: DictConfig) -> RunParts:
             if k not in ("name", "max_restarts")
         }
         executor = create_executor(str(cfg.executor.name), int(cfg.n_jobs), **executor_options)
+        augmented = bool((OmegaConf.to_container(cfg.augment, resolve=True) or {}).get("steps"))
+        # the workers start now, while this process prepares the augmentation and the corpus folder
+        executor.start(warm_worker, settings, _first_engines(planning, int(cfg.n_jobs)), augmented)
         settings = _with_augmentation(settings, cfg)  # last: it may build the RIR and babble banks
     except ValueError as exc:  # CatalogError and friends: already phrased for the user
         raise ConfigError(str(exc)) from exc
@@ -137,6 +142,16 @@ def build_parts(cfg: DictConfig) -> RunParts:
             raise ConfigError(f"output.formats / output.export_options: {exc}") from exc
     check_prompt_source(planning.plan_factory, f"prompts.path={cfg.prompts.get('path') or '(built-in)'}")
     return RunParts(planning.plan_factory, settings, executor, shard, planning.voices)
+
+
+def _first_engines(planning: Planning, n_jobs: int) -> tuple[str, ...]:
+    """The engines of the plan's first items, which the workers start ahead (a run of a mixed
+    catalog that never reaches some engine should not load its model in every worker)."""
+    try:
+        first = list(itertools.islice(planning.plan_factory(), 4 * n_jobs))
+    except Exception:  # noqa: BLE001 - a bad prompt source: check_prompt_source says so, naming the key
+        return ()
+    return tuple(dict.fromkeys(t.voice.engine for t in first if isinstance(t, WorkItem)))
 
 
 def _normalizer(cfg: DictConfig):

@@ -28,6 +28,13 @@ class Executor(Protocol):
     """Maps a function over a lazy stream of tasks in worker processes. A class in EXECUTORS is
     built as ``cls(n_jobs, **options)`` (options: the `executor` config group's other keys)."""
 
+    def start(self, fn: Callable[..., Any], *args: Any) -> None:
+        """Start the workers ahead of map() and run fn(*args) once in each (imports, engines), without
+        waiting: their start-up then overlaps the parent's. An executor may do nothing here.
+
+        :param fn: a picklable module-level function; its result is not kept
+        """
+
     def map(self, fn: Callable[..., Any], tasks: Iterable[Any], *args: Any) -> Iterator[Any]:
         """fn(task, *args) for each task, yielded in task order, consuming `tasks` lazily.
 

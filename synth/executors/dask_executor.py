@@ -92,6 +92,9 @@ class DaskExecutor:
             cluster = LocalCluster(n_workers=self.n_jobs, threads_per_worker=1, processes=True, dashboard_address=None)
         return Client(cluster), cluster
 
+    def start(self, fn, *args):
+        """Nothing ahead of map(): the cluster (a LocalCluster or a scheduler's) is reached there."""
+
     def map(self, fn, tasks, *args):
         client, cluster = self._client()
         try:

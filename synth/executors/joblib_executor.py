@@ -1,9 +1,14 @@
 """joblib with loky worker processes: the default executor."""
 
+import logging
+import threading
+
 from joblib import Parallel, delayed
 from joblib.externals.loky.process_executor import TerminatedWorkerError
 
 from synth.executors.base import WorkerLost
+
+log = logging.getLogger("synth")
 
 
 class JoblibExecutor:
@@ -11,8 +16,32 @@ class JoblibExecutor:
         self.n_jobs = n_jobs
         self.batch_size = batch_size
         self.pre_dispatch = pre_dispatch  # bounds how many tasks are taken from the stream ahead of results
+        self._starting = None  # the thread of start(), joined before map() dispatches
+
+    def start(self, fn, *args):
+        """Start the worker processes now and run fn(*args) once in each, in a thread of this
+        process, so that their start-up (interpreter, imports, engine helpers) overlaps the parent's
+        own (config checks, augmentation banks, the corpus folder) instead of following it.
+
+        loky keeps its pool between calls (joblib's reusable executor): map() finds these workers."""
+        if self.n_jobs == 1 or self._starting is not None:  # n_jobs=1 runs everything in this process
+            return
+
+        def warm():
+            try:
+                Parallel(n_jobs=self.n_jobs, backend="loky", batch_size=1)(
+                    delayed(fn)(*args) for _ in range(self.n_jobs)
+                )
+            except Exception as exc:  # noqa: BLE001 - only time is lost; map() meets a broken pool itself
+                log.debug("starting the workers ahead of the run failed: %s", exc)
+
+        self._starting = threading.Thread(target=warm, name="start-workers", daemon=True)
+        self._starting.start()
 
     def map(self, fn, tasks, *args):
+        if self._starting is not None:  # one call at a time on loky's pool
+            self._starting.join()
+            self._starting = None
         parallel = Parallel(
             n_jobs=self.n_jobs,
             backend="loky",
