@@ -127,9 +127,11 @@ def build_parts(cfg: DictConfig) -> RunParts:
         }
         executor = create_executor(str(cfg.executor.name), int(cfg.n_jobs), **executor_options)
         augmented = bool((OmegaConf.to_container(cfg.augment, resolve=True) or {}).get("steps"))
-        # the workers start now, while this process prepares the augmentation and the corpus folder
+        settings = _with_augmentation(settings, cfg)  # it may build the RIR and babble banks
+        # The workers start now, while this process prepares the corpus folder. Not before the banks: babble
+        # renders eSpeak NG here, whose renderers are forked without exec, and a fork taken while start()'s
+        # thread runs inherits its locks (CI: "renderer killed by signal 11" on the babble bank).
         executor.start(warm_worker, settings, _first_engines(planning, int(cfg.n_jobs)), augmented)
-        settings = _with_augmentation(settings, cfg)  # last: it may build the RIR and babble banks
     except ValueError as exc:  # CatalogError and friends: already phrased for the user
         raise ConfigError(str(exc)) from exc
     formats = [str(f) for f in (cfg.output.formats or [])]
