@@ -27,6 +27,14 @@ def resample(audio: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
     return soxr.resample(audio, rate_in, rate_out, quality="HQ").astype(np.float32, copy=False)
 
 
+def frame_energy(audio: np.ndarray, sample_rate: int, frame_s: float) -> np.ndarray:
+    """Mean square of each whole ``frame_s`` frame of ``audio``, in float64 (empty when shorter than a frame): the
+    level measure the onset, pause and speech-span rules compare against the loudest frame."""
+    hop = max(1, int(sample_rate * frame_s))
+    n = len(audio) // hop
+    return np.mean(np.asarray(audio[: n * hop], dtype=np.float64).reshape(n, hop) ** 2, axis=1)
+
+
 def to_pcm16(audio: np.ndarray) -> np.ndarray:
     return np.clip(np.round(audio * 32767.0), -32768, 32767).astype(np.int16)
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from synth.audio_io import frame_energy
 from synth.audit.alignment import AlignedWord, Scored
 from synth.letter_runs import join_aligned
 from synth.manifest import Word
@@ -56,11 +57,10 @@ def independent(words: list[Word] | None) -> bool:
 def pauses(pcm: np.ndarray, sample_rate: int) -> list[tuple[float, float]]:
     """(start, end) in seconds of the leading quiet (any length) and of inner quiet runs of MIN_PAUSE_S or
     more that reach PAUSE_DB; `end` is where sound resumes."""
-    hop = max(1, int(sample_rate * FRAME_S))
-    n = len(pcm) // hop
+    energy = frame_energy(pcm, sample_rate, FRAME_S)
+    n = len(energy)
     if n == 0:
         return []
-    energy = np.mean(np.asarray(pcm[: n * hop], dtype=np.float64).reshape(n, hop) ** 2, axis=1)
     if energy.max() <= 0:
         return []
     quiet = energy < energy.max() * 10 ** (QUIET_DB / 10)

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from synth.audio_io import resample
+from synth.audio_io import frame_energy, resample
 from synth.engines.base import Engine, EngineError, Prosody, create_engine
 from synth.manifest import Utterance
 from synth.normalize import to_spoken
@@ -76,10 +76,7 @@ def pitch_ratio(audio: np.ndarray, neutral: np.ndarray, sample_rate: int) -> flo
 
 
 def _frame_db(audio: np.ndarray, sample_rate: int) -> np.ndarray:
-    size = int(sample_rate * FRAME_S)
-    n = len(audio) // size
-    frames = np.asarray(audio[: n * size], dtype=np.float64).reshape(n, size)
-    return 10 * np.log10(np.maximum(np.mean(frames**2, axis=1), 1e-12))
+    return 10 * np.log10(np.maximum(frame_energy(audio, sample_rate, FRAME_S), 1e-12))
 
 
 def _speech(db: np.ndarray, range_db: float = SPEECH_RANGE_DB) -> np.ndarray:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from synth.audio_io import frame_energy
 from synth.audit.alignment import Scored
 
 # Phones that may be silent for a while: stop and affricate closures.
@@ -67,11 +68,9 @@ def zero_runs(pcm: np.ndarray, sample_rate: int, min_s: float) -> list[Gap]:
 
 def loud_frames(pcm: np.ndarray, sample_rate: int) -> np.ndarray:
     """Per 10 ms frame of the file: True where it is within LOUD_DB of the loudest frame."""
-    hop = max(1, int(sample_rate * FRAME_S))
-    n = len(pcm) // hop
-    if n == 0:
+    energy = frame_energy(pcm, sample_rate, FRAME_S)
+    if len(energy) == 0:
         return np.zeros(0, dtype=bool)
-    energy = np.mean(np.asarray(pcm[: n * hop], dtype=np.float64).reshape(n, hop) ** 2, axis=1)
     return energy > max(float(energy.max()), 1e-30) * 10 ** (LOUD_DB / 10)
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from synth.audio_io import frame_energy
 from synth.engines.base import EngineCrash, EngineError, Prosody, Synthesis, WordEvent, engine_failure
 from synth.engines.espeak_pitch import pitch_setting
 
@@ -36,11 +37,10 @@ ONSET_DB, ONSET_FRAME_S = -35.0, 0.01
 
 def sound_onset(audio: np.ndarray, sample_rate: int) -> int:
     """The first sample of the first 10 ms frame within ONSET_DB of the loudest one (0 when silent)."""
-    hop = max(1, int(sample_rate * ONSET_FRAME_S))
-    n = len(audio) // hop
-    if n == 0:
+    energy = frame_energy(audio, sample_rate, ONSET_FRAME_S)
+    if len(energy) == 0:
         return 0
-    energy = np.mean(np.asarray(audio[: n * hop], dtype=np.float64).reshape(n, hop) ** 2, axis=1)
+    hop = max(1, int(sample_rate * ONSET_FRAME_S))
     loud = np.flatnonzero(energy >= energy.max() * 10 ** (ONSET_DB / 10)) if energy.max() > 0 else []
     return int(loud[0]) * hop if len(loud) else 0
 
