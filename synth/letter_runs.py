@@ -80,10 +80,9 @@ def join_word_times(timed: list[dict], transcript_words: list[str], joins: tuple
 def joined_index(n: int, joins: tuple[bool, ...]) -> list[int]:
     """For each spoken-token index 0..n (n: the end), the index of its word in the joined transcript; a
     span of token words [a, b) is the joined words [map[a], map[b])."""
-    out = []
-    for k, g in enumerate(groups(n, joins)):
-        out += [k] * len(g)
-    return [*out, len(groups(n, joins))]
+    spans = groups(n, joins)
+    out = [k for k, g in enumerate(spans) for _ in g]
+    return [*out, len(spans)]
 
 
 def join_aligned(aligned: list, words: list[str]) -> list | None:

@@ -40,6 +40,13 @@ _STRIP = SENTENCE_PUNCT + '"'
 LETTER_STYLES = ("spaced", "joined")
 
 
+def check_letter_style(style: str) -> str:
+    """``style`` if it is one of LETTER_STYLES; a ValueError naming the valid ones otherwise."""
+    if style not in LETTER_STYLES:
+        raise ValueError(f"normalize.letters must be one of {', '.join(LETTER_STYLES)}; got {style!r}")
+    return style
+
+
 @dataclass(frozen=True)
 class SpokenForm:
     spoken: str  # fed to the TTS engine
@@ -56,8 +63,7 @@ class SpokenForm:
 
     def with_letters(self, style: str) -> SpokenForm:
         """This reading with its transcript in letter style ``style`` (one of LETTER_STYLES)."""
-        if style not in LETTER_STYLES:
-            raise ValueError(f"normalize.letters must be one of {', '.join(LETTER_STYLES)}; got {style!r}")
+        check_letter_style(style)
         words = spoken_words(self.spoken)
         transcript = " ".join(join_letters(words, self.joins) if style == "joined" else words)
         return SpokenForm(self.spoken, transcript, self.joins, style)

@@ -146,13 +146,12 @@ class PromptNormalizer:
         date_order: str = "auto",
         letters: str = "spaced",
     ):
-        from synth.normalize import LETTER_STYLES
+        from synth.normalize import check_letter_style
         from synth.normalize_dates import DATE_ORDERS
 
         if date_order not in DATE_ORDERS:
             raise ValueError(f"normalize.date_order must be one of {', '.join(DATE_ORDERS)}; got {date_order!r}")
-        if letters not in LETTER_STYLES:
-            raise ValueError(f"normalize.letters must be one of {', '.join(LETTER_STYLES)}; got {letters!r}")
+        check_letter_style(letters)
         self.backend, self.date_order, self.cross_check, self.letters = backend, date_order, bool(cross_check), letters
         self._primary = make_normalizer(backend, cache_dir)
         self._other_name = "nemo" if backend == "builtin" else "builtin"
