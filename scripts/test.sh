@@ -5,7 +5,8 @@
 #   bash scripts/test.sh --all      # then the heavy extras and the slow and extras tests too (CI)
 #
 # Installs: Debian packages (apt through sudo when not root): every voice engine
-# (scripts/install_voices.sh --apt-only), flac, Chromium and its driver for the review page test;
+# (scripts/install_voices.sh --apt-only), flac, Chromium and its driver for the review page test, valgrind
+# (a memory check of the eSpeak NG state restore);
 # a venv in .venv-test (or $VENV) with the test extra (every voice PyPI ships, dask, the PII and export
 # libraries; no torch). --all then adds the CPU build of torch (lhotse and coqui-tts ask for torch, and
 # an unpinned torch is a multi-GB CUDA build) and the test-extras extra: lhotse, Coqui, NeMo's normalizer.
@@ -14,7 +15,7 @@ cd "$(dirname "$0")/.."
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends flac chromium chromium-driver >/dev/null
+as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends flac chromium chromium-driver valgrind >/dev/null
 bash scripts/install_voices.sh --apt-only
 
 VENV=${VENV:-.venv-test}

@@ -5,6 +5,9 @@ word events) of rendering it in a fresh child of the same warmed-up voice proces
 rendered before it. benchmarks/espeak_restore_history.py runs the same check over thousands of
 renders (benchmarks/RESULTS.md)."""
 
+import re
+import shutil
+
 import pytest
 
 from benchmarks.espeak_restore_history import history_check
@@ -61,3 +64,33 @@ def test_hung_render_in_a_voice_server_is_killed_and_the_voice_comes_back():
         assert len(eng.synthesize("Still here.", "en-us", Prosody()).audio) > 0
     finally:
         eng.close()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed (scripts/test.sh installs it)")
+def test_restored_state_never_hands_the_library_freed_memory(tmp_path, monkeypatch):
+    """An independent memory checker (valgrind's memcheck) watches a voice server restore its state
+    between renders: no invalid read, write or free inside libespeak-ng. eSpeak NG frees and re-creates
+    its speechPlayer at every pause; restoring that pointer with the rest of .bss handed it freed memory,
+    which crashed or not depending on the heap layout (the process's environment size: CI, Dec 2026)."""
+    from synth.engines.espeak import EspeakEngine
+
+    log = tmp_path / "memcheck.%p.log"
+
+    class UnderMemcheck(EspeakEngine):
+        def _start(self):
+            if self._command[0] != "valgrind":
+                self._command = ["valgrind", "-q", f"--log-file={log}", *self._command]
+            super()._start()
+
+    monkeypatch.setenv("PYTHONMALLOC", "malloc")  # Python's own allocations seen by memcheck, not pymalloc's arenas
+    eng = UnderMemcheck(timeout_s=600)
+    try:
+        for text in ("Wake me up at six forty five tomorrow.", "My pin has four digits, not six.", "Call mom."):
+            assert eng.synthesize(text, "en+m4", Prosody(), 7).audio.size > 0
+    finally:
+        eng.close()
+    reports = [block for f in tmp_path.glob("memcheck.*.log") for block in re.split(r"\n==\d+== *\n", f.read_text())]
+    assert len(list(tmp_path.glob("memcheck.*.log"))) >= 2  # the helper and its voice server were both watched
+    in_espeak = [b for b in reports if "libespeak-ng" in b and ("Invalid" in b or "uninitialised" in b)]
+    assert in_espeak == [], in_espeak[0]

@@ -10,7 +10,11 @@ once the voice is selected and a fixed warm-up sentence rendered, and copies it 
 utterance (112 KB, a few microseconds). Each utterance is then a pure function of its request and
 its voice. The warm-up is there because the first render of a voice allocates what later ones
 reuse (a text decoder, the voice's variant): restoring the state from before it would hand the
-library pointers to memory it has freed since.
+library pointers to memory it has freed since. For the same reason a few pointers are left as the
+library set them (LIVE_POINTERS): eSpeak NG frees and re-creates the object they point at during
+every render, so the copy's value is a pointer to freed memory. Whether that crashed depended on
+where the allocator put the new object, i.e. on the process's environment size (CI, Dec 2026:
+"renderer killed by signal 11" in speechPlayer_terminate).
 
 isolation="fork" keeps the older way, a child forked per utterance from that same warmed-up
 state: the same bytes (the test compares the two), at ~1.7x the CPU per utterance
@@ -137,6 +141,51 @@ def writable_segments(path):
     return [(start, end) for start, end in writable if end > start]
 
 
+# Static pointers to heap objects the library frees and re-creates inside a render, never restored:
+# KlattReset(1), run at every pause of every voice, ends the speechPlayer (NV Speech Player, the
+# Klatt synthesizer) and initializes a new one (klatt.c, KlattResetSP); the object is re-made before
+# any use, so leaving the live pointer changes no sample (tests/test_espeak_restore.py).
+LIVE_POINTERS = ("speechPlayerHandle",)
+
+
+def symbol_ranges(path, names):
+    """(start, end) offsets from the load address of the data symbols `names` of the ELF file, from its
+    symbol table (.symtab, or .dynsym); a name the file does not define is left out."""
+    with open(path, "rb") as handle:
+        elf = handle.read()
+    (shoff,) = struct.unpack_from("<Q", elf, 0x28)
+    shentsize, shnum = struct.unpack_from("<HH", elf, 0x3A)
+    sections = [struct.unpack_from("<IIQQQQIIQQ", elf, shoff + i * shentsize) for i in range(shnum)]
+    found = {}
+    for kind in (2, 11):  # SHT_SYMTAB, then SHT_DYNSYM
+        for _, sh_type, _, _, offset, size, link, _, _, entsize in sections:
+            if sh_type != kind or not entsize:
+                continue
+            strtab = sections[link][4]
+            for at in range(offset, offset + size, entsize):
+                name_at, info, _, _, value, symbol_size = struct.unpack_from("<IBBHQQ", elf, at)
+                if info & 0xF != 1 or not symbol_size:  # STT_OBJECT with a size
+                    continue
+                name = elf[strtab + name_at : elf.index(b"\0", strtab + name_at)].decode()
+                if name in names:
+                    found.setdefault(name, (value, value + symbol_size))
+    return sorted(found.values())
+
+
+def without(ranges, holes):
+    """`ranges` less the `holes`, all (start, end)."""
+    out = []
+    for start, end in ranges:
+        for hole_start, hole_end in holes:
+            if start < hole_end and hole_start < end:
+                if start < hole_start:
+                    out.append((start, hole_start))
+                start = max(start, hole_end)
+        if start < end:
+            out.append((start, end))
+    return out
+
+
 def load_address(path):
     """Where the library `path` is mapped in this process (its mapping at file offset 0)."""
     real = os.path.realpath(path)
@@ -149,13 +198,14 @@ def load_address(path):
 
 
 class LibraryState:
-    """A copy of the library's writable segments, put back with restore()."""
+    """A copy of the library's writable segments but its LIVE_POINTERS, put back with restore()."""
 
     def __init__(self, lib_path):
         base = load_address(lib_path)
+        ranges = without(writable_segments(lib_path), symbol_ranges(lib_path, LIVE_POINTERS))
         self.copies = [
             (base + start, ctypes.create_string_buffer(ctypes.string_at(base + start, end - start), end - start))
-            for start, end in writable_segments(lib_path)
+            for start, end in ranges
         ]
 
     def restore(self):
