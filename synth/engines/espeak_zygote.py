@@ -86,6 +86,13 @@ def write_frame(stream, payload):
     stream.write(payload)
 
 
+def send_answer(stream, header, pcm):
+    """Header and PCM frames in one write: the worker wakes once for a whole answer (its pipe holds
+    1 MB, see PIPE_BYTES)."""
+    stream.write(b"".join((struct.pack("<I", len(header)), header, struct.pack("<I", len(pcm)), pcm)))
+    stream.flush()
+
+
 def failure(error):
     """(header, pcm) of a request that did not render: the header says why, there is no audio."""
     return json.dumps({"ok": False, "error": error}).encode(), b""
@@ -227,13 +234,10 @@ def render_forked(lib, request, stdout):
     finally:
         os.close(read_fd)
     if error is not None:
-        for frame in failure(error):
-            write_frame(stdout, frame)
+        send_answer(stdout, *failure(error))
     else:
         header_len = struct.unpack("<I", answer[:4])[0]
-        write_frame(stdout, answer[4 : 4 + header_len])
-        write_frame(stdout, answer[4 + header_len :])
-    stdout.flush()
+        send_answer(stdout, answer[4 : 4 + header_len], answer[4 + header_len :])
 
 
 def render_restored(lib, state, request, stdout):
@@ -243,9 +247,7 @@ def render_restored(lib, state, request, stdout):
         header, pcm = render_now(lib, request)
     except Exception as exc:
         header, pcm = failure(f"{type(exc).__name__}: {exc}")
-    write_frame(stdout, header)
-    write_frame(stdout, pcm)
-    stdout.flush()
+    send_answer(stdout, header, pcm)
 
 
 def voice_server(lib, lib_path, voice, isolation, stdin, stdout):
