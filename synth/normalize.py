@@ -13,6 +13,7 @@ the label lie about the audio.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -118,6 +119,7 @@ _CHAR_MAP = str.maketrans(
 _HANDLED = set(" ,.?!;:'\"-()[]{}/\\&+=@#%°º$£€¥₩¢~<>*_|•·§×÷±")
 
 
+@functools.lru_cache(maxsize=4096)  # a pure test of one character, asked ~60 times a prompt
 def _is_latin_letter(c: str) -> bool:
     return c.isalpha() and "LATIN" in unicodedata.name(c, "") and c.lower().isalpha()
 
@@ -129,12 +131,13 @@ def _unsupported(c: str, why: str = "prompts must be English text") -> Normaliza
 def _clean(text: str) -> str:
     text = text.translate(_CHAR_MAP)
     # Vulgar fractions keep a space before them so "1½" reads as "1 1/2", not "11/2".
-    text = "".join(
-        f" {unicodedata.normalize('NFKC', c).replace(chr(0x2044), '/')} "
-        if "VULGAR FRACTION" in unicodedata.name(c, "")
-        else c
-        for c in text
-    )
+    if not text.isascii():  # no ASCII character is a vulgar fraction
+        text = "".join(
+            f" {unicodedata.normalize('NFKC', c).replace(chr(0x2044), '/')} "
+            if "VULGAR FRACTION" in unicodedata.name(c, "")
+            else c
+            for c in text
+        )
     text = unicodedata.normalize("NFKC", text).translate(_CHAR_MAP)
     # Whitespace controls separate words; every other control/format/private-use
     # character is invisible and carries no speech.

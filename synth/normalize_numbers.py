@@ -32,6 +32,7 @@ from synth.normalize_spell import (
     plural as _plural,
 )
 from synth.normalize_units import MEASURE_RULES, PER_AMOUNT, degrees
+from synth.regex_digits import has_digit, needs_digit
 
 # --- patterns ---------------------------------------------------------------
 
@@ -580,6 +581,9 @@ _RULES: list = [
 ]
 
 
+_NEEDS_DIGIT = [rule is not NUMERIC_DATES and needs_digit(rule[0]) for rule in _RULES]
+
+
 def expand_numbers(text: str, date_order: str = "auto") -> str:
     """``text`` with every digit-bearing expression spelled out.
 
@@ -588,9 +592,15 @@ def expand_numbers(text: str, date_order: str = "auto") -> str:
     """
     if "=" in text:  # "1- 2 = 5", "x = y - 3": in an equation a dash between operands is minus
         text = MATH_DIVIDE.sub(" divided by ", MATH_MINUS.sub(" minus ", text))
-    for rule in _RULES:
+    digits = has_digit(text)
+    for rule, digits_only in zip(_RULES, _NEEDS_DIGIT):
+        if digits_only and not digits:
+            continue  # it cannot match (synth/regex_digits.py)
+        before = text
         if rule is NUMERIC_DATES:
             text = expand_numeric_dates(text, date_order)
         else:
             text = rule[0].sub(rule[1], text)
+        if not digits and text is not before and text != before:
+            digits = has_digit(text)  # a rule that wrote a digit: the digit rules after it apply
     return text
