@@ -254,23 +254,35 @@ class EspeakPhonemes:
         self._lib, self._voice = lib, voice.encode()
         self._select_voice()
 
-    def _select_voice(self) -> None:
-        if self._lib.espeak_SetVoiceByName(self._voice) != 0:
-            raise RuntimeError(f"eSpeak NG has no voice {self._voice.decode()!r}")
+    def _select_voice(self, voice: bytes | None = None) -> None:
+        if self._lib.espeak_SetVoiceByName(voice or self._voice) != 0:
+            raise RuntimeError(f"eSpeak NG has no voice {(voice or self._voice).decode()!r}")
 
-    def names(self, word: str) -> list[str]:
-        """eSpeak NG phoneme names of `word`, stress marks removed ("priya" -> p r I j @)."""
+    def _translate(self, word: str, ipa: bool, voice: str | None = None) -> list[str]:
         # Selected again each time: another user of the same library in this process may have switched
         # voices, and the phonemes must not depend on that (~3 ms, once per unknown word per process).
-        self._select_voice()
+        self._select_voice(voice.encode() if voice else None)
         text = ctypes.create_string_buffer(word.encode("utf-8"))
         pointer = ctypes.c_void_p(ctypes.addressof(text))
         names: list[str] = []
         while pointer.value:  # the call advances the pointer clause by clause, to NULL at the end
-            # textmode 1: UTF-8; phonememode: eSpeak names (bit 1 clear), '_' between phonemes (bits 8-23)
-            out = self._lib.espeak_TextToPhonemes(ctypes.byref(pointer), 1, ord("_") << 8)
-            names += [n.lstrip(_ESPEAK_MARKS) for n in (out or b"").decode("utf-8").replace(" ", "_").split("_")]
+            # textmode 1: UTF-8; phonememode: eSpeak names (bit 1 clear) or IPA (bit 1 set), '_' between
+            # phonemes (bits 8-23)
+            out = self._lib.espeak_TextToPhonemes(ctypes.byref(pointer), 1, (ord("_") << 8) | (2 if ipa else 0))
+            names += (out or b"").decode("utf-8").replace(" ", "_").split("_")
+        return names
+
+    def names(self, word: str) -> list[str]:
+        """eSpeak NG phoneme names of `word`, stress marks removed ("priya" -> p r I j @)."""
+        names = [n.lstrip(_ESPEAK_MARKS) for n in self._translate(word, ipa=False)]
         return [n for n in names if n not in _ESPEAK_PAUSES]
+
+    def ipa(self, word: str, voice: str) -> list[str]:
+        """`word`'s phonemes in IPA as eSpeak NG voice `voice` (e.g. "en-gb-x-rp") says it, stress marks
+        removed ("car" in en-gb-x-rp -> k ɑː; in en-us -> k ɑːɹ). Unlike the phoneme names, which
+        every English voice shares, the IPA is what the voice's own phoneme table realizes."""
+        names = [n.replace("ˈ", "").replace("ˌ", "") for n in self._translate(word, ipa=True, voice=voice)]
+        return [n for n in names if n]
 
     def arpabet(self, word: str) -> str | None:
         """The ARPAbet pronunciation, or None when eSpeak NG gives a phoneme the table lacks."""

@@ -108,6 +108,16 @@ def test_word_starts_agree_with_the_forced_aligner(engine):
     assert np.median(errors) <= 0.030 and np.percentile(errors, 90) <= 0.080
 
 
+def test_the_first_word_starts_where_its_sound_does(engine):
+    # gongitsune's sound runs 120 ms ahead of "not"'s first frame after a 20-frame pad (the rule's 40 ms
+    # left the word 80 ms late); the first word now starts at the first frame within 35 dB of the loudest
+    from synth.engines.espeak import sound_onset
+
+    out = engine.synthesize("Not yet.", "jf_gongitsune", Prosody())
+    assert out.word_events[0].sample == sound_onset(out.audio, out.sample_rate)
+    assert out.word_events[1].sample > out.word_events[0].sample
+
+
 @pytest.mark.parametrize(
     "voice, message",
     [

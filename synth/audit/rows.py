@@ -13,6 +13,7 @@ from synth.asr_check import wer
 from synth.audit import boundaries, prosody, reverb, silence, snr
 from synth.audit.alignment import ScoringAligner, against_impostors, impostors
 from synth.audit.files import check_file
+from synth.audit.pronunciations import espeak_voice
 from synth.audit.tolerances import Tolerances
 from synth.engines.base import EngineError
 from synth.letter_runs import is_joined, spell_out
@@ -45,6 +46,7 @@ class Listener:
     recognizer: object | None = None  # synth.asr_check.AsrChecker, or None: no free recognition
     renderer: prosody.NeutralRenderer | None = None  # None: prosody not checked
     banks: reverb.RirBanks | None = None
+    voice_pronunciations: bool = True  # align eSpeak NG and MBROLA rows with their voice's pronunciations
 
 
 def audit_row(row: Utterance, ctx: Listener) -> RowAudit:
@@ -72,7 +74,8 @@ def _speech_labels(row, audio, pcm, rate, ctx: Listener, result: RowAudit) -> No
     tol = ctx.tolerances
     aligned_pcm = ctx.aligner.pcm(audio, rate)
     spelled = spell_out(row.transcript)  # normalize.letters=joined: the aligner hears "PM" as two letter names
-    test = against_impostors(ctx.aligner, aligned_pcm, spelled, impostors(spelled, ctx.pool, row.id))
+    voice = espeak_voice(row.speaker.engine, row.speaker.voice) if ctx.voice_pronunciations else None
+    test = against_impostors(ctx.aligner, aligned_pcm, spelled, impostors(spelled, ctx.pool, row.id), voice)
     if test.label is None:
         result.failures.append(("transcript", "the forced aligner finds no path through the transcript in this audio"))
     else:

@@ -48,7 +48,15 @@ from dataclasses import dataclass
 import numpy as np
 
 from synth.engines.base import EngineError, Prosody, Synthesis, WordEvent
-from synth.engines.kokoro_frames import HeardEdges, frames_at, heard_frames, phoneme_onsets, speech_span, speed_for_rate
+from synth.engines.kokoro_frames import (
+    HeardEdges,
+    first_at_sound,
+    frames_at,
+    heard_frames,
+    phoneme_onsets,
+    speech_span,
+    speed_for_rate,
+)
 
 RATE_LIMITS, VOLUME_LIMITS = (0.5, 2.0), (0.0, 4.0)
 SPEED_LIMITS = (0.3, 4.0)  # the model's speed input searched for a requested rate
@@ -320,6 +328,7 @@ class HibariEngine:
                     if timed:
                         starts = np.concatenate([[0], np.cumsum(units)]) * (per_unit * dsp.HOP)
                         onsets = phoneme_onsets(chunk.phonemes, starts, dsp.SR)
+                        onsets = first_at_sound(onsets, chunk.phonemes, audio, dsp.SR)
                         events += [
                             WordEvent(char_start=c, char_len=n, sample=offset + onsets[token])
                             for c, n, token in chunk.words

@@ -68,6 +68,7 @@ from synth.engines.kokoro_frames import (
     NOT_SPOKEN,
     PAUSES,
     HeardEdges,
+    first_at_sound,
     frames_at,
     heard_frames,
     phoneme_onsets,
@@ -414,6 +415,7 @@ class KokoroEngine:
             if len(per_token) == len(phonemes) + 2:
                 edges = np.cumsum(per_token.astype(np.int64)) * SAMPLES_PER_FRAME  # edges[i]: end of padded token i
                 sound = phoneme_onsets(phonemes, np.concatenate([[0], edges[:-1]]), SAMPLE_RATE)
+                sound = first_at_sound(sound, phonemes, raw_audio, SAMPLE_RATE)
                 onsets = [int(min(max(sound[i] - start, 0), end - start)) for i in range(len(phonemes))]
                 pauses = [onsets[i] for i, ch in enumerate(phonemes) if ch in PAUSES and 0 < onsets[i] < end - start]
                 frames = per_token

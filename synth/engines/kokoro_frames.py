@@ -52,6 +52,25 @@ def phoneme_onsets(phonemes: str, token_starts: np.ndarray, sample_rate: int) ->
     return [max(o, 0) for o in onsets]
 
 
+def first_at_sound(onsets: list[int], phonemes: str, audio: np.ndarray, sample_rate: int) -> list[int]:
+    """`onsets` with the call's first sounding phoneme moved to where the call's sound begins (the first
+    10 ms frame within 35 dB of the loudest, as for eSpeak NG's first word).
+
+    Why: nothing is heard before the first phoneme, but how far its sound runs ahead of its frames grows
+    with the leading pad the model predicts, and differs by voice: 25-120 ms before the first phoneme's
+    token (ONSET_LEAD_S is 40), on two-word prompts the most (Kokoro jf_gongitsune "Not yet.", pad 20
+    frames: 120 ms, so its first word was labelled 80 ms late; "Turn on the kitchen lights.", pad 18: 40 ms).
+    """
+    from synth.engines.espeak import sound_onset
+
+    first = next((i for i, ch in enumerate(phonemes) if ch not in NOT_SPOKEN), None)
+    if first is None:
+        return onsets
+    moved = list(onsets)
+    moved[first] = sound_onset(audio, sample_rate)
+    return moved
+
+
 def speech_span(phonemes: str) -> slice:
     """Padded-token indices from the first sounding phoneme up to the last one, exclusive: the 0 pads and the
     punctuation at either end are silence, and the model gives the last phoneme the utterance's tail
