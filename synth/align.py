@@ -51,6 +51,7 @@ phones, is refused before decoding (an aligner would otherwise happily stretch w
 from __future__ import annotations
 
 import ctypes
+import functools
 import logging
 import re
 import threading
@@ -235,23 +236,30 @@ def letter_phones(word: str) -> str:
     return " ".join(phones) or "AH"
 
 
+@functools.cache
+def _phonemizing_library() -> ctypes.CDLL:
+    """libespeak-ng, initialized once per process: every EspeakPhonemes shares it (the library has one
+    global state; a second espeak_Initialize frees the phoneme tables the first one's voice uses)."""
+    import espeakng_loader
+
+    lib = ctypes.CDLL(espeakng_loader.get_library_path())
+    lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
+    lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
+    lib.espeak_TextToPhonemes.argtypes = [ctypes.POINTER(ctypes.c_void_p), ctypes.c_int, ctypes.c_int]
+    lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
+    # AUDIO_OUTPUT_SYNCHRONOUS, no buffer, the package's data, don't exit on error
+    if lib.espeak_Initialize(2, 0, espeakng_loader.get_data_path().encode(), 0x8000) <= 0:
+        raise RuntimeError("eSpeak NG failed to initialize")
+    return lib
+
+
 class EspeakPhonemes:
     """eSpeak NG's phonemes for one word, in-process. Only text-to-phoneme translation is used
     (dictionary lookups and spelling rules, a pure function of the word): none of the wave
     generator's state that makes in-process synthesis nondeterministic is touched."""
 
     def __init__(self, voice: str = "en-us"):
-        import espeakng_loader
-
-        lib = ctypes.CDLL(espeakng_loader.get_library_path())
-        lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
-        lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
-        lib.espeak_TextToPhonemes.argtypes = [ctypes.POINTER(ctypes.c_void_p), ctypes.c_int, ctypes.c_int]
-        lib.espeak_TextToPhonemes.restype = ctypes.c_char_p
-        # AUDIO_OUTPUT_SYNCHRONOUS, no buffer, the package's data, don't exit on error
-        if lib.espeak_Initialize(2, 0, espeakng_loader.get_data_path().encode(), 0x8000) <= 0:
-            raise RuntimeError("eSpeak NG failed to initialize")
-        self._lib, self._voice = lib, voice.encode()
+        self._lib, self._voice = _phonemizing_library(), voice.encode()
         self._select_voice()
 
     def _select_voice(self, voice: bytes | None = None) -> None:
