@@ -89,10 +89,8 @@ def test_restored_state_never_hands_the_library_freed_memory(tmp_path, monkeypat
     log = tmp_path / "memcheck.%p.log"
 
     class UnderMemcheck(EspeakEngine):
-        def _start(self):
-            if self._command[0] != "valgrind":
-                self._command = ["valgrind", "-q", f"--log-file={log}", *self._command]
-            super()._start()
+        def _helper_command(self, line_fd):
+            return ["valgrind", "-q", f"--log-file={log}", *super()._helper_command(line_fd)]
 
     monkeypatch.setenv("PYTHONMALLOC", "malloc")  # Python's own allocations seen by memcheck, not pymalloc's arenas
     eng = UnderMemcheck(timeout_s=600)

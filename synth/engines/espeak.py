@@ -1,17 +1,24 @@
 """eSpeak NG in-process (ctypes on the library bundled by `espeakng-loader`), deterministic per item.
 
-Each engine owns a lean helper process (espeak_zygote.py) with one process per voice, which puts
-the library's state back as it was after selecting the voice before every utterance; see that file
-for why. The cost of that choice is measured by benchmarks/engine_floor.py.
+Each engine owns a lean helper process (espeak_zygote.py) that forks one process per voice, which
+puts the library's state back as it was after selecting the voice before every utterance; see that
+file for why. The worker talks to each voice process directly: the helper hands it their pipes.
+The cost of that choice is measured by benchmarks/engine_floor.py.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import select
+import signal
+import socket
 import struct
 import subprocess
 import sys
 import threading
+import time
+from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +50,32 @@ def sound_onset(audio: np.ndarray, sample_rate: int) -> int:
     hop = max(1, int(sample_rate * ONSET_FRAME_S))
     loud = np.flatnonzero(energy >= energy.max() * 10 ** (ONSET_DB / 10)) if energy.max() > 0 else []
     return int(loud[0]) * hop if len(loud) else 0
+
+
+def read_frames(fd: int, count: int, deadline: float) -> list[bytes] | None:
+    """`count` frames (<uint32 length><payload>) from the non-blocking `fd`, or None if it reaches end
+    of file first (the writer died: what came is thrown away); TimeoutError past `deadline`
+    (time.monotonic)."""
+    data = b""
+    while True:
+        frames, at = [], 0
+        while len(frames) < count and len(data) >= at + 4:
+            (size,) = struct.unpack_from("<I", data, at)
+            if len(data) < at + 4 + size:
+                break
+            frames.append(data[at + 4 : at + 4 + size])
+            at += 4 + size
+        remaining = deadline - time.monotonic()
+        if remaining < 0:  # late is late, even if the answer came in meanwhile: the timeout is the contract
+            raise TimeoutError
+        if len(frames) == count:
+            return frames
+        if not select.select([fd], [], [], remaining)[0]:  # not there yet: wait, then read what came
+            raise TimeoutError
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return None
+        data += chunk
 
 
 def _clamp(value: float, limits: tuple[int, int]) -> int:
@@ -79,52 +112,103 @@ class EspeakEngine:
         if isolation not in ISOLATIONS:
             raise EngineError(f"engines.espeak.isolation must be one of {', '.join(ISOLATIONS)}; got {isolation!r}")
         self.timeout_s = timeout_s
-        self._lock = threading.Lock()  # one request in flight per helper process
-        self._command = [
-            sys.executable,
-            "-S",
-            str(ZYGOTE),
-            espeakng_loader.get_library_path(),
-            espeakng_loader.get_data_path(),
-            str(max_voice_servers),
-            isolation,
-        ]
-        self._proc = None
+        self.isolation = isolation
+        self.max_voice_servers = max_voice_servers
+        self._lock = threading.Lock()  # one request in flight per engine
+        self._library = (espeakng_loader.get_library_path(), espeakng_loader.get_data_path())
+        self._proc = self._line = None
+        self._servers: OrderedDict[str, tuple[int, int, int]] = OrderedDict()  # voice -> (pid, to fd, from fd)
         self._start()
 
     def _start(self) -> None:
-        self._proc = subprocess.Popen(self._command, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-        hello = self._read_json()
+        self._line, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        with theirs:
+            command = self._helper_command(theirs.fileno())
+            self._proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, pass_fds=(theirs.fileno(),))
+        hello = self._ask(None)[0]
         if not hello.get("ok"):
             self.close()
             raise EngineError(f"eSpeak NG failed to start: {hello.get('error')}")
         self.sample_rate = int(hello["sample_rate"])
         self.helper_pid = self._proc.pid
 
-    def _read_frame(self) -> bytes:
-        head = self._proc.stdout.read(4)
-        if len(head) < 4:
-            raise EngineCrash(f"eSpeak NG helper process exited (status {self._proc.poll()})")
-        (size,) = struct.unpack("<I", head)
-        return self._proc.stdout.read(size)
+    def _helper_command(self, line_fd: int) -> list[str]:
+        """The helper's command line; `line_fd` is its end of the socket (a test runs it under valgrind)."""
+        return [sys.executable, "-S", str(ZYGOTE), *self._library, str(line_fd), self.isolation]
 
-    def _read_json(self) -> dict:
-        return json.loads(self._read_frame())
+    def _ask(self, request: dict | None) -> tuple[dict, list[int]]:
+        """The helper's answer to `request` (None: only read), and the file descriptors it sent."""
+        try:
+            if request is not None:
+                self._line.send(json.dumps(request).encode())
+            message, fds, _, _ = socket.recv_fds(self._line, 1 << 16, 2)
+        except OSError as exc:
+            raise EngineCrash(f"eSpeak NG helper process died: {exc}") from exc
+        if not message:
+            raise EngineCrash(f"eSpeak NG helper process exited (status {self._proc.poll()})")
+        return json.loads(message), fds
+
+    def _server(self, voice: str) -> tuple[int, int, int] | str:
+        """The voice server of `voice` (started now if there is none), or why it could not start."""
+        server = self._servers.pop(voice, None)
+        if server is None:
+            answer, fds = self._ask({"open": voice})
+            if not answer.get("ok"):
+                return answer.get("error", "")
+            os.set_blocking(fds[1], False)  # answers are read with select, against the request's deadline
+            server = (int(answer["pid"]), *fds)
+        self._servers[voice] = server  # re-inserted: now the most recently used
+        while len(self._servers) > self.max_voice_servers:
+            self._release(self._servers.popitem(last=False)[1])
+        return server
+
+    def _release(self, server: tuple[int, int, int]) -> int:
+        """Close our ends of a voice server's pipes (it ends on end of file) and have the helper reap
+        it; its wait status."""
+        pid, to_fd, from_fd = server
+        os.close(to_fd)
+        os.close(from_fd)
+        return int(self._ask({"reap": pid})[0]["status"])
+
+    def _render(self, voice: str, request: bytes) -> tuple[dict, bytes]:
+        """(header, PCM) of one request, straight from the voice server of `voice`; a server that
+        crashes or runs past the timeout is killed, reaped and forgotten: its error is in the header."""
+        server = self._server(voice)
+        if isinstance(server, str):
+            return {"ok": False, "error": server}, b""
+        pid, to_fd, from_fd = server
+        # with a child per render, the voice server enforces the timeout itself; this is the backstop
+        timeout = self.timeout_s if self.isolation == "restore" else self.timeout_s + 5
+        # the deadline is taken before the request goes out: taken after, a worker descheduled
+        # while the voice server renders would find the whole answer waiting and take it late
+        deadline = time.monotonic() + timeout
+        try:
+            os.write(to_fd, struct.pack("<I", len(request)) + request)
+            frames = read_frames(from_fd, 2, deadline)
+        except TimeoutError:
+            os.kill(pid, signal.SIGKILL)
+            self._release(self._servers.pop(voice))
+            return {"ok": False, "error": f"timed out after {self.timeout_s:g} s"}, b""
+        except OSError:  # BrokenPipeError: it died before reading the request
+            frames = None
+        if frames is None:
+            status = self._release(self._servers.pop(voice))
+            if os.WIFSIGNALED(status):
+                error = f"renderer killed by signal {os.WTERMSIG(status)}"
+            else:
+                error = f"voice server for {voice!r} exited (status {os.WEXITSTATUS(status)})"
+            return {"ok": False, "error": error}, b""
+        return json.loads(frames[0]), frames[1]
 
     def synthesize(self, text: str, voice_name: str, prosody: Prosody, seed: int = 0) -> Synthesis:
         params, applied = espeak_parameters(prosody)
-        request = json.dumps(
-            {"text": text, "voice": voice_name, "seed": seed, "timeout": self.timeout_s, **params}
-        ).encode()
+        request = json.dumps({"text": text, "seed": seed, "timeout": self.timeout_s, **params}).encode()
         with self._lock:
             if self._proc is None or self._proc.poll() is not None:
                 self._restart()  # a helper that died (killed, out of memory) costs one item, not the run
             try:
-                self._proc.stdin.write(struct.pack("<I", len(request)) + request)
-                self._proc.stdin.flush()
-                header = self._read_json()
-                pcm = self._read_frame()
-            except (BrokenPipeError, EngineError) as exc:
+                header, pcm = self._render(voice_name, request)
+            except EngineCrash as exc:
                 self._restart()
                 raise EngineCrash(f"eSpeak NG helper process died while rendering: {exc}") from exc
         if not header.get("ok"):
@@ -149,16 +233,23 @@ class EspeakEngine:
         self._start()
 
     def close(self) -> None:
+        """Close every voice server's pipes (each ends on end of file), then the helper's socket (it
+        reaps them and ends)."""
+        for _pid, to_fd, from_fd in getattr(self, "_servers", {}).values():
+            os.close(to_fd)
+            os.close(from_fd)
+        self._servers = OrderedDict()
+        line, self._line = getattr(self, "_line", None), None
+        if line is not None:
+            line.close()
         proc, self._proc = getattr(self, "_proc", None), None
         if proc is None:
             return
         try:
-            proc.stdin.close()
             proc.wait(timeout=5)
         except Exception:
             proc.kill()
             proc.wait()
-        proc.stdout.close()
 
     def __del__(self):
         self.close()

@@ -26,15 +26,23 @@ selected that voice. eSpeak NG also seeds its noise generator (breathy voices) f
 start-up; each render reseeds it, and libc's rand(), from the item's seed. This file is run as a
 script with `python -S` (no site, no numpy): the smaller the process, the cheaper its start.
 
-Protocol on stdin/stdout, both directions framed as <uint32 length><payload>:
-  request   JSON {"text", "voice", "rate", "pitch", "volume", "seed", "timeout"}
-  response  JSON header {"ok", "error", "sample_rate", "events": [[type, text_pos, length, ms, sample], ...],
-            "pcm_bytes"} followed by a second frame of raw little-endian int16 PCM.
-The helper relays an answer only once it has all of it, and kills a voice server that runs past
-the request's timeout, so a render that crashes or hangs can never leave a torn answer on the pipe.
+The helper forks the voice servers; the worker talks to each one directly. Between worker and
+helper, a Unix socket (SOCK_SEQPACKET, one JSON message a packet; the socket's fd is argv[3]):
+  {"open": voice}  answer {"ok", "pid", "error"}; with ok, the write end of a pipe to the new voice
+                   server and the read end of a pipe from it ride along as SCM_RIGHTS
+  {"reap": pid}    answer {"ok", "status"}: the wait status of a voice server the worker closed or found dead
+Between worker and voice server, both directions framed as <uint32 length><payload>:
+  request   JSON {"text", "rate", "pitch", "volume", "seed", "timeout"}
+  response  JSON header {"ok", "error", "events": [[type, text_pos, length, ms, sample], ...], "pcm_bytes"}
+            followed by a second frame of raw little-endian int16 PCM.
+The worker takes an answer only once it has all of it, and kills a voice server that runs past the
+request's timeout (with isolation="fork" the voice server kills its child first), so a render that
+crashes or hangs can never leave a torn answer: the worker reports it for that item and asks the
+helper for the dead server's wait status ("renderer killed by signal N").
 """
 
 import ctypes
+import fcntl
 import json
 import os
 import select
@@ -50,6 +58,7 @@ POS_CHARACTER = 1
 PARAM_RATE, PARAM_VOLUME, PARAM_PITCH = 1, 2, 3
 EVENT_LIST_TERMINATED = 0
 LIBC = ctypes.CDLL(None)
+F_SETPIPE_SZ, PIPE_BYTES = 1031, 1 << 20  # fcntl.F_SETPIPE_SZ (Linux; Python 3.10+ names it)
 
 
 class Event(ctypes.Structure):
@@ -79,6 +88,13 @@ def read_frame(stream):
 def write_frame(stream, payload):
     stream.write(struct.pack("<I", len(payload)))
     stream.write(payload)
+
+
+def send_answer(stream, header, pcm):
+    """Header and PCM frames in one write: the worker wakes once for a whole answer (its pipe holds
+    1 MB, see PIPE_BYTES)."""
+    stream.write(b"".join((struct.pack("<I", len(header)), header, struct.pack("<I", len(pcm)), pcm)))
+    stream.flush()
 
 
 def failure(error):
@@ -268,13 +284,10 @@ def render_forked(lib, request, stdout):
     finally:
         os.close(read_fd)
     if error is not None:
-        for frame in failure(error):
-            write_frame(stdout, frame)
+        send_answer(stdout, *failure(error))
     else:
         header_len = struct.unpack("<I", answer[:4])[0]
-        write_frame(stdout, answer[4 : 4 + header_len])
-        write_frame(stdout, answer[4 + header_len :])
-    stdout.flush()
+        send_answer(stdout, answer[4 : 4 + header_len], answer[4 + header_len :])
 
 
 def render_restored(lib, state, request, stdout):
@@ -284,9 +297,7 @@ def render_restored(lib, state, request, stdout):
         header, pcm = render_now(lib, request)
     except Exception as exc:
         header, pcm = failure(f"{type(exc).__name__}: {exc}")
-    write_frame(stdout, header)
-    write_frame(stdout, pcm)
-    stdout.flush()
+    send_answer(stdout, header, pcm)
 
 
 def voice_server(lib, lib_path, voice, isolation, stdin, stdout):
@@ -325,144 +336,82 @@ def read_exactly(fd, size, deadline):
     return b"".join(parts)
 
 
-class VoiceServers:
-    """The helper's voice servers, least recently used first; at most `limit` are kept alive."""
-
-    def __init__(self, lib, lib_path, limit, isolation):
-        self.lib, self.lib_path, self.limit, self.isolation, self.servers = lib, lib_path, limit, isolation, {}
-
-    def get(self, voice):
-        server = self.servers.pop(voice, None)
-        if server is None:
-            server = self._start(voice)
-            if isinstance(server, str):
-                return server
-        self.servers[voice] = server  # re-inserted: now the most recently used
-        while len(self.servers) > self.limit:
-            self._stop(self.servers.pop(next(iter(self.servers))))
-        return server
-
-    def render(self, voice, payload, timeout):
-        """(header, pcm) of `payload` from the voice server of `voice`; one that crashes or runs past
-        `timeout` s is reaped and forgotten (the next request for its voice starts another)."""
-        server = self.get(voice)
-        if isinstance(server, str):
-            return failure(server)
-        pid, to_server, from_server = server
-        deadline = time.monotonic() + timeout
+def start_voice_server(lib, lib_path, voice, isolation, socket_fd):
+    """Fork a voice server for `voice` and wait for it to be ready: (pid, write fd to it, read fd
+    from it), or the error that kept it from starting."""
+    from_parent, to_server = os.pipe()  # (read end, write end)
+    from_server, to_parent = os.pipe()
+    try:  # room for a whole answer (10 s of audio is 441 KB): the voice server writes it at once
+        fcntl.fcntl(from_server, F_SETPIPE_SZ, PIPE_BYTES)
+    except OSError:  # past /proc/sys/fs/pipe-max-size: the answer then comes in pieces, as the same bytes
+        pass
+    pid = os.fork()
+    if pid == 0:
+        os.close(to_server)
+        os.close(from_server)
+        os.close(socket_fd)  # the worker's line to the helper is not the voice server's
         try:
-            to_server.write(struct.pack("<I", len(payload)) + payload)
-            to_server.flush()
-            header = self._frame(from_server, deadline)
-            pcm = self._frame(from_server, deadline) if header is not None else None
-        except TimeoutError:
-            os.kill(pid, signal.SIGKILL)
-            self._forget(voice)
-            return failure(f"timed out after {timeout:g} s")
-        except OSError:  # BrokenPipeError: it died before reading the request
-            header = pcm = None
-        if header is None or pcm is None:
-            status = self._forget(voice)
-            if os.WIFSIGNALED(status):
-                error = f"renderer killed by signal {os.WTERMSIG(status)}"
-            else:
-                error = f"voice server for {voice!r} exited (status {os.WEXITSTATUS(status)})"
-            return failure(error)
-        return header, pcm
-
-    @staticmethod
-    def _frame(stream, deadline):
-        head = read_exactly(stream.fileno(), 4, deadline)
-        return None if head is None else read_exactly(stream.fileno(), struct.unpack("<I", head)[0], deadline)
-
-    def _start(self, voice):
-        from_parent, to_server = os.pipe()  # (read end, write end)
-        from_server, to_parent = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            os.close(to_server)
-            os.close(from_server)
-            for other in self.servers.values():  # not ours to hold open
-                other[1].close()
-                other[2].close()
-            try:
-                voice_server(
-                    self.lib,
-                    self.lib_path,
-                    voice,
-                    self.isolation,
-                    os.fdopen(from_parent, "rb"),
-                    os.fdopen(to_parent, "wb"),
-                )
-            finally:
-                os._exit(0)
-        os.close(from_parent)
-        os.close(to_parent)
-        # unbuffered reads: the answer is read with select, which sees the pipe, not a buffer
-        server = (pid, os.fdopen(to_server, "wb"), os.fdopen(from_server, "rb", buffering=0))
-        try:
-            hello = self._frame(server[2], time.monotonic() + 60)
-        except TimeoutError:
-            os.kill(pid, signal.SIGKILL)
-            hello = None
-        answer = json.loads(hello) if hello else {"ok": False, "error": "voice server died at start"}
-        if not answer.get("ok"):
-            self._stop(server)
-            return answer["error"]
-        return server
-
-    def stop_all(self):
-        while self.servers:
-            self._stop(self.servers.popitem()[1])
-
-    def _forget(self, voice):
-        """Close the pipes of `voice`'s server and reap it; its wait status."""
-        pid, to_server, from_server = self.servers.pop(voice)
-        for stream in (to_server, from_server):
-            try:
-                stream.close()
-            except OSError:
-                pass
-        return os.waitpid(pid, 0)[1]
-
-    def _stop(self, server):
-        pid, to_server, from_server = server
-        to_server.close()
-        from_server.close()
+            voice_server(lib, lib_path, voice, isolation, os.fdopen(from_parent, "rb"), os.fdopen(to_parent, "wb"))
+        finally:
+            os._exit(0)
+    os.close(from_parent)
+    os.close(to_parent)
+    try:
+        head = read_exactly(from_server, 4, time.monotonic() + 60)
+        hello = None if head is None else read_exactly(from_server, struct.unpack("<I", head)[0], time.monotonic() + 60)
+    except TimeoutError:
+        os.kill(pid, signal.SIGKILL)
+        hello = None
+    answer = json.loads(hello) if hello else {"ok": False, "error": "voice server died at start"}
+    if not answer.get("ok"):
+        os.close(to_server)
+        os.close(from_server)
         os.waitpid(pid, 0)
+        return answer["error"]
+    return pid, to_server, from_server
 
 
-def serve(lib_path, data_path, max_voices=64, isolation="restore"):
+def serve(lib_path, data_path, socket_fd, isolation="restore"):
+    """Answer the worker on its socket: {"open": voice} starts a voice server and hands the worker its
+    two pipe ends (SCM_RIGHTS), so requests and answers go between the worker and the voice server
+    with no process between them; {"reap": pid} waits for a voice server the worker has let go of
+    (closed its pipes) or found dead, and answers its wait status."""
+    import socket
+
     lib = ctypes.CDLL(lib_path)
     lib.espeak_SetSynthCallback.argtypes = [CALLBACK]
     lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
     lib.espeak_ng_SetRandSeed.argtypes = [ctypes.c_long]
     sample_rate = lib.espeak_Initialize(AUDIO_OUTPUT_SYNCHRONOUS, 0, data_path.encode(), ESPEAK_INITIALIZE_DONT_EXIT)
-    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    line = socket.socket(fileno=socket_fd)
     if sample_rate <= 0:
-        write_frame(
-            stdout,
-            json.dumps(
-                {"ok": False, "error": f"espeak_Initialize failed ({sample_rate}) with data {data_path}"}
-            ).encode(),
-        )
-        stdout.flush()
+        error = f"espeak_Initialize failed ({sample_rate}) with data {data_path}"
+        line.send(json.dumps({"ok": False, "error": error}).encode())
         return
-    write_frame(stdout, json.dumps({"ok": True, "sample_rate": sample_rate, "pid": os.getpid()}).encode())
-    stdout.flush()
-    servers = VoiceServers(lib, lib_path, max_voices, isolation)
+    line.send(json.dumps({"ok": True, "sample_rate": sample_rate, "pid": os.getpid()}).encode())
+    servers = set()
     while True:
-        payload = read_frame(stdin)
-        if payload is None:  # the worker went away: so do we, and our voice servers with us
-            servers.stop_all()
+        message = line.recv(1 << 16)
+        if not message:  # the worker went away, its pipe ends with it: nothing is left for a voice server to do
+            for pid in servers:  # a hung one included
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
             return
-        request = json.loads(payload)
-        timeout = float(request.get("timeout", 60))
-        # with a child per render, the voice server enforces the timeout itself; this is the backstop
-        header, pcm = servers.render(request["voice"], payload, timeout if isolation == "restore" else timeout + 5)
-        write_frame(stdout, header)
-        write_frame(stdout, pcm)
-        stdout.flush()
+        request = json.loads(message)
+        if "reap" in request:
+            pid = int(request["reap"])
+            servers.discard(pid)
+            line.send(json.dumps({"ok": True, "status": os.waitpid(pid, 0)[1]}).encode())
+            continue
+        server = start_voice_server(lib, lib_path, request["open"], isolation, socket_fd)
+        if isinstance(server, str):
+            line.send(json.dumps({"ok": False, "error": server}).encode())
+            continue
+        pid, to_server, from_server = server
+        servers.add(pid)
+        socket.send_fds(line, [json.dumps({"ok": True, "pid": pid}).encode()], [to_server, from_server])
+        os.close(to_server)  # the worker's copies now; the voice server sees end of file when it closes them
+        os.close(from_server)
 
 
 if __name__ == "__main__":
@@ -470,11 +419,6 @@ if __name__ == "__main__":
     # (synth/interrupt.py) and closes it. Ignoring it here spares a traceback from every helper.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        serve(
-            sys.argv[1],
-            sys.argv[2],
-            int(sys.argv[3]) if len(sys.argv) > 3 else 64,
-            sys.argv[4] if len(sys.argv) > 4 else "restore",
-        )
-    except BrokenPipeError:  # the worker died mid-answer: nobody is left to tell
+        serve(sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4] if len(sys.argv) > 4 else "restore")
+    except (BrokenPipeError, ConnectionResetError):  # the worker died mid-answer: nobody is left to tell
         os._exit(0)
