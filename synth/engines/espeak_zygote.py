@@ -336,6 +336,13 @@ def read_exactly(fd, size, deadline):
     return b"".join(parts)
 
 
+def read_frame_by(fd, deadline):
+    """One <uint32 length><payload> frame from `fd`, or None at end of file; TimeoutError past
+    `deadline` (monotonic), one deadline for the whole frame."""
+    head = read_exactly(fd, 4, deadline)
+    return None if head is None else read_exactly(fd, struct.unpack("<I", head)[0], deadline)
+
+
 def start_voice_server(lib, lib_path, voice, isolation, socket_fd):
     """Fork a voice server for `voice` and wait for it to be ready: (pid, write fd to it, read fd
     from it), or the error that kept it from starting."""
@@ -357,8 +364,7 @@ def start_voice_server(lib, lib_path, voice, isolation, socket_fd):
     os.close(from_parent)
     os.close(to_parent)
     try:
-        head = read_exactly(from_server, 4, time.monotonic() + 60)
-        hello = None if head is None else read_exactly(from_server, struct.unpack("<I", head)[0], time.monotonic() + 60)
+        hello = read_frame_by(from_server, time.monotonic() + 60)
     except TimeoutError:
         os.kill(pid, signal.SIGKILL)
         hello = None
