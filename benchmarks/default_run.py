@@ -1,8 +1,9 @@
 """The README's first command, measured: audio seconds per CPU second and per wall second.
 
-Runs `python generate.py` (the built-in prompts, default config) in a fresh output folder several
-times; CPU time is that of the whole process tree (workers and engine helpers are waited for, so
-their time is counted). Appends the medians to RESULTS.md.
+Runs `python generate.py` (the built-in prompts, default config) several times, each in a fresh
+output folder under benchmarks.common.corpus_scratch (tmpfs where there is one: see there why); CPU
+time is that of the whole process tree (workers and engine helpers are waited for, so their time is
+counted). Appends the medians to RESULTS.md.
 
     python benchmarks/default_run.py [--repeats R] [overrides ...]
 """
@@ -22,7 +23,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from benchmarks.common import append_results  # noqa: E402
+from benchmarks.common import append_results, corpus_scratch  # noqa: E402
 
 
 def children_cpu() -> float:
@@ -33,7 +34,7 @@ def children_cpu() -> float:
 def one_run(overrides: list[str], split: bool = False) -> dict:
     """One run in a fresh folder. split: also how its CPU divides between the generate process and
     its children (benchmarks/generate_split.py)."""
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(dir=corpus_scratch()) as tmp:
         out = Path(tmp) / "corpus"
         script = (
             [str(REPO / "benchmarks" / "generate_split.py"), str(Path(tmp) / "split.json")]
