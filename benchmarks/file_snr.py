@@ -139,7 +139,9 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, help="an existing paired corpus instead of rendering one")
     parser.add_argument("--write", action="store_true", help="append the tables to benchmarks/RESULTS.md")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
+    from benchmarks.common import corpus_scratch  # as append_results below: imported where used
+
+    with tempfile.TemporaryDirectory(dir=corpus_scratch()) as tmp:
         corpus = args.corpus
         if corpus is None:
             corpus = Path(tmp) / "corpus"

@@ -26,7 +26,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from benchmarks.common import append_results  # noqa: E402
+from benchmarks.common import append_results, corpus_scratch  # noqa: E402
 from synth.prompts import Prompt, read_prompts  # noqa: E402
 
 
@@ -56,7 +56,7 @@ def main() -> None:
     args, overrides = parser.parse_known_args()
     overrides = overrides or ["augment=default", "n_jobs=2"]
     rng = random.Random(args.seed)
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(dir=corpus_scratch()) as tmp:
         tmp = Path(tmp)
         prompts = tmp / "prompts.txt"
         texts = [p.text for p in read_prompts(None) if isinstance(p, Prompt)][: args.prompts]

@@ -25,7 +25,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from benchmarks.common import append_results  # noqa: E402
+from benchmarks.common import append_results, corpus_scratch  # noqa: E402
 
 NAMES = ["Maria", "Olu", "Priya", "Sean", "Mei", "Tomasz", "Aroha", "Jonas", "Fatima", "Diego"]
 THINGS = ["kitchen lights", "garage door", "thermostat", "living room speaker", "porch light", "dishwasher"]
@@ -67,7 +67,7 @@ def _rows(path: Path) -> int:
 
 
 def measure(n: int, stop_after_rows: int | None = None) -> dict:
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(dir=corpus_scratch()) as tmp:
         prompts = Path(tmp) / "prompts.txt"
         write_prompts(prompts, n)
         started = time.perf_counter()

@@ -37,7 +37,7 @@ import soundfile as sf
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import append_results, builtin_spoken_texts, cpu_seconds  # noqa: E402
+from benchmarks.common import append_results, builtin_spoken_texts, corpus_scratch, cpu_seconds  # noqa: E402
 from benchmarks.default_run import one_run  # noqa: E402
 from benchmarks.engine_floor import shipped  # noqa: E402
 
@@ -46,7 +46,7 @@ def naive(texts: list[str]) -> tuple[float, float]:
     """Audio seconds and CPU seconds of the loop a user would write first."""
     from audiomentations import AddBackgroundNoise, BandPassFilter, Compose, RoomSimulator
 
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(dir=corpus_scratch()) as tmp:
         rng = np.random.default_rng(0)
         for i in range(4):  # a small noise folder, as the user would have
             sf.write(Path(tmp) / f"noise{i}.wav", (rng.standard_normal(22050 * 5) * 0.1).astype(np.float32), 22050)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import append_results  # noqa: E402
+from benchmarks.common import append_results, corpus_scratch  # noqa: E402
 from synth.audio_io import write_atomic  # noqa: E402
 from synth.config_guard import check_config  # noqa: E402
 from synth.safe_paths import refuse_symlinks, write_under  # noqa: E402
@@ -38,7 +38,7 @@ def main() -> None:
     parser.add_argument("--no-record", action="store_true")
     args = parser.parse_args()
     data = bytes(32_000)  # about 1 s of 16 kHz 16-bit audio
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(dir=corpus_scratch()) as tmp:
         root = Path(tmp) / "corpus"
         for i in range(args.files):
             folder = root / "audio" / f"voice{i % 200:03d}"
