@@ -73,7 +73,6 @@ def pitch_setting(factor: float) -> tuple[int, float]:
     if factor == 1.0:
         return DEFAULT_SETTING, 1.0
     wanted = math.log(max(factor, 1e-6))
-    # the first nearest, as min() over the settings would pick it (argmin takes the first of a tie):
-    # (19 -> 6.5 us a call: small, but every eSpeak NG item pays it)
+    # the nearest setting; argmin takes the first of a tie, as min() over the settings did (19 -> 6.5 us a call)
     setting = int(np.argmin(np.abs(_log_ratios() - wanted)))
     return setting + SETTING_LIMITS[0], round(_ratios()[setting], 4)
