@@ -19,6 +19,24 @@ def cpu_seconds() -> float:
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
+def children_cpu() -> float:
+    """CPU seconds of this process's waited-for children: the whole tree of each finished command."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def composed_plan(overrides: list[str]):
+    """(config, the plan's WorkItems) of `generate.py overrides`, composed as the command line would."""
+    from hydra import compose, initialize_config_dir
+
+    from synth.plan import WorkItem
+    from synth.run_parts import build_planning
+
+    with initialize_config_dir(str(RESULTS.parent.parent / "conf"), version_base=None):
+        cfg = compose("config", overrides)
+    return cfg, [task for task in build_planning(cfg).plan_factory() if isinstance(task, WorkItem)]
+
+
 def bare_espeak(requests: list[tuple[str, str, dict | None]]) -> tuple[float, float]:
     """(audio s, CPU s) of plain in-process eSpeak NG calls: the engine's own speed, not deterministic.
 

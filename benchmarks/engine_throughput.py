@@ -30,7 +30,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from benchmarks.common import append_results, corpus_scratch  # noqa: E402
+from benchmarks.common import append_results, composed_plan, corpus_scratch  # noqa: E402
 from benchmarks.pipeline_2000 import write_prompts  # noqa: E402
 from benchmarks.steady_state import Window, follow  # noqa: E402
 
@@ -64,15 +64,9 @@ def run_overrides(catalog: str, voice_id: str, prompts: Path) -> list[str]:
 
 def bare_requests(overrides: list[str], path: Path) -> int:
     """Write the engine-alone child's requests (the plan's items of this config); how many."""
-    from hydra import compose, initialize_config_dir
     from omegaconf import OmegaConf
 
-    from synth.plan import WorkItem
-    from synth.run_parts import build_planning
-
-    with initialize_config_dir(str(REPO / "conf"), version_base=None):
-        cfg = compose("config", overrides)
-    tasks = [t for t in build_planning(cfg).plan_factory() if isinstance(t, WorkItem)]
+    cfg, tasks = composed_plan(overrides)
     items = [(t.spoken.spoken, t.voice.engine_voice, t.prosody, t.seed) for t in tasks]
     engine = tasks[0].voice.engine  # one voice: one engine
     options = dict(OmegaConf.to_container(cfg.get("engines") or {}, resolve=True).get(engine) or {})

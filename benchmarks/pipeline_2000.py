@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import append_results, bare_espeak  # noqa: E402
+from benchmarks.common import append_results, bare_espeak, composed_plan  # noqa: E402
 from benchmarks.default_run import one_run  # noqa: E402
 
 
@@ -47,19 +47,10 @@ def write_prompts(path: Path, n: int) -> None:
 
 def plan_requests(prompts: Path) -> list[tuple[str, str, dict]]:
     """(spoken text, engine voice, eSpeak NG settings) of each item the pipeline run renders."""
-    from hydra import compose, initialize_config_dir
-
     from synth.engines.espeak import espeak_parameters
-    from synth.plan import WorkItem
-    from synth.run_parts import build_planning
 
-    with initialize_config_dir(str(Path(__file__).resolve().parent.parent / "conf"), version_base=None):
-        cfg = compose("config", [f"prompts.path={prompts}", "voices.per_prompt=1"])
-    out = []
-    for task in build_planning(cfg).plan_factory():
-        if isinstance(task, WorkItem):
-            out.append((task.spoken.spoken, task.voice.engine_voice, espeak_parameters(task.prosody)[0]))
-    return out
+    _, items = composed_plan([f"prompts.path={prompts}", "voices.per_prompt=1"])
+    return [(task.spoken.spoken, task.voice.engine_voice, espeak_parameters(task.prosody)[0]) for task in items]
 
 
 def main() -> None:

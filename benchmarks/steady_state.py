@@ -12,18 +12,19 @@ CPU of a live tree: each process's utime + stime, plus cutime + cstime (the chil
 waited for: an utterance's fork, a helper that was closed), from /proc, summed over the root and
 every descendant alive at the sample. The kernel counts in clock ticks (10 ms at USER_HZ=100) per
 process: a window should hold several CPU seconds for the figure to mean anything, which is why
-`window_cpu_s` is reported with each result.
+`Window.cpu_s` is reported with each result.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from benchmarks.common import children_cpu
 
 _TICK = os.sysconf("SC_CLK_TCK")
 
@@ -76,9 +77,9 @@ def follow(cmd: list[str], rows_file: Path, expected: int, window=(0.2, 0.9), po
     :raises SystemExit: the command failed (with its stderr), or wrote too few rows for the window
     """
     first, last = (max(1, int(f * expected)) for f in window)
-    started, before = time.perf_counter(), _children_cpu()
+    started, before = time.perf_counter(), children_cpu()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, **popen)
-    marks: dict[int, float] = {}  # row count -> tree CPU when that count was first seen
+    marks: dict[int, tuple[float, int]] = {}  # window edge -> (tree CPU, rows seen) at the first poll past it
     durations: list[float] = []
     buffered, read_at = b"", 0
     while proc.poll() is None:
@@ -96,20 +97,13 @@ def follow(cmd: list[str], rows_file: Path, expected: int, window=(0.2, 0.9), po
                 durations += [json.loads(line)["duration"] for line in lines if line.strip()]
                 for count in (first, last):
                     if count not in marks and len(durations) >= count:
-                        marks[count] = cpu
-                        marks[-count] = len(durations)  # the count actually seen (a poll can see several rows)
+                        marks[count] = (cpu, len(durations))  # a poll can see several rows at once
         time.sleep(poll_s)
     wall = time.perf_counter() - started
-    total = _children_cpu() - before
+    total = children_cpu() - before
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd[:3])} ...: exit {proc.returncode}\n{proc.stderr.read()[-3000:]}")
     if first not in marks or last not in marks:
         raise SystemExit(f"{cmd[1]}: {len(durations)} rows seen, fewer than the window's {last}")
-    a, b = marks[-first], marks[-last]
-    return Window(b - a, sum(durations[a:b]), marks[last] - marks[first], total, wall)
-
-
-def _children_cpu() -> float:
-    """CPU of this process's waited-for children: the whole tree of each finished command."""
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
+    (cpu_a, a), (cpu_b, b) = marks[first], marks[last]
+    return Window(b - a, sum(durations[a:b]), cpu_b - cpu_a, total, wall)
