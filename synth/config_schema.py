@@ -234,6 +234,13 @@ KEYS: tuple[Key, ...] = (
         "executor=dask: a running scheduler, e.g. tcp://scheduler:8786; null: a local cluster of n_jobs processes",
         nullable=True,
     ),
+    Key(
+        "executor.pin_workers",
+        "bool",
+        "executor=joblib: each worker, with its engine helpers, keeps to one CPU of those the run may use (round "
+        "robin); off by itself when an engine runs more than one thread (engines.*.threads); false: the kernel "
+        "places them",
+    ),
     Key("executor.batch_size", "int", "executor=dask: items per dask task"),
     Key(
         "executor.worker_wait_s",

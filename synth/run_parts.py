@@ -125,6 +125,8 @@ def build_parts(cfg: DictConfig) -> RunParts:
             for k, v in OmegaConf.to_container(cfg.executor, resolve=True).items()
             if k not in ("name", "max_restarts")
         }
+        if executor_options.get("pin_workers") and _engine_threads(settings.engine_options) > 1:
+            executor_options["pin_workers"] = False  # one CPU per worker would serialize the engine's threads
         executor = create_executor(str(cfg.executor.name), int(cfg.n_jobs), **executor_options)
         augmented = bool((OmegaConf.to_container(cfg.augment, resolve=True) or {}).get("steps"))
         settings = _with_augmentation(settings, cfg)  # it may build the RIR and babble banks
@@ -144,6 +146,11 @@ def build_parts(cfg: DictConfig) -> RunParts:
             raise ConfigError(f"output.formats / output.export_options: {exc}") from exc
     check_prompt_source(planning.plan_factory, f"prompts.path={cfg.prompts.get('path') or '(built-in)'}")
     return RunParts(planning.plan_factory, settings, executor, shard, planning.voices)
+
+
+def _engine_threads(engine_options: tuple) -> int:
+    """The most threads any engine is configured to run (engines.*.threads; 1 where none says)."""
+    return max((int(dict(opts).get("threads") or 1) for _, opts in engine_options), default=1)
 
 
 def _first_engines(planning: Planning, n_jobs: int) -> tuple[str, ...]:

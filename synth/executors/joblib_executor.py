@@ -7,15 +7,20 @@ from joblib import Parallel, delayed
 from joblib.externals.loky.process_executor import TerminatedWorkerError
 
 from synth.executors.base import WorkerLost
+from synth.executors.worker_cpus import plan_worker_cpus, run_pinned
 
 log = logging.getLogger("synth")
 
 
 class JoblibExecutor:
-    def __init__(self, n_jobs: int, batch_size: int | str = "auto", pre_dispatch: str = "4 * n_jobs"):
+    def __init__(
+        self, n_jobs: int, batch_size: int | str = "auto", pre_dispatch: str = "4 * n_jobs", pin_workers: bool = True
+    ):
         self.n_jobs = n_jobs
         self.batch_size = batch_size
         self.pre_dispatch = pre_dispatch  # bounds how many tasks are taken from the stream ahead of results
+        # executor.pin_workers: each worker and its engine helpers on a CPU of their own (worker_cpus.py says why)
+        self.cpus = plan_worker_cpus(n_jobs) if pin_workers else None
         self._starting = None  # the thread of start(), joined before map() dispatches
 
     def start(self, fn, *args):
@@ -30,7 +35,7 @@ class JoblibExecutor:
         def warm():
             try:
                 Parallel(n_jobs=self.n_jobs, backend="loky", batch_size=1)(
-                    delayed(fn)(*args) for _ in range(self.n_jobs)
+                    delayed(run_pinned)(self.cpus, fn, *args) for _ in range(self.n_jobs)
                 )
             except Exception as exc:  # noqa: BLE001 - only time is lost; map() meets a broken pool itself
                 log.debug("starting the workers ahead of the run failed: %s", exc)
@@ -50,6 +55,6 @@ class JoblibExecutor:
             pre_dispatch=self.pre_dispatch,
         )
         try:
-            yield from parallel(delayed(fn)(task, *args) for task in tasks)
+            yield from parallel(delayed(run_pinned)(self.cpus, fn, task, *args) for task in tasks)
         except TerminatedWorkerError as exc:
             raise WorkerLost(str(exc).splitlines()[0]) from exc

@@ -1,0 +1,100 @@
+"""executor.pin_workers (synth/executors/worker_cpus.py): each joblib worker, and the processes it
+starts, on a CPU of its own; slots freed when a worker dies; off means the kernel's placement again.
+Real loky workers, real child processes, real SIGKILL; affinities read back from the kernel."""
+
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from synth.executors.joblib_executor import JoblibExecutor
+from synth.executors.worker_cpus import WorkerCpus, pin_this_worker, plan_worker_cpus
+
+CPUS = sorted(os.sched_getaffinity(0))
+needs_two_cpus = pytest.mark.skipif(len(CPUS) < 2, reason="pinning needs two usable CPUs (CI has two)")
+
+
+def where_i_run(_task) -> tuple[int, list[int], list[int]]:
+    """In a worker: (its pid, its CPUs, the CPUs of a process it starts now)."""
+    child = subprocess.run(
+        [sys.executable, "-c", "import os; print(sorted(os.sched_getaffinity(0)))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return os.getpid(), sorted(os.sched_getaffinity(0)), eval(child.stdout)  # noqa: S307 - our own list
+
+
+def _by_worker(results) -> dict[int, tuple[list[int], list[int]]]:
+    return {pid: (mine, child) for pid, mine, child in results}
+
+
+@needs_two_cpus
+def test_two_workers_get_a_cpu_each_and_their_children_follow():
+    executor = JoblibExecutor(2)
+    assert executor.cpus is not None and executor.cpus.cpus == tuple(CPUS)
+    workers = _by_worker(executor.map(where_i_run, range(40)))
+    assert len(workers) == 2, f"both workers should have taken tasks: {workers}"
+    cpus = [mine for mine, _ in workers.values()]
+    assert all(len(c) == 1 for c in cpus), cpus
+    assert cpus[0] != cpus[1], f"the two workers share a CPU: {cpus}"
+    assert all(child == mine for mine, child in workers.values()), "a process a worker starts keeps its CPU"
+
+
+@needs_two_cpus
+def test_pin_workers_false_gives_the_kernel_back_its_choice_even_in_reused_workers():
+    list(JoblibExecutor(2).map(where_i_run, range(10)))  # loky keeps these workers, pinned, for the next call
+    workers = _by_worker(JoblibExecutor(2, pin_workers=False).map(where_i_run, range(40)))
+    assert all(mine == CPUS and child == CPUS for mine, child in workers.values()), workers
+
+
+def test_one_worker_is_not_pinned():
+    assert plan_worker_cpus(1) is None
+    assert JoblibExecutor(1).cpus is None
+
+
+def _claim_and_report(plan: WorkerCpus, out, hold: bool) -> None:
+    pin_this_worker(plan)
+    out.put((os.getpid(), sorted(os.sched_getaffinity(0))))  # what the kernel says, not what we asked
+    if hold:
+        signal.pause()  # keep the slot until killed
+
+
+@needs_two_cpus
+def test_a_killed_workers_slot_goes_to_the_next_worker():
+    plan = WorkerCpus(tuple(CPUS[:2]), f"test-killed-slot-{os.getpid()}")
+    ctx = multiprocessing.get_context("spawn")
+    out = ctx.Queue()
+    holders = [ctx.Process(target=_claim_and_report, args=(plan, out, True)) for _ in range(2)]
+    for p in holders:
+        p.start()
+    try:
+        cpu_of = dict(out.get(timeout=60) for _ in holders)
+        assert sorted(cpu_of.values()) == [[c] for c in CPUS[:2]], "two live workers hold the two slots, a CPU each"
+        holders[0].kill()  # SIGKILL: the kernel drops its socket name, nothing cleans up after it
+        holders[0].join()
+        newcomer = ctx.Process(target=_claim_and_report, args=(plan, out, False))
+        newcomer.start()
+        newcomer.join(60)
+        _, taken = out.get(timeout=60)
+        assert taken == cpu_of[holders[0].pid], "the newcomer takes the dead worker's CPU, not the survivor's"
+    finally:
+        for p in holders:
+            p.kill()
+            p.join()
+
+
+def test_an_engine_with_threads_turns_pinning_off():
+    from hydra import compose, initialize_config_dir
+
+    from synth.run_parts import build_parts
+
+    conf = os.path.join(os.path.dirname(__file__), "..", "conf")
+    with initialize_config_dir(os.path.abspath(conf), version_base=None):
+        threaded = compose("config", ["n_jobs=2", "engines.piper.threads=2"])
+        plain = compose("config", ["n_jobs=2"])
+    assert build_parts(threaded).executor.cpus is None
+    assert (build_parts(plain).executor.cpus is None) == (len(CPUS) < 2)
