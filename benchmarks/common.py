@@ -141,7 +141,21 @@ def append_results(title: str, command: str, lines: list[str]) -> None:
         "",
     ]
     with open(RESULTS, "a", encoding="utf-8") as handle:
-        handle.write("\n".join(block))
+        handle.write(_blank_line_before(RESULTS) + "\n".join(block))
+
+
+def _blank_line_before(path: Path) -> str:
+    """What puts one blank line between the file's last line and a new section: a read written by hand
+    after the last block usually ends in a single newline, and a heading glued to it reads as its text."""
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(max(handle.seek(0, 2) - 2, 0))
+            ending = handle.read()
+    except FileNotFoundError:
+        return ""
+    if not ending or ending.endswith(b"\n\n"):
+        return ""
+    return "\n" if ending.endswith(b"\n") else "\n\n"
 
 
 def engine_benchmark_parser(doc: str, prompts: int):
