@@ -237,9 +237,9 @@ KEYS: tuple[Key, ...] = (
     Key(
         "executor.pin_workers",
         "bool",
-        "executor=joblib: each worker, with its engine helpers, keeps to one CPU of those the run may use (round "
-        "robin); off by itself when an engine runs more than one thread (engines.*.threads); false: the kernel "
-        "places them",
+        "executor=joblib, and executor=dask's local cluster (not a scheduler's workers): each worker, with its "
+        "engine helpers, keeps to one CPU of those the run may use (round robin); off by itself when an engine "
+        "runs more than one thread (engines.*.threads); false: the kernel places them",
     ),
     Key("executor.batch_size", "int", "executor=dask: items per dask task"),
     Key(

@@ -98,3 +98,32 @@ def test_an_engine_with_threads_turns_pinning_off():
         plain = compose("config", ["n_jobs=2"])
     assert build_parts(threaded).executor.cpus is None
     assert (build_parts(plain).executor.cpus is None) == (len(CPUS) < 2)
+
+
+def where_and_how_i_run(task) -> tuple[int, list[int], list[int], str | None]:
+    """In a dask worker's task thread: where_i_run, and the MALLOC_TRIM_THRESHOLD_ its process got."""
+    return (*where_i_run(task), os.environ.get("MALLOC_TRIM_THRESHOLD_"))
+
+
+def _dask_workers(pin_workers: bool) -> dict[int, tuple[list[int], list[int], str | None]]:
+    from synth.executors.dask_executor import DaskExecutor
+
+    executor = DaskExecutor(2, batch_size=1, pin_workers=pin_workers)
+    return {pid: rest for pid, *rest in executor.map(where_and_how_i_run, range(40))}
+
+
+@needs_two_cpus
+def test_a_dask_local_clusters_workers_get_a_cpu_each_and_glibcs_own_trim_threshold():
+    workers = _dask_workers(pin_workers=True)
+    assert len(workers) == 2, f"both dask workers should have taken tasks: {workers}"
+    cpus = [mine for mine, _, _ in workers.values()]
+    assert all(len(c) == 1 for c in cpus) and cpus[0] != cpus[1], f"not a CPU each: {cpus}"
+    assert all(child == mine for mine, child, _ in workers.values()), "a process a task starts keeps its CPU"
+    # dask would set 65536, which also fixes glibc's mmap threshold: ~1 ms of page faults an item (RESULTS.md)
+    assert all(trim is None for _, _, trim in workers.values()), workers
+
+
+@needs_two_cpus
+def test_dask_pin_workers_false_leaves_the_kernel_its_choice():
+    workers = _dask_workers(pin_workers=False)
+    assert workers and all(mine == CPUS and child == CPUS for mine, child, _ in workers.values()), workers

@@ -1,4 +1,5 @@
-"""One CPU per worker process: each joblib worker, with the engine helpers it starts, keeps to one CPU.
+"""One CPU per worker process: each joblib worker (or dask local-cluster worker), with the engine helpers it
+starts, keeps to one CPU.
 
 Why: a worker and its engine's helper process (eSpeak NG's voice server, a model's helper) hand each
 utterance back and forth and never run at the same time. Left to the kernel, two such pairs on two
@@ -63,14 +64,18 @@ def _claim_slot(token: str) -> tuple[int, socket.socket] | None:
 
 
 def pin_this_worker(plan: WorkerCpus | None) -> int | None:
-    """Keep this process (and what it starts from now on) to its slot's CPU. Idempotent per plan; a
+    """Keep the calling thread (a loky worker's only one; the thread that runs a dask worker's tasks) and
+    the processes it starts from now on to its slot's CPU (Linux's affinity is per thread). Idempotent per plan; a
     worker that loky reuses from an earlier run of this process takes the new run's plan, and with no
     plan it gets back the CPUs it had before it was pinned.
 
     :returns: the CPU, or None when not pinned (no plan, or the kernel refused)
     """
     if _claimed and plan is not None and _claimed[0]["token"] == plan.token:
-        return _claimed[0]["cpu"]
+        cpu = _claimed[0]["cpu"]
+        if os.sched_getaffinity(0) != {cpu}:  # a thread of this worker not pinned yet (dask may run tasks in a new one)
+            os.sched_setaffinity(0, {cpu})
+        return cpu
     if _claimed:  # pinned for an earlier run: let go of its slot and CPU first
         earlier = _claimed.pop()
         earlier["socket"].close()
