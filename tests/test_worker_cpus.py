@@ -96,8 +96,12 @@ def test_an_engine_with_threads_turns_pinning_off():
     with initialize_config_dir(os.path.abspath(conf), version_base=None):
         threaded = compose("config", ["n_jobs=2", "engines.piper.threads=2"])
         plain = compose("config", ["n_jobs=2"])
+        dask_threaded = compose("config", ["n_jobs=2", "executor=dask", "engines.piper.threads=2"])
+        dask_remote = compose("config", ["n_jobs=2", "executor=dask", "executor.address=tcp://127.0.0.1:9"])
     assert build_parts(threaded).executor.cpus is None
     assert (build_parts(plain).executor.cpus is None) == (len(CPUS) < 2)
+    assert build_parts(dask_threaded).executor.cpus is None
+    assert build_parts(dask_remote).executor.cpus is None, "a scheduler's workers are on machines we cannot see"
 
 
 def where_and_how_i_run(task) -> tuple[int, list[int], list[int], str | None]:

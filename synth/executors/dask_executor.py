@@ -60,7 +60,7 @@ class DaskExecutor:
         # executor.pin_workers: the local cluster's workers each on a CPU of their own, as joblib's are
         # (worker_cpus.py says why). A scheduler's workers (executor.address) run on machines whose CPUs
         # this process cannot see: they are left where their own machine puts them.
-        self.pin_workers = bool(pin_workers)
+        self.cpus = plan_worker_cpus(n_jobs) if pin_workers and not address else None
 
     def _client(self):
         quiet_dask_logs(self.log_level)  # its INFO lines drown the progress bar
@@ -91,13 +91,13 @@ class DaskExecutor:
                     f"executor.address {self.address!r}: {message}; start one with `dask worker {self.address}`"
                 ) from exc
             return client, None
-        # One thread per worker process: an engine renders one item at a time.
         import dask
 
         from synth.interrupt import children_ignore_interrupt
 
+        # Ctrl-C is the parent's to handle (synth/interrupt.py); one thread per worker process: an engine
+        # renders one item at a time.
         with children_ignore_interrupt(), dask.config.set({_SPAWN_ENV: _spawn_env_without_trim_threshold()}):
-            # Ctrl-C is the parent's to handle (synth/interrupt.py)
             cluster = LocalCluster(n_workers=self.n_jobs, threads_per_worker=1, processes=True, dashboard_address=None)
         return Client(cluster), cluster
 
@@ -108,10 +108,9 @@ class DaskExecutor:
         client, cluster = self._client()
         try:
             [shared] = client.scatter([args], broadcast=True) if args else [()]
-            cpus = plan_worker_cpus(self.n_jobs) if cluster is not None and self.pin_workers else None
             pending: deque = deque()
             for batch in _batches(tasks, self.batch_size):
-                pending.append(client.submit(_call_batch, fn, batch, shared, cpus, pure=False))
+                pending.append(client.submit(_call_batch, fn, batch, shared, self.cpus, pure=False))
                 if len(pending) >= self.max_in_flight:
                     yield from self._result(client, pending.popleft())
             while pending:
