@@ -58,31 +58,46 @@ def test_one_worker_is_not_pinned():
 
 def _claim_and_report(plan: WorkerCpus, out, hold: bool) -> None:
     pin_this_worker(plan)
-    out.put((os.getpid(), sorted(os.sched_getaffinity(0))))  # what the kernel says, not what we asked
+    out.send((os.getpid(), sorted(os.sched_getaffinity(0))))  # what the kernel says, not what we asked
     if hold:
         signal.pause()  # keep the slot until killed
+
+
+def _report_from(ctx, plan: WorkerCpus, hold: bool):
+    """A spawned process that claims a slot of `plan`, and the end of the pipe it reports on.
+
+    A pipe of its own, not a shared Queue: a Queue's writers share one lock, and a holder SIGKILLed
+    between sending its report and releasing that lock (it may be preempted by the reader it just woke)
+    leaves the lock taken for ever, so the newcomer's report never left (the test's old flake: 120 s)."""
+    reader, writer = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_claim_and_report, args=(plan, writer, hold))
+    process.start()
+    writer.close()  # the child has its copy; ours closed, a dead child reads as EOF
+    return process, reader
+
+
+def _report(conn) -> tuple[int, list[int]]:
+    assert conn.poll(60), "a spawned process did not report its CPU within 60 s"
+    return conn.recv()
 
 
 @needs_two_cpus
 def test_a_killed_workers_slot_goes_to_the_next_worker():
     plan = WorkerCpus(tuple(CPUS[:2]), f"test-killed-slot-{os.getpid()}")
     ctx = multiprocessing.get_context("spawn")
-    out = ctx.Queue()
-    holders = [ctx.Process(target=_claim_and_report, args=(plan, out, True)) for _ in range(2)]
-    for p in holders:
-        p.start()
+    holders = [_report_from(ctx, plan, hold=True) for _ in range(2)]
     try:
-        cpu_of = dict(out.get(timeout=60) for _ in holders)
+        cpu_of = dict(_report(conn) for _, conn in holders)
         assert sorted(cpu_of.values()) == [[c] for c in CPUS[:2]], "two live workers hold the two slots, a CPU each"
-        holders[0].kill()  # SIGKILL: the kernel drops its socket name, nothing cleans up after it
-        holders[0].join()
-        newcomer = ctx.Process(target=_claim_and_report, args=(plan, out, False))
-        newcomer.start()
+        dead = holders[0][0]
+        dead.kill()  # SIGKILL: the kernel drops its socket name, nothing cleans up after it
+        dead.join()
+        newcomer, conn = _report_from(ctx, plan, hold=False)
+        _, taken = _report(conn)
         newcomer.join(60)
-        _, taken = out.get(timeout=60)
-        assert taken == cpu_of[holders[0].pid], "the newcomer takes the dead worker's CPU, not the survivor's"
+        assert taken == cpu_of[dead.pid], "the newcomer takes the dead worker's CPU, not the survivor's"
     finally:
-        for p in holders:
+        for p, _ in holders:
             p.kill()
             p.join()
 
