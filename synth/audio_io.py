@@ -32,11 +32,29 @@ def frame_energy(audio: np.ndarray, sample_rate: int, frame_s: float) -> np.ndar
     level measure the onset, pause and speech-span rules compare against the loudest frame."""
     hop = max(1, int(sample_rate * frame_s))
     n = len(audio) // hop
-    return np.mean(np.asarray(audio[: n * hop], dtype=np.float64).reshape(n, hop) ** 2, axis=1)
+    # squared in place in a float64 copy (never the caller's array), then sum / hop: the same bits as
+    # np.mean(x ** 2, axis=1) with one temporary of the audio's size fewer (eSpeak NG's onset, 2000 items:
+    # 0.105 -> 0.073 ms a call)
+    frames = np.array(audio[: n * hop], dtype=np.float64).reshape(n, hop)
+    frames *= frames
+    return frames.sum(axis=1) / hop
 
 
 def to_pcm16(audio: np.ndarray) -> np.ndarray:
-    return np.clip(np.round(audio * 32767.0), -32768, 32767).astype(np.int16)
+    # rounded and clipped in place in the one scaled copy: the bits of np.clip(np.round(audio * 32767.0), ...)
+    scaled = audio * 32767.0
+    np.round(scaled, out=scaled)
+    np.clip(scaled, -32768, 32767, out=scaled)
+    return scaled.astype(np.int16)
+
+
+def from_pcm16(pcm: bytes | np.ndarray) -> np.ndarray:
+    """float32 samples in [-1, 1) of little-endian 16-bit PCM (an engine's bytes, or its int16 array)."""
+    samples = (np.frombuffer(pcm, dtype="<i2") if isinstance(pcm, bytes | bytearray | memoryview) else pcm).astype(
+        np.float32
+    )
+    samples /= 32768.0  # in place: the bits of samples / 32768.0, one array of the audio's size fewer
+    return samples
 
 
 FLAC_LEVELS = range(9)  # libFLAC's presets 0-8; libsndfile's default is 5

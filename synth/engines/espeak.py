@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from synth.audio_io import frame_energy
+from synth.audio_io import frame_energy, from_pcm16
 from synth.engines.base import EngineCrash, EngineError, Prosody, Synthesis, WordEvent, engine_failure
 from synth.engines.espeak_pitch import pitch_setting
 
@@ -213,7 +213,7 @@ class EspeakEngine:
                 raise EngineCrash(f"eSpeak NG helper process died while rendering: {exc}") from exc
         if not header.get("ok"):
             raise engine_failure(f"eSpeak NG could not render with voice {voice_name!r}: {header.get('error')}")
-        audio = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
+        audio = from_pcm16(pcm)
         words, boundaries = [], []
         for kind, text_pos, length, _ms, sample in header["events"]:
             if kind == EVENT_WORD:

@@ -62,6 +62,7 @@ from pathlib import Path
 
 import numpy as np
 
+from synth.audio_io import from_pcm16
 from synth.engines.base import EngineError, Prosody, Synthesis, WordEvent
 
 VOICE_ROOTS = (Path("/usr/share/festival/voices"), Path("/usr/local/share/festival/voices"))
@@ -155,7 +156,7 @@ def read_wave(path: Path) -> tuple[np.ndarray, int]:
                 f"unexpected wave from festival: {w.getnchannels()} channels, {8 * w.getsampwidth()} bits"
             )
         rate, pcm = w.getframerate(), w.readframes(w.getnframes())
-    return np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0, int(rate)
+    return from_pcm16(pcm), int(rate)
 
 
 def word_events(text: str, lines: list[str], sample_rate: int) -> tuple[list[WordEvent], list[int]]:

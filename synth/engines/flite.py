@@ -43,6 +43,7 @@ from functools import cache
 
 import numpy as np
 
+from synth.audio_io import from_pcm16
 from synth.engines.base import EngineError, Prosody, Synthesis, WordEvent
 
 VOICES = ("awb", "kal", "kal16", "rms", "slt")  # what Debian's libflite1 ships (cmu_time_awb is a clock-only voice)
@@ -276,7 +277,7 @@ class FliteEngine:
                 lib.delete_utterance(utt)
         if starts == {}:  # e.g. only punctuation: flite says nothing, and an empty item would pass as speech
             raise EngineError(f"Flite voice {voice_name!r} found no words to speak in {text!r}")
-        audio = pcm.astype(np.float32) / 32768.0
+        audio = from_pcm16(pcm)
         peak = float(np.max(np.abs(audio)))
         if not peak:
             raise EngineError(f"Flite voice {voice_name!r} produced silence for {text!r}")

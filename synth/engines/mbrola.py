@@ -33,6 +33,7 @@ from pathlib import Path
 
 import numpy as np
 
+from synth.audio_io import from_pcm16
 from synth.engines.base import EngineError, Prosody, Synthesis
 from synth.engines.espeak import espeak_parameters
 from synth.engines.mbrola_diphones import missing_diphones, repair_pho
@@ -114,7 +115,7 @@ def parse_wav(data: bytes) -> tuple[np.ndarray, int]:
                 raise EngineError(f"unexpected WAV format from espeak-ng: {channels} channels, {bits} bits")
             pcm = data[pos + 8 :]
             pcm = pcm[: len(pcm) - len(pcm) % 2]
-            return np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0, int(rate)
+            return from_pcm16(pcm), int(rate)
         pos += 8 + size + (size & 1)
     raise EngineError("espeak-ng wrote a WAV without audio data")
 

@@ -38,6 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
+from synth.audio_io import from_pcm16
 from synth.engines.base import EngineError, Prosody, Synthesis
 
 LANG_DIR = Path("/usr/share/pico/lang")
@@ -98,7 +99,7 @@ def read_wav(path: Path) -> tuple[np.ndarray, int]:
             channels, bits = w.getnchannels(), 8 * w.getsampwidth()
             raise EngineError(f"unexpected WAV from pico2wave: {channels} channels, {bits} bits")
         rate, pcm = w.getframerate(), w.readframes(w.getnframes())
-    return np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0, rate
+    return from_pcm16(pcm), rate
 
 
 class PicoEngine:

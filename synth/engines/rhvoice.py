@@ -50,6 +50,7 @@ from pathlib import Path
 
 import numpy as np
 
+from synth.audio_io import from_pcm16
 from synth.engines.base import EngineError, Prosody, Synthesis, WordEvent
 
 DATA_DIR = Path("/usr/share/RHVoice")
@@ -403,7 +404,7 @@ class RHVoiceEngine:
         else:
             pcm, rate = self._run_command(text, voice, applied)
             events, boundaries = None, []
-        audio = np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0
+        audio = from_pcm16(pcm)
         if not len(audio) or not np.any(audio):
             raise EngineError(f"RHVoice voice {voice_name!r} produced no sound for {text[:60]!r}")
         peak = float(np.max(np.abs(audio)))
